@@ -1,0 +1,119 @@
+"""Runtime settings, one pydantic-settings class per concern.
+
+Every setting can be given as an environment variable (prefix shown per class) or in a
+``.env`` file; docs/settings.md lists them all and a unit test keeps that list complete.
+Secrets are ``SecretStr`` and unsafe development defaults are refused outside development.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DOMAIN_CONFIG = Path(__file__).parent / "config" / "domain.yaml"
+DEV_PSEUDONYM_KEY = "wijkpuls-development-key-not-for-production"  # noqa: S105
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+def _config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore")
+
+
+class AppSettings(BaseSettings):
+    """Which environment this is and where the domain rules live."""
+
+    model_config = _config("WIJKPULS_")
+
+    environment: Environment = Environment.DEVELOPMENT
+    domain_config: Path = Field(
+        DEFAULT_DOMAIN_CONFIG, description="YAML with legal terms, wijken and retention"
+    )
+    log_level: str = "INFO"
+
+
+class KafkaSettings(BaseSettings):
+    """How to reach the broker and how the topics are named."""
+
+    model_config = _config("WIJKPULS_KAFKA_")
+
+    bootstrap_servers: str = "localhost:9092"
+    topic_prefix: str = Field("", description="prefix for every topic name (tests isolate by it)")
+    events_partitions: int = Field(6, ge=6)
+    vroegsignalen_partitions: int = Field(6, ge=1)
+    alerts_partitions: int = Field(3, ge=1)
+    dlq_partitions: int = Field(1, ge=1)
+    replication_factor: int = Field(1, ge=1)
+    request_timeout_ms: int = Field(30_000, ge=1_000)
+
+
+class RedisSettings(BaseSettings):
+    """The Redis that holds the rebuildable view of the figures."""
+
+    model_config = _config("WIJKPULS_REDIS_")
+
+    url: str = "redis://localhost:6379/0"
+
+
+class PseudonymSettings(BaseSettings):
+    """The key of the one keyed pseudonymisation function (HMAC-SHA256)."""
+
+    model_config = _config("WIJKPULS_PSEUDONYM_")
+
+    key: SecretStr = SecretStr(DEV_PSEUDONYM_KEY)
+    key_version: str = Field("v1", pattern=r"^v[0-9]+$")
+
+
+class IntakeSettings(BaseSettings):
+    """The HTTP edge that case systems publish to."""
+
+    model_config = _config("WIJKPULS_INTAKE_")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_batch_size: int = Field(1000, ge=1)
+    send_timeout_s: float = Field(30.0, gt=0)
+
+
+class ReportingSettings(BaseSettings):
+    """The reporting API."""
+
+    model_config = _config("WIJKPULS_REPORTING_")
+
+    host: str = "127.0.0.1"
+    port: int = Field(8001, ge=1, le=65535)
+
+
+class Settings(BaseSettings):
+    """All settings together, with the cross-concern safety checks."""
+
+    model_config = _config("WIJKPULS_UNUSED_")
+
+    app: AppSettings = Field(default_factory=AppSettings)
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    pseudonym: PseudonymSettings = Field(default_factory=PseudonymSettings)
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    reporting: ReportingSettings = Field(default_factory=ReportingSettings)
+
+    @model_validator(mode="after")
+    def _no_development_key_in_production(self) -> Settings:
+        dev_key = self.pseudonym.key.get_secret_value() == DEV_PSEUDONYM_KEY
+        if self.app.environment is Environment.PRODUCTION and dev_key:
+            raise ValueError(
+                "WIJKPULS_PSEUDONYM_KEY must be set to a secret outside development"
+            )
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
