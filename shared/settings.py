@@ -33,11 +33,16 @@ class AppSettings(BaseSettings):
 
     model_config = _config("WIJKPULS_")
 
-    environment: Environment = Environment.DEVELOPMENT
+    environment: Environment = Field(
+        Environment.DEVELOPMENT,
+        description="development, test or production; production refuses development secrets",
+    )
     domain_config: Path = Field(
         DEFAULT_DOMAIN_CONFIG, description="YAML with legal terms, wijken and retention"
     )
-    log_level: str = "INFO"
+    log_level: str = Field(
+        "INFO", description="DEBUG, INFO, WARNING or ERROR (JSON lines on stderr)"
+    )
 
 
 class KafkaSettings(BaseSettings):
@@ -45,14 +50,18 @@ class KafkaSettings(BaseSettings):
 
     model_config = _config("WIJKPULS_KAFKA_")
 
-    bootstrap_servers: str = "localhost:9092"
+    bootstrap_servers: str = Field("localhost:9092", description="host:port[,host:port...]")
     topic_prefix: str = Field("", description="prefix for every topic name (tests isolate by it)")
-    events_partitions: int = Field(6, ge=6)
-    vroegsignalen_partitions: int = Field(6, ge=1)
-    alerts_partitions: int = Field(3, ge=1)
-    dlq_partitions: int = Field(1, ge=1)
-    replication_factor: int = Field(1, ge=1)
-    request_timeout_ms: int = Field(30_000, ge=1_000)
+    events_partitions: int = Field(6, ge=6, description="partitions of the events topic (>= 6)")
+    vroegsignalen_partitions: int = Field(
+        6, ge=1, description="partitions of the vroegsignalen topic"
+    )
+    alerts_partitions: int = Field(3, ge=1, description="partitions of the alerts topic")
+    dlq_partitions: int = Field(1, ge=1, description="partitions of the dead-letter topic")
+    replication_factor: int = Field(
+        1, ge=1, description="replicas per topic (1 on a single broker)"
+    )
+    request_timeout_ms: int = Field(30_000, ge=1_000, description="client request timeout")
 
 
 class RedisSettings(BaseSettings):
@@ -60,7 +69,7 @@ class RedisSettings(BaseSettings):
 
     model_config = _config("WIJKPULS_REDIS_")
 
-    url: str = "redis://localhost:6379/0"
+    url: str = Field("redis://localhost:6379/0", description="redis:// URL of the figures store")
 
 
 class PseudonymSettings(BaseSettings):
@@ -68,8 +77,12 @@ class PseudonymSettings(BaseSettings):
 
     model_config = _config("WIJKPULS_PSEUDONYM_")
 
-    key: SecretStr = SecretStr(DEV_PSEUDONYM_KEY)
-    key_version: str = Field("v1", pattern=r"^v[0-9]+$")
+    key: SecretStr = Field(
+        SecretStr(DEV_PSEUDONYM_KEY), description="HMAC secret; must be set outside development"
+    )
+    key_version: str = Field(
+        "v1", pattern=r"^v[0-9]+$", description="version tag carried in every pseudonym"
+    )
 
 
 class IntakeSettings(BaseSettings):
@@ -77,10 +90,10 @@ class IntakeSettings(BaseSettings):
 
     model_config = _config("WIJKPULS_INTAKE_")
 
-    host: str = "127.0.0.1"
-    port: int = Field(8000, ge=1, le=65535)
-    max_batch_size: int = Field(1000, ge=1)
-    send_timeout_s: float = Field(30.0, gt=0)
+    host: str = Field("127.0.0.1", description="interface to listen on")
+    port: int = Field(8000, ge=1, le=65535, description="HTTP port")
+    max_batch_size: int = Field(1000, ge=1, description="most events in one batch request")
+    send_timeout_s: float = Field(30.0, gt=0, description="wait for the broker's acks")
 
 
 class ReportingSettings(BaseSettings):
@@ -88,8 +101,8 @@ class ReportingSettings(BaseSettings):
 
     model_config = _config("WIJKPULS_REPORTING_")
 
-    host: str = "127.0.0.1"
-    port: int = Field(8001, ge=1, le=65535)
+    host: str = Field("127.0.0.1", description="interface to listen on")
+    port: int = Field(8001, ge=1, le=65535, description="HTTP port")
 
 
 class Settings(BaseSettings):
@@ -108,9 +121,7 @@ class Settings(BaseSettings):
     def _no_development_key_in_production(self) -> Settings:
         dev_key = self.pseudonym.key.get_secret_value() == DEV_PSEUDONYM_KEY
         if self.app.environment is Environment.PRODUCTION and dev_key:
-            raise ValueError(
-                "WIJKPULS_PSEUDONYM_KEY must be set to a secret outside development"
-            )
+            raise ValueError("WIJKPULS_PSEUDONYM_KEY must be set to a secret outside development")
         return self
 
 

@@ -1,0 +1,62 @@
+# Wijkpuls task runner: README and CI call these targets, nothing else.
+# `make help` lists them. Settings: docs/settings.md; infrastructure: docs/infrastructure.md.
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHON := $(abspath $(BIN)/python)
+
+.DEFAULT_GOAL := help
+.PHONY: help bootstrap run stop status infra lint typecheck test test-unit test-integration test-e2e
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+bootstrap: $(VENV)/.synced ## create .venv with exactly the locked dependencies
+
+$(UV):
+	@echo "==> installing uv $(UV_VERSION) into $(TOOLS)/"
+	$(PYTHON_BOOT) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	@echo "==> installing the locked dependencies into $(VENV)/"
+	$(UV) sync --frozen --python $(PYTHON_BOOT)
+	@touch $@
+
+infra: bootstrap ## start Kafka (KRaft, from Maven jars) and Redis, create the topics
+	deploy/local/up.sh
+
+run: infra ## bring up Kafka, Redis and the services; print where the APIs are
+	deploy/local/services.sh start
+
+stop: ## stop the services, Kafka and Redis
+	-deploy/local/services.sh stop
+	deploy/local/down.sh
+
+status: ## show what is running
+	-deploy/local/services.sh status
+	-deploy/local/kafka.sh status
+	-deploy/local/redis.sh status
+
+lint: bootstrap ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: bootstrap ## mypy (strict on shared/)
+	$(BIN)/mypy
+
+test: lint typecheck infra ## the full suite: lint, types, unit, integration, e2e
+	$(BIN)/pytest tests
+
+test-unit: bootstrap ## unit tests only (no broker needed)
+	$(BIN)/pytest tests/unit
+
+test-integration: infra ## integration tests against the real broker and Redis
+	$(BIN)/pytest tests/integration
+
+test-e2e: infra ## end-to-end tests through the HTTP edges
+	$(BIN)/pytest tests/e2e

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Start, stop or list the Wijkpuls services as background processes on this machine.
+# Logs: $WIJKPULS_VAR/log/<service>.log (JSON lines); pids: $WIJKPULS_VAR/run/<service>.pid.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+VAR=${WIJKPULS_VAR:-$ROOT/var}
+PY=${PYTHON:-$ROOT/.venv/bin/python}
+INTAKE_PORT=${WIJKPULS_INTAKE_PORT:-8000}
+
+# name|module|health url ("" for a worker without HTTP)
+SERVICES=(
+  "intake|services.intake|http://127.0.0.1:$INTAKE_PORT/health"
+)
+
+usage() {
+  cat <<USAGE
+usage: deploy/local/services.sh {start|stop|status}
+
+  start   start every service that is not running, wait until each answers /health,
+          and print where its API docs are
+  stop    stop the services started here
+  status  show which services run
+
+Environment: WIJKPULS_VAR (default ./var), PYTHON (default .venv/bin/python) and every
+WIJKPULS_* setting of docs/settings.md, which the services read themselves.
+USAGE
+}
+
+running() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_healthy() {
+  local name=$1 url=$2 log=$3
+  for _ in $(seq 1 60); do
+    if "$PY" -c "import sys,urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)" "$url" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "!! $name did not answer $url within 30 s; last log lines:" >&2
+  tail -n 20 "$log" >&2
+  return 1
+}
+
+start() {
+  mkdir -p "$VAR/log" "$VAR/run"
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name module url <<<"$entry"
+    pid="$VAR/run/$name.pid" log="$VAR/log/$name.log"
+    if running "$pid"; then
+      echo "==> $name already running (pid $(cat "$pid"))"
+    else
+      echo "==> starting $name (log: $log)"
+      (cd "$ROOT" && nohup "$PY" -m "$module" >>"$log" 2>&1 & echo $! >"$pid")
+    fi
+    [[ -z "$url" ]] || wait_healthy "$name" "$url" "$log"
+  done
+  cat <<DONE
+
+Wijkpuls is up.
+  intake API docs:   http://127.0.0.1:$INTAKE_PORT/docs
+  event catalog:     http://127.0.0.1:$INTAKE_PORT/api/v1/catalog  (AsyncAPI: .../catalog/asyncapi)
+  logs:              $VAR/log/
+  stop everything:   make stop
+DONE
+}
+
+stop() {
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ <<<"$entry"
+    pid="$VAR/run/$name.pid"
+    if running "$pid"; then
+      echo "==> stopping $name"
+      kill "$(cat "$pid")"
+    fi
+    rm -f "$pid"
+  done
+}
+
+status() {
+  for entry in "${SERVICES[@]}"; do
+    IFS='|' read -r name _ _ <<<"$entry"
+    if running "$VAR/run/$name.pid"; then echo "$name: running"; else echo "$name: stopped"; fi
+  done
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  -h|--help|help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

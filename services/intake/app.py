@@ -1,0 +1,48 @@
+"""Intake: the HTTP edge where case systems publish CloudEvents (BRIEF §6, §7)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from services.intake import catalog, health, routes
+from services.intake.problems import problem
+from services.intake.wiring import start_edge
+from shared.logs import configure_logging
+from shared.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.app.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.edge = await start_edge(settings)
+        try:
+            yield
+        finally:
+            await app.state.edge.close()
+
+    app = FastAPI(
+        title="Wijkpuls intake",
+        summary="Publish sociaal-domein events (CloudEvents 1.0, NL GOV profile) for Helmond",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.include_router(routes.router)
+    app.include_router(catalog.router)
+    app.include_router(health.router)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]}
+                  for e in exc.errors()]
+        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
+
+    return app
+

@@ -1,0 +1,57 @@
+"""Builds the intake's dependencies in one place, so tests swap them at one point."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaProducer
+from redis.asyncio import Redis
+
+from services.intake.dedup import DedupStore
+from services.intake.publisher import Publisher
+from shared.domain_config import DomainConfig, load_domain_config
+from shared.kafka_io import make_producer
+from shared.pseudonym import Pseudonymiser
+from shared.settings import Settings
+from shared.topics import Topic, topic_name
+
+
+@dataclass
+class Edge:
+    domain: DomainConfig
+    pseudonymiser: Pseudonymiser
+    publisher: Publisher
+    dedup: DedupStore
+    redis: Redis
+    producer: AIOKafkaProducer
+    max_batch_size: int
+
+    async def ready(self) -> dict[str, bool]:
+        checks = {}
+        for name, probe in (("redis", self.redis.ping), ("kafka", self.publisher.ready)):
+            try:
+                checks[name] = bool(await probe())
+            except Exception:  # any failure means not ready; the reason is in the log
+                checks[name] = False
+        return checks
+
+    async def close(self) -> None:
+        await self.producer.stop()
+        await self.redis.aclose()
+
+
+async def start_edge(settings: Settings) -> Edge:
+    producer = make_producer(settings.kafka, client_id="wijkpuls-intake")
+    await producer.start()
+    redis = Redis.from_url(settings.redis.url)
+    return Edge(
+        domain=load_domain_config(settings.app.domain_config),
+        pseudonymiser=Pseudonymiser(settings.pseudonym.key, settings.pseudonym.key_version),
+        publisher=Publisher(
+            producer, topic_name(Topic.EVENTS, settings.kafka), settings.intake.send_timeout_s
+        ),
+        dedup=DedupStore(redis, namespace=f"{settings.kafka.topic_prefix}intake"),
+        redis=redis,
+        producer=producer,
+        max_batch_size=settings.intake.max_batch_size,
+    )
