@@ -41,4 +41,6 @@ def test_every_setting_is_described_and_documented():
     for cls in settings_doc.settings_classes():
         for name, field in cls.model_fields.items():
             assert field.description, f"{cls.__name__}.{name} has no description"
-    assert DOC.read_text() == settings_doc.render(), "run: python -m shared.settings_doc > docs/settings.md"
+    assert DOC.read_text() == settings_doc.render(), (
+        "run: python -m shared.settings_doc > docs/settings.md"
+    )

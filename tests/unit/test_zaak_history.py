@@ -1,0 +1,156 @@
+"""Per-zaak facts: duplicates once, any arrival order the same, corrections by latest time."""
+
+import json
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from shared.domain.fact import Fact
+from shared.domain.history import ZaakHistory
+from shared.domain_config import Wet
+
+T0 = datetime(2026, 1, 8, 9, 0, tzinfo=UTC)
+
+
+def fact(event_type, datum, id, minutes=0, source="urn:test:wmo", **attrs):
+    return Fact(
+        event_type, source, id, T0 + timedelta(minutes=minutes), date.fromisoformat(datum), **attrs
+    )
+
+
+AANGEMELD = fact("zaak.aangemeld", "2026-01-08", "a1", wet=Wet.WMO, soort="melding", wijk="Warande")
+BESLOTEN = fact("zaak.besloten", "2026-03-01", "b1", minutes=10, uitkomst="toegekend")
+
+
+def test_duplicate_same_source_and_id_counts_once():
+    history = ZaakHistory().add(AANGEMELD).add(BESLOTEN)
+    assert history.add(BESLOTEN) is history
+    assert len(history.facts) == 2
+
+
+def test_same_id_from_another_source_is_another_event():
+    other = fact("zaak.opgeschort", "2026-02-01", "b1", source="urn:test:other")
+    assert len(ZaakHistory.of([BESLOTEN, other]).facts) == 2
+
+
+def test_correction_with_later_time_wins():
+    correction = fact("zaak.besloten", "2026-03-10", "b2", minutes=60, uitkomst="afgewezen")
+    for order in ([BESLOTEN, correction], [correction, BESLOTEN]):
+        current = ZaakHistory.of(order).current("zaak.besloten")
+        assert current == correction
+
+
+def test_equal_times_greater_id_wins():
+    x = fact("zaak.besloten", "2026-03-01", "x", minutes=10)
+    y = fact("zaak.besloten", "2026-03-09", "y", minutes=10)
+    assert ZaakHistory.of([y, x]).current("zaak.besloten") == y
+
+
+def test_equal_instants_in_other_offsets_tie_on_id():
+    cet = timezone(timedelta(hours=1))
+    x = Fact("zaak.besloten", "urn:s", "x", T0.astimezone(cet), date(2026, 3, 1))
+    w = Fact("zaak.besloten", "urn:s", "w", T0, date(2026, 3, 9))
+    assert ZaakHistory.of([x, w]).current("zaak.besloten") == x
+
+
+def test_multi_valued_facts_all_count():
+    op1 = fact("zaak.opgeschort", "2026-02-01", "o1")
+    op2 = fact("zaak.opgeschort", "2026-02-20", "o2", minutes=5)
+    history = ZaakHistory.of([op2, op1, op1])
+    assert history.all("zaak.opgeschort") == [op1, op2]
+    with pytest.raises(ValueError, match="not single-valued"):
+        history.current("zaak.opgeschort")
+
+
+def test_as_of_drops_facts_dated_after_the_peildatum():
+    history = ZaakHistory.of([AANGEMELD, BESLOTEN])
+    assert history.as_of(date(2026, 2, 28)).current("zaak.besloten") is None
+    assert history.as_of(date(2026, 3, 1)) == history
+
+
+def test_as_of_applies_the_correction_before_the_peildatum():
+    # The besluit of 1 March was corrected to 10 March: on 5 March there was no besluit yet.
+    correction = fact("zaak.besloten", "2026-03-10", "b2", minutes=60)
+    history = ZaakHistory.of([AANGEMELD, BESLOTEN, correction])
+    assert history.as_of(date(2026, 3, 5)).current("zaak.besloten") is None
+
+
+def test_naive_time_is_refused():
+    with pytest.raises(ValueError, match="UTC offset"):
+        Fact("zaak.aangemeld", "urn:s", "1", datetime(2026, 1, 1), date(2026, 1, 1))
+
+
+def test_full_type_name_is_shortened_and_unknown_data_dropped():
+    made = Fact.from_event(
+        "nl.helmond.sociaaldomein.zaak.aangemeld",
+        "urn:s",
+        "1",
+        T0,
+        {
+            "zaak_id": "Z1",
+            "wet": "jeugdwet",
+            "soort": "aanvraag",
+            "datum": "2026-01-08",
+            "wijk": "Stiphout",
+            "reden": "x",
+        },
+    )
+    assert made.event_type == "zaak.aangemeld"
+    assert made.wet is Wet.JEUGDWET
+    assert made.to_dict() == {
+        "type": "zaak.aangemeld",
+        "source": "urn:s",
+        "id": "1",
+        "time": T0.isoformat(),
+        "datum": "2026-01-08",
+        "wet": "jeugdwet",
+        "soort": "aanvraag",
+        "wijk": "Stiphout",
+    }
+
+
+def test_from_dict_refuses_unknown_fields():
+    with pytest.raises(ValueError, match="unknown fact fields"):
+        Fact.from_dict({**AANGEMELD.to_dict(), "bsn": "x"})
+
+
+event_types = st.sampled_from(
+    ["zaak.aangemeld", "zaak.besloten", "zaak.opgeschort", "zaak.hervat", "zaak.verdaagd"]
+)
+facts = st.builds(
+    Fact,
+    event_type=event_types,
+    source=st.sampled_from(["urn:a", "urn:b"]),
+    id=st.text("0123456789abcdef", min_size=1, max_size=3),
+    time=st.datetimes(
+        min_value=datetime(2025, 1, 1),
+        max_value=datetime(2027, 1, 1),
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=2))]),
+    ),
+    datum=st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 1, 1)),
+    wet=st.none() | st.sampled_from(list(Wet)),
+    crisis=st.none() | st.booleans(),
+    uitkomst=st.none() | st.sampled_from(["toegekend", "ingetrokken"]),
+    dagen=st.none() | st.integers(0, 60),
+)
+
+
+@given(st.lists(facts, max_size=8), st.randoms())
+def test_any_arrival_order_gives_an_equal_history(items, rnd):
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    one, other = ZaakHistory(), ZaakHistory()
+    for item in items:
+        one = one.add(item)
+    for item in shuffled + shuffled[:2]:  # and some redeliveries
+        other = other.add(item)
+    assert one == other == ZaakHistory.of(items)
+
+
+@given(st.lists(facts, max_size=8))
+def test_history_round_trips_through_json(items):
+    history = ZaakHistory.of(items)
+    raw = json.loads(json.dumps(history.to_dict()))
+    assert ZaakHistory.from_dict(raw) == history
