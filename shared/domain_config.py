@@ -6,6 +6,7 @@ message that names the path of the bad value, never half-apply.
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import date
 from enum import StrEnum
@@ -134,7 +135,7 @@ class DomainConfig(_Strict):
             for w in self.wijken
             for r in w.postcodes
         )
-        for (_, prev_tot, prev), (van, _, naam) in zip(ranges, ranges[1:], strict=False):
+        for (_, prev_tot, prev), (van, _, naam) in itertools.pairwise(ranges):
             if van <= prev_tot:
                 raise ValueError(f"postcode ranges of {prev} and {naam} overlap at {van}")
 
@@ -151,8 +152,11 @@ class DomainConfig(_Strict):
         if normalised is None:
             return ONBEKEND
         # A bare PC4 matches a range when its whole block lies in it.
-        lo, hi = (normalised, normalised) if len(normalised) == 6 else (
-            normalised + "AA", normalised + "ZZ")
+        lo, hi = (
+            (normalised, normalised)
+            if len(normalised) == 6
+            else (normalised + "AA", normalised + "ZZ")
+        )
         for wijk in self.wijken:
             for r in wijk.postcodes:
                 van, tot = normalise_postcode(r.van), normalise_postcode(r.tot)

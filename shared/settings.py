@@ -15,7 +15,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DOMAIN_CONFIG = Path(__file__).parent / "config" / "domain.yaml"
-DEV_PSEUDONYM_KEY = "wijkpuls-development-key-not-for-production"  # noqa: S105
+DEV_PSEUDONYM_KEY = "wijkpuls-development-key-not-for-production"
 
 
 class Environment(StrEnum):
@@ -105,6 +105,19 @@ class ReportingSettings(BaseSettings):
     port: int = Field(8001, ge=1, le=65535, description="HTTP port")
 
 
+class KpiSettings(BaseSettings):
+    """The faust KPI workers: consumer group, local state and their small web server."""
+
+    model_config = _config("WIJKPULS_KPI_")
+
+    app_id: str = Field("wijkpuls-kpi", description="faust app id = consumer group (prefixed)")
+    store: str = Field("rocksdb://", description="table store: rocksdb:// or memory://")
+    data_dir: Path = Field(
+        Path("var/kpi"), description="local table state; one folder per worker process"
+    )
+    web_port: int = Field(6066, ge=1, le=65535, description="faust web port (health, stats)")
+
+
 class Settings(BaseSettings):
     """All settings together, with the cross-concern safety checks."""
 
@@ -116,6 +129,7 @@ class Settings(BaseSettings):
     pseudonym: PseudonymSettings = Field(default_factory=PseudonymSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
+    kpi: KpiSettings = Field(default_factory=KpiSettings)
 
     @model_validator(mode="after")
     def _no_development_key_in_production(self) -> Settings:

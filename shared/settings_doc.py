@@ -42,7 +42,7 @@ def render() -> str:
         for env, field in zip(env_names(cls), cls.model_fields.values(), strict=True):
             secret = "Secret" in str(field.annotation)
             default = "(development key; required in production)" if secret else field.default
-            if isinstance(default, Path):
+            if isinstance(default, Path) and default.is_absolute():
                 default = default.relative_to(REPO_ROOT).as_posix()
             lines.append(f"| `{env}` | `{default}` | {field.description or ''} |")
     return "\n".join(lines) + "\n"

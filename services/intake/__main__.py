@@ -17,11 +17,17 @@ def main() -> None:
         "All settings come from WIJKPULS_* environment variables (docs/settings.md).",
     )
     parser.add_argument("--host", default=settings.intake.host, help="default: %(default)s")
-    parser.add_argument("--port", type=int, default=settings.intake.port,
-                        help="default: %(default)s")
+    parser.add_argument(
+        "--port", type=int, default=settings.intake.port, help="default: %(default)s"
+    )
     args = parser.parse_args()
-    uvicorn.run("services.intake.app:create_app", factory=True, host=args.host,
-                port=args.port, log_config=None)
+    uvicorn.run(
+        "services.intake.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+    )
 
 
 if __name__ == "__main__":

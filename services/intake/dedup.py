@@ -32,7 +32,8 @@ class DedupStore:
         self._namespace = namespace
 
     def _key(self, source: str, event_id: str) -> str:
-        return f"{self._namespace}:seen:{fingerprint(f'{source}\x1f{event_id}'.encode())}"
+        identity = fingerprint("\x1f".join((source, event_id)).encode())
+        return f"{self._namespace}:seen:{identity}"
 
     async def check(self, source: str, event_id: str, content: bytes) -> Seen:
         stored = await self._redis.get(self._key(source, event_id))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events.schema import json_schemas
+from shared.events.jsonschemas import json_schemas
 
-_ONE_EVENT = {"oneOf": list(json_schemas().values())}
+_ONE_EVENT = {"oneOf": list(json_schemas("intake").values())}
 
 EVENT_REQUEST_BODY: dict[str, Any] = {
     "requestBody": {

@@ -7,8 +7,7 @@ from collections.abc import Sequence
 
 from aiokafka import AIOKafkaProducer
 
-from shared.events.binding import to_kafka_record
-from shared.events.envelope import CloudEvent
+from shared.events import CloudEvent, to_structured_record
 
 
 class Publisher:
@@ -21,10 +20,10 @@ class Publisher:
         """Send in order (one zaak stays in order in its partition), then await every ack."""
         pending = []
         for event in events:
-            record = to_kafka_record(event)
+            record = to_structured_record(event)
             pending.append(
                 await self._producer.send(
-                    self._topic, value=record.value, key=record.key, headers=record.headers
+                    self._topic, value=record.value, key=record.key, headers=list(record.headers)
                 )
             )
         await asyncio.wait_for(asyncio.gather(*pending), self._timeout_s)

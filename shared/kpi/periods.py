@@ -1,4 +1,5 @@
-"""Reporting periods (BRIEF §4): month ``2026-03``, half-year ``2026-H1``/``2026-H2``, year ``2026``."""
+"""Reporting periods (BRIEF §4): month ``2026-03``, half-year ``2026-H1``/``2026-H2``,
+year ``2026``."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def periode_bounds(periode: str) -> tuple[date, date]:
         last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
         return first, date.fromordinal(last)
     if match["half"]:
-        return (date(year, 1, 1), date(year, 6, 30)) if match["half"] == "1" else (
-            date(year, 7, 1), date(year, 12, 31))
+        return (
+            (date(year, 1, 1), date(year, 6, 30))
+            if match["half"] == "1"
+            else (date(year, 7, 1), date(year, 12, 31))
+        )
     return date(year, 1, 1), date(year, 12, 31)

@@ -33,7 +33,11 @@ def service_env(kafka_bootstrap: str, redis_url: str, topic_prefix: str) -> dict
     }
     subprocess.run(
         [sys.executable, "-m", "shared.kafka_admin", "ensure-topics"],
-        env=env, cwd=ROOT, check=True, capture_output=True, timeout=60,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return env
 
@@ -44,7 +48,10 @@ def intake_url(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     log = (tmp_path / "intake.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "services.intake", "--port", str(port)],
-        env=service_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env=service_env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:

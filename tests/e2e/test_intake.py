@@ -11,8 +11,9 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
 
+from shared.events.asyncapi import asyncapi_document
 from shared.events.binding import from_kafka_record
-from shared.events.schema import asyncapi_document, json_schemas
+from shared.events.jsonschemas import json_schemas
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +33,24 @@ def aangemeld(zaak_id: str, **data: Any) -> dict[str, Any]:
         "time": "2026-03-02T09:15:00+01:00",
         "subject": zaak_id,
         "datacontenttype": "application/json",
-        "data": {"zaak_id": zaak_id, "wet": "wmo", "soort": "melding",
-                 "datum": "2026-03-02", "postcode": "5701AB", **data},
+        "data": {
+            "zaak_id": zaak_id,
+            "wet": "wmo",
+            "soort": "melding",
+            "datum": "2026-03-02",
+            "postcode": "5701AB",
+            **data,
+        },
     }
 
 
 async def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 20) -> list:
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap, group_id=f"e2e-{uuid.uuid4()}",
-        auto_offset_reset="earliest", enable_auto_commit=False,
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"e2e-{uuid.uuid4()}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
     )
     await consumer.start()
     records: list = []
@@ -61,7 +71,7 @@ async def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float
 async def test_event_reaches_kafka_pseudonymised_in_structured_mode(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
 ):
-    event = aangemeld("Z-E2E-1", client={"bsn": BSN, "postcode": "5701AB", "huisnummer": "12"})
+    event = aangemeld("Z-E2E-1", client={"bsn": BSN, "postcode": "5701AB", "huisnummer": 12})
     async with httpx.AsyncClient(base_url=intake_url) as http:
         answer = await http.post("/api/v1/events", json=event, headers=SINGLE)
         again = await http.post("/api/v1/events", json=event, headers=SINGLE)
@@ -88,12 +98,17 @@ async def test_invalid_events_get_problem_details_naming_the_field(intake_url: s
     missing = aangemeld("Z-E2E-2")
     del missing["data"]["datum"]
     unknown = aangemeld("Z-E2E-3", kleur="blauw")
-    bad_bsn = aangemeld("Z-E2E-4", client={"bsn": "123456789", "postcode": "5701AB",
-                                           "huisnummer": "1"})
+    bad_bsn = aangemeld(
+        "Z-E2E-4", client={"bsn": "123456789", "postcode": "5701AB", "huisnummer": 1}
+    )
     async with httpx.AsyncClient(base_url=intake_url) as http:
-        answers = [await http.post("/api/v1/events", json=e, headers=SINGLE)
-                   for e in (missing, unknown, bad_bsn)]
-        wrong_type = await http.post("/api/v1/events", content=b"x", headers={"content-type": "text/plain"})
+        answers = [
+            await http.post("/api/v1/events", json=e, headers=SINGLE)
+            for e in (missing, unknown, bad_bsn)
+        ]
+        wrong_type = await http.post(
+            "/api/v1/events", content=b"x", headers={"content-type": "text/plain"}
+        )
         not_json = await http.post("/api/v1/events", content=b"{oops", headers=SINGLE)
     fields = []
     for answer in answers:
@@ -114,7 +129,7 @@ async def test_batch_is_published_whole_or_not_at_all(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
 ):
     good = [aangemeld(f"Z-E2E-B{i}") for i in range(3)]
-    bad = good[:1] + [aangemeld("Z-E2E-BX", wet="belastingen")]
+    bad = [*good[:1], aangemeld("Z-E2E-BX", wet="belastingen")]
     async with httpx.AsyncClient(base_url=intake_url) as http:
         refused = await http.post("/api/v1/events", json=bad, headers=BATCH)
         accepted = await http.post("/api/v1/events", json=good, headers=BATCH)
@@ -128,13 +143,20 @@ async def test_batch_is_published_whole_or_not_at_all(
 
 async def test_catalog_is_served_from_the_models(intake_url: str):
     async with httpx.AsyncClient(base_url=intake_url) as http:
-        types = (await http.get("/api/v1/catalog")).json()["types"]
-        schema = (await http.get(f"/api/v1/catalog/schemas/{TYPE}zaak.besloten")).json()
+        types = (await http.get("/api/v1/catalog")).json()
+        schema = (await http.get(f"/api/v1/catalog/schemas/{TYPE}zaak.aangemeld")).json()
+        stored = (
+            await http.get(f"/api/v1/catalog/schemas/{TYPE}zaak.aangemeld?form=stored")
+        ).json()
         asyncapi = (await http.get("/api/v1/catalog/asyncapi")).json()
         openapi = (await http.get("/openapi.json")).json()
         health = await http.get("/health")
-    assert types == sorted(json_schemas())
-    assert schema == json_schemas()[TYPE + "zaak.besloten"]
+    assert types["intake"] == sorted(json_schemas("intake"))
+    assert types["stored"] == sorted(json_schemas("stored"))
+    assert schema == json_schemas("intake")[TYPE + "zaak.aangemeld"]
+    assert stored == json_schemas("stored")[TYPE + "zaak.aangemeld"]
+    assert "client" in schema["properties"]["data"]["properties"]
+    assert "client" not in stored["properties"]["data"]["properties"]
     assert asyncapi == asyncapi_document()
     assert "/api/v1/events" in openapi["paths"]
     assert health.json() == {"status": "ok"}
