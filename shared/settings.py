@@ -11,7 +11,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DOMAIN_CONFIG = Path(__file__).parent / "config" / "domain.yaml"
@@ -96,13 +96,41 @@ class IntakeSettings(BaseSettings):
     send_timeout_s: float = Field(30.0, gt=0, description="wait for the broker's acks")
 
 
+class ReportingRole(StrEnum):
+    """Who reads the figures; only some roles may see small numbers (BRIEF §4)."""
+
+    PUBLIEK = "publiek"
+    ANALIST = "analist"
+
+    @property
+    def sees_small_numbers(self) -> bool:
+        return self is ReportingRole.ANALIST
+
+
+MIN_API_KEY_LENGTH = 16
+
+
 class ReportingSettings(BaseSettings):
     """The reporting API."""
 
-    model_config = _config("WIJKPULS_REPORTING_")
+    # A refused key must not be echoed into the start-up error.
+    model_config = SettingsConfigDict(**_config("WIJKPULS_REPORTING_"), hide_input_in_errors=True)
 
     host: str = Field("127.0.0.1", description="interface to listen on")
     port: int = Field(8001, ge=1, le=65535, description="HTTP port")
+    api_keys: dict[str, ReportingRole] = Field(
+        {},
+        repr=False,
+        description="JSON object of API key -> role (publiek, analist), sent as X-API-Key; "
+        f"keys of at least {MIN_API_KEY_LENGTH} characters; callers without a key are publiek",
+    )
+
+    @field_validator("api_keys")
+    @classmethod
+    def _long_keys(cls, keys: dict[str, ReportingRole]) -> dict[str, ReportingRole]:
+        if any(len(key) < MIN_API_KEY_LENGTH for key in keys):
+            raise ValueError(f"every API key needs at least {MIN_API_KEY_LENGTH} characters")
+        return keys
 
 
 class KpiSettings(BaseSettings):

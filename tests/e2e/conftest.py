@@ -1,78 +1,37 @@
-"""Runs the intake as a real process (uvicorn) against the real broker and Redis."""
+"""Runs the services as real processes against the real broker and Redis."""
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from service_procs import free_port, http_ok, run_service
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from shared.domain_config import get_domain_config
+from shared.kafka_admin import ensure_topics
+from shared.settings import KafkaSettings
 
 
 @pytest.fixture
-def service_env(kafka_bootstrap: str, redis_url: str, topic_prefix: str) -> dict[str, str]:
-    env = {
+def service_env(kafka_settings: KafkaSettings, redis_url: str, tmp_path: Path) -> dict[str, str]:
+    ensure_topics(kafka_settings, get_domain_config())
+    return {
         **os.environ,
-        "WIJKPULS_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "WIJKPULS_KAFKA_BOOTSTRAP_SERVERS": kafka_settings.bootstrap_servers,
+        "WIJKPULS_KAFKA_TOPIC_PREFIX": kafka_settings.topic_prefix,
         "WIJKPULS_REDIS_URL": redis_url,
-        "WIJKPULS_KAFKA_TOPIC_PREFIX": topic_prefix,
         "WIJKPULS_ENVIRONMENT": "test",
+        "WIJKPULS_KPI_DATA_DIR": str(tmp_path / "kpi-data"),
+        "WIJKPULS_KPI_WEB_PORT": str(free_port()),
     }
-    subprocess.run(
-        [sys.executable, "-m", "shared.kafka_admin", "ensure-topics"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return env
 
 
 @pytest.fixture
 def intake_url(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path / "intake.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "services.intake", "--port", str(port)],
-        env=service_env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(url, proc, tmp_path / "intake.log")
+    args = ["-m", "services.intake", "--port", str(port)]
+    with run_service(args, service_env, tmp_path / "intake.log", http_ok(url + "/ready")):
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
-        log.close()
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"intake exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/ready", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"intake not ready within 30 s:\n{log.read_text()}")

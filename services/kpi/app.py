@@ -1,0 +1,33 @@
+"""The faust app of the KPI workers: one consumer group, scaled by partitions and processes.
+
+Design choices (faust-streaming known issues, checked in its tracker):
+- at-least-once, not exactly_once (open duplicate/crash reports, #323, #517): per-zaak state
+  ignores a seen event id and the Redis sink is idempotent, which already gives exact figures;
+- agent concurrency stays 1 (#606: concurrency > 1 can commit past an unprocessed record);
+- table_standby_replicas 1, changelogs compacted without retention (#597, #651);
+- stream_wait_empty off: a slow event must not stall a rebalance.
+"""
+
+from __future__ import annotations
+
+import faust
+
+from shared.settings import get_settings
+
+settings = get_settings()
+
+app = faust.App(
+    f"{settings.kafka.topic_prefix}{settings.kpi.app_id}",
+    broker=";".join(f"kafka://{b}" for b in settings.kafka.bootstrap_servers.split(",")),
+    store=settings.kpi.store,
+    datadir=str(settings.kpi.data_dir),
+    topic_partitions=settings.kafka.events_partitions,
+    topic_replication_factor=settings.kafka.replication_factor,
+    processing_guarantee="at_least_once",
+    table_standby_replicas=1,
+    stream_wait_empty=False,
+    consumer_auto_offset_reset="earliest",
+    web_host="127.0.0.1",
+    web_port=settings.kpi.web_port,
+    autodiscover=False,
+)

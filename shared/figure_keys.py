@@ -1,0 +1,31 @@
+"""The Redis layout of the live figures, shared by the KPI sink (writer) and reporting (reader).
+
+- ``{p}wp:cell:{cell}``: hash of counters of one API cell (``kpi|wet|wijk|periode``): ``n``,
+  ``tijdig`` and one ``d<days>`` field per whole-day duration (an exact histogram);
+- ``{p}wp:cells``: set of the cells that have any counter;
+- ``{p}wp:contrib:{zaak}``: the contribution last applied for a zaak (canonical JSON).
+The prefix is the Kafka topic prefix, so an isolated test run has isolated figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FigureKeys:
+    prefix: str = ""
+
+    @property
+    def cell_prefix(self) -> str:
+        return f"{self.prefix}wp:cell:"
+
+    @property
+    def cells_index(self) -> str:
+        return f"{self.prefix}wp:cells"
+
+    def cell(self, cell: str) -> str:
+        return self.cell_prefix + cell
+
+    def contribution(self, zaak_id: str) -> str:
+        return f"{self.prefix}wp:contrib:{zaak_id}"

@@ -1,0 +1,154 @@
+"""The faust KPI worker on the real broker and Redis: figures, duplicates, order, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from service_procs import free_port, log_says, run_service
+
+from shared.dead_letter import REASON
+from shared.events import new_event, to_structured_record
+from shared.figure_keys import FigureKeys
+from shared.settings import KafkaSettings
+
+pytestmark = pytest.mark.integration
+
+SOURCE = "urn:nld:oin:00000001002220647000:systeem:wmo-zaaksysteem"
+T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
+
+
+def zaak_events(prefix: str, wijk: str) -> list:
+    """Worked examples (wmo, term 8 weeks = 56 days, Atw shift last)."""
+    made: list = []
+
+    def ev(kind: str, zaak: str, datum: str, at: datetime | None = None, **data):
+        at = at or T0 + timedelta(days=len(made))
+        made.append(
+            new_event(
+                kind, {"zaak_id": f"{prefix}{zaak}", "datum": datum, **data}, source=SOURCE, time=at
+            )
+        )
+
+    aangemeld = {"wet": "wmo", "soort": "melding", "wijk": wijk}
+    # 1: 5 jan -> due 2 mar (Mon); besluit 20 feb: 46 days, on time, counted in February.
+    ev("zaak.aangemeld", "1", "2026-01-05", **aangemeld)
+    ev("zaak.besloten", "1", "2026-02-20", uitkomst="toegekend")
+    # 2: opgeschort 19 jan .. hervat 2 feb (14 days, before the due date): due 16 mar;
+    #    besluit 10 mar: 64 - 14 = 50 days, on time.
+    ev("zaak.aangemeld", "2", "2026-01-05", **aangemeld)
+    ev("zaak.opgeschort", "2", "2026-01-19")
+    ev("zaak.hervat", "2", "2026-02-02")
+    ev("zaak.besloten", "2", "2026-03-10", uitkomst="afgewezen")
+    # 3: besluit 5 mar, three days after the due date of 2 mar: 59 days, late.
+    ev("zaak.aangemeld", "3", "2026-01-05", **aangemeld)
+    ev("zaak.besloten", "3", "2026-03-05", uitkomst="toegekend")
+    # 4: a besluit of 27 feb corrected (later time) to 12 mar: due 9 mar, 59 days, late.
+    ev("zaak.aangemeld", "4", "2026-01-12", **aangemeld)
+    ev("zaak.besloten", "4", "2026-02-27", at=T0 + timedelta(days=60), uitkomst="toegekend")
+    ev("zaak.besloten", "4", "2026-03-12", at=T0 + timedelta(days=70), uitkomst="toegekend")
+    # 5: withdrawn: no decision was needed, left out of doorlooptijd.
+    ev("zaak.aangemeld", "5", "2026-01-12", **aangemeld)
+    ev("zaak.besloten", "5", "2026-01-30", uitkomst="ingetrokken")
+    return made
+
+
+def expected_cells(wijk: str) -> dict[str, dict[str, str]]:
+    feb = {"n": "1", "tijdig": "1", "d46": "1"}
+    mar = {"n": "3", "tijdig": "1", "d50": "1", "d59": "2"}
+    whole = {"n": "4", "tijdig": "2", "d46": "1", "d50": "1", "d59": "2"}
+    return {
+        f"doorlooptijd|wmo|{wijk}|{p}": cell
+        for p, cell in (("2026-02", feb), ("2026-03", mar), ("2026-H1", whole), ("2026", whole))
+    }
+
+
+async def produce(bootstrap: str, topic: str, records: list[tuple]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        for key, value, headers in records:
+            await producer.send_and_wait(topic, value=value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
+def as_record(event) -> tuple:
+    record = to_structured_record(event)
+    return record.key, record.value, list(record.headers)
+
+
+def read_cells(client: redis.Redis, keys: FigureKeys, wijk: str) -> dict[str, dict[str, str]]:
+    found = {}
+    for cell in expected_cells(wijk):
+        fields = client.hgetall(keys.cell(cell))
+        if fields:
+            found[cell] = {k.decode(): v.decode() for k, v in fields.items()}
+    return found
+
+
+async def dead_letters(bootstrap: str, topic: str, timeout_s: float = 30) -> list:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        group_id=None,
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        batches = await consumer.getmany(timeout_ms=int(timeout_s * 1000), max_records=10)
+        return [r for batch in batches.values() for r in batch]
+    finally:
+        await consumer.stop()
+
+
+def test_worker_computes_doorlooptijd_whatever_the_arrival_order(
+    kafka_settings: KafkaSettings, kafka_topics, redis_url: str, tmp_path: Path
+):
+    in_order = [as_record(e) for e in zaak_events("A-", "Binnenstad")]
+    shuffled = [as_record(e) for e in zaak_events("B-", "Helmond-West")]
+    shuffled += random.Random(4).sample(shuffled, 5)  # redeliveries
+    random.Random(7).shuffle(shuffled)  # besloten before aangemeld, correction before original
+    bad = (b"Z-bad", b"{not json", [("content-type", b"application/cloudevents+json")])
+    records = [*in_order[:5], bad, *in_order[5:], *shuffled]
+
+    env = {
+        **os.environ,
+        "WIJKPULS_KAFKA_BOOTSTRAP_SERVERS": kafka_settings.bootstrap_servers,
+        "WIJKPULS_KAFKA_TOPIC_PREFIX": kafka_settings.topic_prefix,
+        "WIJKPULS_REDIS_URL": redis_url,
+        "WIJKPULS_KPI_DATA_DIR": str(tmp_path / "kpi"),
+        "WIJKPULS_KPI_WEB_PORT": str(free_port()),
+    }
+    topic = f"{kafka_settings.topic_prefix}wijkpuls.events"
+    client = redis.Redis.from_url(redis_url)
+    keys = FigureKeys(kafka_settings.topic_prefix)
+    args = ["-m", "services.kpi", "worker", "-l", "info"]
+    with run_service(args, env, tmp_path / "kpi.log", log_says("Worker ready"), timeout_s=90):
+        asyncio.run(produce(kafka_settings.bootstrap_servers, topic, records))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            a, b = read_cells(client, keys, "Binnenstad"), read_cells(client, keys, "Helmond-West")
+            if a == expected_cells("Binnenstad") and b == expected_cells("Helmond-West"):
+                break
+            time.sleep(0.5)
+        assert a == expected_cells("Binnenstad")
+        assert b == expected_cells("Helmond-West")
+        gemeente = client.hgetall(keys.cell("doorlooptijd|wmo|gemeente|2026"))
+        assert gemeente == {b"n": b"8", b"tijdig": b"4", b"d46": b"2", b"d50": b"2", b"d59": b"4"}
+
+    letters = asyncio.run(
+        dead_letters(kafka_settings.bootstrap_servers, f"{kafka_settings.topic_prefix}wijkpuls.dlq")
+    )
+    assert [(r.key, r.value) for r in letters] == [(b"Z-bad", b"{not json")]
+    reason = dict(letters[0].headers)[REASON].decode()
+    assert "not" in reason and "JSON" in reason.upper()
+    client.delete(*client.keys(f"{kafka_settings.topic_prefix}wp:*"))
