@@ -13,8 +13,18 @@ from shared.domain_config import (
 from shared.settings import DEFAULT_DOMAIN_CONFIG
 
 BRIEF_WIJKEN = {
-    "Binnenstad", "Helmond-West", "Helmond-Noord", "Helmond-Oost", "Warande", "Stiphout",
-    "Mierlo-Hout", "Rijpelberg", "Dierdonk", "Brouwhuis", "Brandevoort", "Industriegebied",
+    "Binnenstad",
+    "Helmond-West",
+    "Helmond-Noord",
+    "Helmond-Oost",
+    "Warande",
+    "Stiphout",
+    "Mierlo-Hout",
+    "Rijpelberg",
+    "Dierdonk",
+    "Brouwhuis",
+    "Brandevoort",
+    "Industriegebied",
 }
 
 
@@ -43,17 +53,29 @@ def test_default_terms_match_the_brief(config):
 
 def test_only_besluit_clocks_know_opschorting(config):
     besluit = {c.id for c in config.clocks if c.is_besluit_clock}
-    assert besluit == {"wmo-aanvraag", "wmo-besluit", "jeugdwet-besluit",
-                       "participatiewet-besluit", "wgs-besluit"}
+    assert besluit == {
+        "wmo-aanvraag",
+        "wmo-besluit",
+        "jeugdwet-besluit",
+        "participatiewet-besluit",
+        "wgs-besluit",
+    }
     assert {c.wet for c in config.clocks if c.headline} == set(Wet) - {Wet.STH}
 
 
 @pytest.mark.parametrize(
     ("postcode", "wijk"),
-    [("5701AB", "Binnenstad"), ("5701 ab", "Binnenstad"), ("5703MZ", "Helmond-Noord"),
-     ("5703NA", "Rijpelberg"), ("5709XX", "Brandevoort"), ("5702", "Helmond-Oost"),
-     ("5703", ONBEKEND),  # a PC4 split over two wijken cannot be placed
-     ("1012AB", ONBEKEND), ("not a postcode", ONBEKEND)],
+    [
+        ("5701AB", "Binnenstad"),
+        ("5701 ab", "Binnenstad"),
+        ("5703MZ", "Helmond-Noord"),
+        ("5703NA", "Rijpelberg"),
+        ("5709XX", "Brandevoort"),
+        ("5702", "Helmond-Oost"),
+        ("5703", ONBEKEND),  # a PC4 split over two wijken cannot be placed
+        ("1012AB", ONBEKEND),
+        ("not a postcode", ONBEKEND),
+    ],
 )
 def test_postcode_resolves_to_a_wijk_or_onbekend(config, postcode, wijk):
     assert config.wijk_for_postcode(postcode) == wijk
@@ -86,8 +108,10 @@ def _write(tmp_path: Path, mutate) -> Path:
         (lambda r: r["clocks"][0]["term"].update(unit="fortnights"), "clocks.0.term.unit"),
         (lambda r: r["clocks"][0].update(wet="belastingen"), "clocks.0.wet"),
         (lambda r: r["clocks"][0].update(tem="typo"), "clocks.0.tem"),
-        (lambda r: r["wijken"][1]["postcodes"].append({"van": "5701AA", "tot": "5701BB"}),
-         "overlap"),
+        (
+            lambda r: r["wijken"][1]["postcodes"].append({"van": "5701AA", "tot": "5701BB"}),
+            "overlap",
+        ),
         (lambda r: r["wijken"].append({"naam": "onbekend"}), "reserved"),
         (lambda r: r["retention"]["topics"].pop("dlq_days"), "retention.topics.dlq_days"),
         (lambda r: r.update(gelijkgestelde_dagen=["2026-13-01"]), "gelijkgestelde_dagen.0"),
