@@ -7,10 +7,14 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 VAR=${WIJKPULS_VAR:-$ROOT/var}
 PY=${PYTHON:-$ROOT/.venv/bin/python}
 INTAKE_PORT=${WIJKPULS_INTAKE_PORT:-8000}
+REPORTING_PORT=${WIJKPULS_REPORTING_PORT:-8001}
+KPI_WEB_PORT=${WIJKPULS_KPI_WEB_PORT:-6066}
 
-# name|module|health url ("" for a worker without HTTP)
+# name|command (python -m ...)|health url
 SERVICES=(
-  "intake|services.intake|http://127.0.0.1:$INTAKE_PORT/health"
+  "intake|services.intake|http://127.0.0.1:$INTAKE_PORT/ready"
+  "kpi|services.kpi worker -l info|http://127.0.0.1:$KPI_WEB_PORT/"
+  "reporting|services.reporting|http://127.0.0.1:$REPORTING_PORT/ready"
 )
 
 usage() {
@@ -45,23 +49,26 @@ wait_healthy() {
 start() {
   mkdir -p "$VAR/log" "$VAR/run"
   for entry in "${SERVICES[@]}"; do
-    IFS='|' read -r name module url <<<"$entry"
+    IFS='|' read -r name command url <<<"$entry"
     pid="$VAR/run/$name.pid" log="$VAR/log/$name.log"
     if running "$pid"; then
       echo "==> $name already running (pid $(cat "$pid"))"
     else
       echo "==> starting $name (log: $log)"
-      (cd "$ROOT" && nohup "$PY" -m "$module" >>"$log" 2>&1 & echo $! >"$pid")
+      # shellcheck disable=SC2086  # the command is words on purpose
+      (cd "$ROOT" && nohup "$PY" -m $command >>"$log" 2>&1 & echo $! >"$pid")
     fi
-    [[ -z "$url" ]] || wait_healthy "$name" "$url" "$log"
+    wait_healthy "$name" "$url" "$log"
   done
   cat <<DONE
 
 Wijkpuls is up.
-  intake API docs:   http://127.0.0.1:$INTAKE_PORT/docs
-  event catalog:     http://127.0.0.1:$INTAKE_PORT/api/v1/catalog  (AsyncAPI: .../catalog/asyncapi)
-  logs:              $VAR/log/
-  stop everything:   make stop
+  intake API docs:     http://127.0.0.1:$INTAKE_PORT/docs
+  reporting API docs:  http://127.0.0.1:$REPORTING_PORT/docs
+  a live figure:       http://127.0.0.1:$REPORTING_PORT/api/v1/kpi/doorlooptijd?wijk=gemeente
+  event catalog:       http://127.0.0.1:$INTAKE_PORT/api/v1/catalog  (AsyncAPI: .../catalog/asyncapi)
+  logs:                $VAR/log/
+  stop everything:     make stop
 DONE
 }
 

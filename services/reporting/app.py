@@ -1,0 +1,93 @@
+"""Reporting: the read-only API over the live KPI figures (BRIEF §4.1, §7)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
+from starlette.exceptions import HTTPException
+
+from services.reporting import health, routes
+from services.reporting.access import access_log
+from services.reporting.openapi import DESCRIPTION, TAGS
+from services.reporting.problems import ProblemError, problem
+from services.reporting.wiring import start_reporting
+from shared.logs import configure_logging
+from shared.settings import Settings, get_settings
+
+log = logging.getLogger("wijkpuls.reporting")
+_LOCATIONS = ("query", "path", "header", "cookie")
+
+
+def create_app(
+    settings: Settings | None = None, *, today: Callable[[], date] | None = None
+) -> FastAPI:
+    """``today`` replaces the Europe/Amsterdam clock of the default peildatum (tests)."""
+    settings = settings or get_settings()
+    configure_logging(settings.app.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.reporting = start_reporting(settings, today)
+        try:
+            yield
+        finally:
+            await app.state.reporting.close()
+
+    app = FastAPI(
+        title="Wijkpuls reporting",
+        summary="Live sociaal-domein KPIs of gemeente Helmond per wet, wijk and periode",
+        description=DESCRIPTION,
+        version="0.1.0",
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
+    app.include_router(routes.router)
+    app.include_router(health.router)
+    app.middleware("http")(access_log)
+
+    @app.exception_handler(ProblemError)
+    async def refused(_: Request, exc: ProblemError) -> JSONResponse:
+        return exc.response()
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [_field_error(e) for e in exc.errors()]
+        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        return problem(
+            exc.status_code,
+            "http-" + str(exc.status_code),
+            str(exc.detail),
+            "see the OpenAPI document at /docs",
+            [{"field": "(path)", "reason": str(exc.detail)}],
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RedisError)
+    async def store_unavailable(_: Request, exc: RedisError) -> JSONResponse:
+        log.error("figures store unavailable", extra={"error": type(exc).__name__})
+        return problem(
+            503,
+            "figures-unavailable",
+            "Figures store unavailable",
+            "Redis did not answer; try again shortly",
+        )
+
+    return app
+
+
+def _field_error(error: dict[str, object]) -> dict[str, str]:
+    loc = [str(part) for part in error["loc"]]  # type: ignore[attr-defined]
+    if loc and loc[0] in _LOCATIONS:
+        loc = loc[1:]
+    reason = str(error["msg"]).removeprefix("Value error, ")
+    return {"field": ".".join(loc) or "(request)", "reason": reason}

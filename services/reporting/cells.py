@@ -1,0 +1,142 @@
+"""Which cells answer a query, in which order, and what a caller may see of them.
+
+Pure: cell names and counters in, published cells out. The Redis cells are live figures in
+event time; a periode that had ended by the peildatum holds exactly the events dated in it,
+and one still running holds the events up to now, which is the peildatum only when that is
+today. For an earlier peildatum inside a running periode the live counters cannot be cut
+back, so that periode is left out and named, never given with later events in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from services.reporting.kpis import Figure, KpiDefinition
+from shared.domain_config import GEMEENTE, ONBEKEND, Wet
+from shared.kpi.contribution import cell_key
+from shared.kpi.periods import is_periode, periode_bounds
+from shared.kpi.suppression import suppress_cell
+
+
+@dataclass(frozen=True)
+class CellId:
+    kpi: str
+    wet: str
+    wijk: str
+    periode: str
+
+    @classmethod
+    def parse(cls, name: str) -> CellId | None:
+        """A ``kpi|wet|wijk|periode`` cell name (shared/kpi/contribution.py cell_key)."""
+        parts = name.split("|")
+        if len(parts) != 4 or not is_periode(parts[3]):
+            return None
+        return cls(*parts)
+
+    @property
+    def name(self) -> str:
+        return cell_key(self.kpi, self.wet, self.wijk, self.periode)
+
+
+@dataclass(frozen=True)
+class Filters:
+    periode: str | None = None
+    wet: str | None = None
+    wijk: str | None = None
+
+    def match(self, cell: CellId) -> bool:
+        return all(
+            wanted is None or wanted == got
+            for wanted, got in (
+                (self.periode, cell.periode),
+                (self.wet, cell.wet),
+                (self.wijk, cell.wijk),
+            )
+        )
+
+
+class Coverage(Enum):
+    NOTHING = "the periode starts after the peildatum: nothing is counted for it"
+    COMPLETE = "the periode ended on or before the peildatum"
+    LIVE = "the periode runs on the peildatum, which is today"
+    UNAVAILABLE = "the periode was still running on the peildatum"
+
+
+def coverage(periode: str, peildatum: date, today: date) -> Coverage:
+    first, last = periode_bounds(periode)
+    if first > peildatum:
+        return Coverage.NOTHING
+    if last <= peildatum:
+        return Coverage.COMPLETE
+    return Coverage.LIVE if peildatum == today else Coverage.UNAVAILABLE
+
+
+@dataclass(frozen=True)
+class Selection:
+    cells: list[CellId]
+    weggelaten_perioden: list[str]
+    """Periodes with matching cells that cannot be given for this peildatum."""
+
+
+def select(
+    names: Iterable[str], kpi: str, filters: Filters, peildatum: date, today: date
+) -> Selection:
+    cells: list[CellId] = []
+    left_out: set[str] = set()
+    for name in names:
+        cell = CellId.parse(name)
+        if cell is None or cell.kpi != kpi or not filters.match(cell):
+            continue
+        state = coverage(cell.periode, peildatum, today)
+        if state is Coverage.UNAVAILABLE:
+            left_out.add(cell.periode)
+        elif state is not Coverage.NOTHING:
+            cells.append(cell)
+    return Selection(cells, sorted(left_out, key=periode_order))
+
+
+def periode_order(periode: str) -> tuple[date, int]:
+    """Chronological, a longer periode before the ones inside it: 2026, 2026-H1, 2026-01..."""
+    first, last = periode_bounds(periode)
+    return first, -last.toordinal()
+
+
+class CellOrder:
+    """wet as listed in Wet; wijk in configured order, then onbekend, then gemeente; periode."""
+
+    def __init__(self, wijk_names: Sequence[str]) -> None:
+        self._wets = {w.value: i for i, w in enumerate(Wet)}
+        self._wijken = {w: i for i, w in enumerate([*wijk_names, ONBEKEND, GEMEENTE])}
+
+    def __call__(self, cell: CellId) -> tuple[int, str, int, str, tuple[date, int]]:
+        # Names no longer configured (a wijk renamed since) sort after, by name.
+        return (
+            self._wets.get(cell.wet, len(self._wets)),
+            cell.wet,
+            self._wijken.get(cell.wijk, len(self._wijken)),
+            cell.wijk,
+            periode_order(cell.periode),
+        )
+
+
+def publish(
+    kpi: KpiDefinition,
+    cell: CellId,
+    counters: Mapping[str, str],
+    peildatum: date,
+    *,
+    threshold: int,
+    small_numbers: bool,
+) -> dict[str, Figure] | None:
+    """The published cell; None for a cell with nothing counted (it may be absent)."""
+    figures = kpi.figures(counters, peildatum)
+    if not figures.get(kpi.basis):
+        return None
+    published: dict[str, Figure] = {"wet": cell.wet, "wijk": cell.wijk, "periode": cell.periode}
+    published.update(figures)
+    if small_numbers:
+        return published
+    return suppress_cell(published, counts=set(kpi.counts), basis=kpi.basis, threshold=threshold)

@@ -1,0 +1,108 @@
+"""The reporting API's own documentation: what the figures mean and who sees what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.reporting.kpis import AVAILABLE, PLANNED
+
+DESCRIPTION = """\
+Live figures of gemeente Helmond's sociaal domein, per **wet**, **wijk** and **periode**,
+computed in event time from the events case systems publish (BRIEF §4).
+
+**Cells.** Every figure belongs to a cell (`wet`, `wijk`, `periode`). `wijk` is a configured
+wijk name, `onbekend` (no known wijk) or `gemeente` (all wijken together). `periode` is a
+month (`2026-03`), a half-year (`2026-H1`, `2026-H2`) or a year (`2026`); a besluit in
+March 2026 counts in `2026-03`, `2026-H1` and `2026`. A cell where nothing was counted is
+absent.
+
+**Peildatum.** Figures are given for a peildatum: today (Europe/Amsterdam) by default, or an
+earlier date; events dated after it are not counted. The live figures hold a periode that
+had ended by the peildatum exactly; a periode still running on an earlier peildatum cannot be
+cut back to it, so its cells are left out and the periode is named in `weggelaten_perioden`
+(asking for that periode explicitly is refused with 422).
+
+**Roles and small numbers.** Without an `X-API-Key` header the caller is `publiek`: a count
+below the configured threshold (5) is shown as `"<5"` and a statistic (percentage, median,
+p90) over fewer cases is withheld (`null`). A key issued for the role `analist` shows every
+figure unsuppressed. An unknown key is refused with 401. Every request is written to the
+access log with its role, route and query.
+
+**Errors** are RFC 9457 problem details (`application/problem+json`) with an `errors` list
+naming each field and the reason.
+"""
+
+TAGS: list[dict[str, Any]] = [
+    {"name": "kpi", "description": "KPI figures per wet, wijk and periode (BRIEF §4.1)"},
+    {"name": "health", "description": "liveness and readiness probes"},
+]
+
+
+def kpi_route_description() -> str:
+    lines = [
+        "All cells of one KPI, filtered by `periode`, `wet` and `wijk` when given; without "
+        "`periode` every periode's cells. Cells are sorted by wet (wmo, jeugdwet, "
+        "participatiewet, wgs, sth), wijk (configured order, then onbekend, then gemeente) "
+        "and periode (a year, then its halves and months in date order).",
+        "",
+        "Available KPIs and their figures:",
+    ]
+    for kpi in AVAILABLE.values():
+        lines += ["", f"- `{kpi.name}` (definitie `{kpi.definitie}`): {kpi.summary}"]
+        lines += [f"  - `{name}`: {meaning}" for name, meaning in kpi.figure_docs.items()]
+    if PLANNED:
+        lines += ["", "Defined but not yet published: " + ", ".join(f"`{p}`" for p in PLANNED)]
+    return "\n".join(lines)
+
+
+ANSWER_EXAMPLE: dict[str, Any] = {
+    "kpi": "doorlooptijd",
+    "definitie": "doorlooptijd/1",
+    "peildatum": "2026-04-15",
+    "cells": [
+        {
+            "wet": "wmo",
+            "wijk": "Brandevoort",
+            "periode": "2026-03",
+            "n": 23,
+            "n_tijdig": 19,
+            "tijdig_pct": 82.6,
+            "median": 41,
+            "p90": 58,
+        },
+        {
+            "wet": "wmo",
+            "wijk": "Dierdonk",
+            "periode": "2026-03",
+            "n": "<5",
+            "n_tijdig": "<5",
+            "tijdig_pct": None,
+            "median": None,
+            "p90": None,
+        },
+    ],
+    "weggelaten_perioden": [],
+}
+
+INVALID_QUERY_EXAMPLE: dict[str, Any] = {
+    "type": "https://wijkpuls.helmond.nl/problems/invalid-request",
+    "title": "Invalid request",
+    "status": 422,
+    "detail": "see errors",
+    "errors": [
+        {
+            "field": "periode",
+            "reason": "must look like 2026-03 (month), 2026-H1 (half-year) or 2026 (year)",
+        },
+        {"field": "wijk", "reason": "not a configured wijk, onbekend or gemeente"},
+    ],
+}
+
+UNKNOWN_KPI_EXAMPLE: dict[str, Any] = {
+    "type": "https://wijkpuls.helmond.nl/problems/unknown-kpi",
+    "title": "Unknown KPI",
+    "status": 404,
+    "detail": "available: doorlooptijd",
+    "available": ["doorlooptijd"],
+    "errors": [{"field": "kpi", "reason": "defined but not published yet"}],
+}

@@ -1,0 +1,194 @@
+"""``GET /api/v1/kpi/{kpi}``: validate the query, read the cells, publish them for the role."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from services.reporting.access import Caller, current_caller
+from services.reporting.cells import CellOrder, Coverage, Filters, coverage, publish, select
+from services.reporting.kpis import AVAILABLE, PLANNED
+from services.reporting.openapi import (
+    ANSWER_EXAMPLE,
+    INVALID_QUERY_EXAMPLE,
+    UNKNOWN_KPI_EXAMPLE,
+    kpi_route_description,
+)
+from services.reporting.problems import ProblemError, problem_response
+from services.reporting.wiring import Reporting
+from shared.domain_config import GEMEENTE, ONBEKEND, DomainConfig, Wet
+from shared.kpi.periods import is_periode
+
+router = APIRouter(prefix="/api/v1", tags=["kpi"])
+
+
+def _periode(value: str) -> str:
+    if not is_periode(value):
+        raise ValueError("must look like 2026-03 (month), 2026-H1 (half-year) or 2026 (year)")
+    return value
+
+
+def _iso_date(value: Any) -> Any:
+    # Only YYYY-MM-DD: pydantic would also read a number as a Unix time.
+    if not (isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"):
+        raise ValueError("must be an ISO date, YYYY-MM-DD")
+    return value
+
+
+PeriodeQuery = Annotated[
+    str | None,
+    Query(
+        description="Month `2026-03`, half-year `2026-H1`/`2026-H2` or year `2026`; "
+        "without it every periode's cells.",
+        examples=["2026-03", "2026-H1", "2026"],
+    ),
+    AfterValidator(_periode),
+]
+WetQuery = Annotated[Wet | None, Query(description="Only this wet.")]
+WijkQuery = Annotated[
+    str | None,
+    Query(
+        description=f"A configured wijk name (e.g. `Brandevoort`), `{ONBEKEND}` or "
+        f"`{GEMEENTE}` (all wijken together).",
+        examples=["Brandevoort", GEMEENTE],
+    ),
+]
+PeildatumQuery = Annotated[
+    date | None,
+    Query(description="Count events up to this date; default today (Europe/Amsterdam)."),
+    BeforeValidator(_iso_date),
+]
+KNOWN_PARAMETERS = frozenset({"periode", "wet", "wijk", "peildatum"})
+
+
+class Cell(BaseModel):
+    """One cell; the figures after `periode` depend on the KPI (see the route)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    wet: str
+    wijk: str
+    periode: str
+
+
+class KpiAnswer(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [ANSWER_EXAMPLE]})
+
+    kpi: str
+    definitie: str = Field(description="name/version of the KPI definition the figures follow")
+    peildatum: date
+    cells: list[Cell]
+    weggelaten_perioden: list[str] = Field(
+        description="periodes with cells that were still running on an earlier peildatum "
+        "and so cannot be given for it"
+    )
+
+
+@router.get(
+    "/kpi/{kpi}",
+    summary="Figures of one KPI per wet, wijk and periode",
+    description=kpi_route_description(),
+    response_model=KpiAnswer,
+    responses={
+        401: problem_response("X-API-Key is not a known key"),
+        404: problem_response(
+            "no such KPI; the problem lists the available ones", UNKNOWN_KPI_EXAMPLE
+        ),
+        422: problem_response(
+            "invalid query; each parameter and reason is listed", INVALID_QUERY_EXAMPLE
+        ),
+        503: problem_response("the figures store (Redis) does not answer"),
+    },
+)
+async def kpi_cells(
+    request: Request,
+    caller: Annotated[Caller, Depends(current_caller)],
+    kpi: Annotated[str, Path(description="KPI name", examples=["doorlooptijd"])],
+    periode: PeriodeQuery = None,
+    wet: WetQuery = None,
+    wijk: WijkQuery = None,
+    peildatum: PeildatumQuery = None,
+) -> KpiAnswer:
+    reporting: Reporting = request.app.state.reporting
+    definition = AVAILABLE.get(kpi)
+    if definition is None:
+        raise _unknown_kpi(kpi)
+    _refuse_unknown_parameters(request)
+    wijk = _configured_wijk(wijk, reporting.domain)
+    today = reporting.today()
+    peildatum = peildatum or today
+    if peildatum > today:
+        raise _invalid("peildatum", "may not be after today (Europe/Amsterdam)")
+    if periode and coverage(periode, peildatum, today) is Coverage.UNAVAILABLE:
+        raise _invalid(
+            "peildatum",
+            "this periode was still running on that peildatum; the live figures give a "
+            "running periode only for today",
+        )
+
+    filters = Filters(periode=periode, wet=wet.value if wet else None, wijk=wijk)
+    selection = select(await reporting.store.cell_names(), kpi, filters, peildatum, today)
+    cells = sorted(selection.cells, key=CellOrder(reporting.domain.wijk_names))
+    counters = await reporting.store.counters([cell.name for cell in cells])
+    threshold = reporting.domain.small_numbers.threshold
+    published = [
+        publish(
+            definition,
+            cell,
+            fields,
+            peildatum,
+            threshold=threshold,
+            small_numbers=caller.role.sees_small_numbers,
+        )
+        for cell, fields in zip(cells, counters, strict=True)
+    ]
+    return KpiAnswer(
+        kpi=kpi,
+        definitie=definition.definitie,
+        peildatum=peildatum,
+        cells=[Cell.model_validate(cell) for cell in published if cell is not None],
+        weggelaten_perioden=selection.weggelaten_perioden,
+    )
+
+
+def _unknown_kpi(kpi: str) -> ProblemError:
+    available = sorted(AVAILABLE)
+    reason = "defined but not published yet" if kpi in PLANNED else "no such KPI"
+    return ProblemError(
+        404,
+        "unknown-kpi",
+        "Unknown KPI",
+        f"available: {', '.join(available)}",
+        [{"field": "kpi", "reason": reason}],
+        available=available,
+    )
+
+
+def _refuse_unknown_parameters(request: Request) -> None:
+    # A mistyped filter (?wyk=...) would otherwise silently answer with every cell.
+    unknown = sorted(set(request.query_params) - KNOWN_PARAMETERS)
+    if unknown:
+        known = ", ".join(sorted(KNOWN_PARAMETERS))
+        raise RequestValidationError(
+            [
+                {"loc": ("query", name), "msg": f"unknown parameter; known: {known}"}
+                for name in unknown
+            ]
+        )
+
+
+def _configured_wijk(wijk: str | None, domain: DomainConfig) -> str | None:
+    if wijk is None:
+        return None
+    for name in [*domain.wijk_names, ONBEKEND, GEMEENTE]:
+        if name.casefold() == wijk.strip().casefold():
+            return name
+    raise _invalid("wijk", f"not a configured wijk, {ONBEKEND} or {GEMEENTE}")
+
+
+def _invalid(field: str, reason: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("query", field), "msg": reason}])

@@ -1,0 +1,299 @@
+"""The reporting API over a real Redis holding cells in the KPI worker's layout."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator
+from datetime import date
+
+import httpx
+import pytest
+import redis
+
+from services.reporting.app import create_app
+from shared.figure_keys import FigureKeys
+from shared.kpi.contribution import cell_key, day_field
+from shared.settings import KafkaSettings, RedisSettings, ReportingSettings, Settings
+
+pytestmark = pytest.mark.integration
+
+TODAY = date(2026, 4, 15)
+ANALIST_KEY = "analist-key-0123456789"
+URL = "/api/v1/kpi/doorlooptijd"
+WriteCell = Callable[..., None]
+
+
+@pytest.fixture
+def write_cell(redis_url: str, topic_prefix: str) -> Iterator[WriteCell]:
+    """Writes a cell exactly as the KPI worker does (shared/figure_keys.py); deletes after."""
+    keys = FigureKeys(topic_prefix)
+    client = redis.Redis.from_url(redis_url)
+
+    def write(wet: str, wijk: str, periode: str, days: list[int], tijdig: int) -> None:
+        name = cell_key("doorlooptijd", wet, wijk, periode)
+        fields = {day_field(d): c for d, c in Counter(days).items()}
+        client.hset(keys.cell(name), mapping={"n": len(days), "tijdig": tijdig, **fields})
+        client.sadd(keys.cells_index, name)
+
+    yield write
+    for key in client.scan_iter(match=f"{topic_prefix}wp:*"):
+        client.delete(key)
+    client.close()
+
+
+def _settings(redis_url: str, topic_prefix: str) -> Settings:
+    return Settings(
+        kafka=KafkaSettings(topic_prefix=topic_prefix),
+        redis=RedisSettings(url=redis_url),
+        reporting=ReportingSettings(api_keys={ANALIST_KEY: "analist"}),
+    )
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings, today=lambda: TODAY)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as client:
+            yield client
+
+
+@pytest.fixture
+async def client(
+    redis_url: str, topic_prefix: str, restore_logging: None
+) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in _client(_settings(redis_url, topic_prefix)):
+        yield c
+
+
+@pytest.fixture
+def helmond(write_cell: WriteCell) -> None:
+    """March 2026 Wmo besluiten: 6 in Brandevoort, 3 in Dierdonk, 9 in the gemeente."""
+    brandevoort, dierdonk = [3, 8, 20, 41, 60, 70], [12, 30, 61]
+    for periode in ("2026-03", "2026-H1", "2026"):
+        write_cell("wmo", "Brandevoort", periode, brandevoort, tijdig=4)
+        write_cell("wmo", "Dierdonk", periode, dierdonk, tijdig=2)
+        write_cell("wmo", "gemeente", periode, brandevoort + dierdonk, tijdig=6)
+    write_cell("jeugdwet", "onbekend", "2026-02", [15] * 5, tijdig=5)
+
+
+def _problem(response: httpx.Response, status: int) -> dict[str, object]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, object] = response.json()
+    assert body["status"] == status and str(body["type"]).startswith("https://")
+    return body
+
+
+@pytest.mark.usefixtures("helmond")
+async def test_every_cell_sorted_and_suppressed_for_publiek(client: httpx.AsyncClient):
+    answer = (await client.get(URL)).json()
+    assert (answer["kpi"], answer["definitie"], answer["peildatum"]) == (
+        "doorlooptijd",
+        "doorlooptijd/1",
+        "2026-04-15",
+    )
+    assert answer["weggelaten_perioden"] == []
+    order = [(c["wet"], c["wijk"], c["periode"]) for c in answer["cells"]]
+    # wet as in the Wet list; wijken in configured order (Dierdonk before Brandevoort), then
+    # onbekend, then gemeente; a year before its half-year before its months.
+    assert order == [
+        ("wmo", "Dierdonk", "2026"),
+        ("wmo", "Dierdonk", "2026-H1"),
+        ("wmo", "Dierdonk", "2026-03"),
+        ("wmo", "Brandevoort", "2026"),
+        ("wmo", "Brandevoort", "2026-H1"),
+        ("wmo", "Brandevoort", "2026-03"),
+        ("wmo", "gemeente", "2026"),
+        ("wmo", "gemeente", "2026-H1"),
+        ("wmo", "gemeente", "2026-03"),
+        ("jeugdwet", "onbekend", "2026-02"),
+    ]
+    cells = {(c["wijk"], c["periode"]): c for c in answer["cells"]}
+    assert cells["Dierdonk", "2026-03"] == {
+        "wet": "wmo",
+        "wijk": "Dierdonk",
+        "periode": "2026-03",
+        "n": "<5",
+        "n_tijdig": "<5",
+        "tijdig_pct": None,
+        "median": None,
+        "p90": None,
+    }
+    assert cells["Brandevoort", "2026-03"] == {
+        "wet": "wmo",
+        "wijk": "Brandevoort",
+        "periode": "2026-03",
+        "n": 6,
+        "n_tijdig": "<5",
+        "tijdig_pct": 66.7,
+        "median": 20,
+        "p90": 70,
+    }
+    gemeente = cells["gemeente", "2026-03"]
+    # 3 8 12 20 30 41 60 61 70: median the 5th (30), p90 the ceil(8.1) = 9th (70).
+    assert (gemeente["n"], gemeente["n_tijdig"], gemeente["tijdig_pct"]) == (9, 6, 66.7)
+    assert (gemeente["median"], gemeente["p90"]) == (30, 70)
+
+
+@pytest.mark.usefixtures("helmond")
+async def test_analist_sees_small_numbers(client: httpx.AsyncClient):
+    response = await client.get(
+        URL,
+        params={"periode": "2026-03", "wijk": "Dierdonk"},
+        headers={"X-API-Key": ANALIST_KEY},
+    )
+    assert response.json()["cells"] == [
+        {
+            "wet": "wmo",
+            "wijk": "Dierdonk",
+            "periode": "2026-03",
+            "n": 3,
+            "n_tijdig": 2,
+            "tijdig_pct": 66.7,
+            "median": 30,
+            "p90": 61,
+        }
+    ]
+
+
+@pytest.mark.usefixtures("helmond")
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (
+            {"periode": "2026-H1"},
+            {("wmo", "Dierdonk"), ("wmo", "Brandevoort"), ("wmo", "gemeente")},
+        ),
+        ({"wet": "jeugdwet"}, {("jeugdwet", "onbekend")}),
+        ({"wijk": "gemeente", "periode": "2026"}, {("wmo", "gemeente")}),
+        ({"wijk": "brandevoort", "periode": "2026-03"}, {("wmo", "Brandevoort")}),
+        ({"wet": "sth"}, set()),
+        ({"periode": "2025"}, set()),
+    ],
+)
+async def test_filters(client: httpx.AsyncClient, params, expected):
+    cells = (await client.get(URL, params=params)).json()["cells"]
+    assert {(c["wet"], c["wijk"]) for c in cells} == expected
+    if "periode" in params:
+        assert {c["periode"] for c in cells} <= {params["periode"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"periode": "2026-13"}, "periode"),
+        ({"periode": "2026-H3"}, "periode"),
+        ({"periode": "maart"}, "periode"),
+        ({"wet": "wwb"}, "wet"),
+        ({"wijk": "Eindhoven"}, "wijk"),
+        ({"peildatum": "15-04-2026"}, "peildatum"),
+        ({"peildatum": "1776240000"}, "peildatum"),
+        ({"peildatum": "2026-02-30"}, "peildatum"),
+        ({"peildatum": "2026-04-16"}, "peildatum"),
+        ({"periode": "2026-03", "peildatum": "2026-03-10"}, "peildatum"),
+        ({"wyk": "Dierdonk"}, "wyk"),
+    ],
+)
+async def test_invalid_queries_are_problems_naming_the_field(
+    client: httpx.AsyncClient, params, field
+):
+    body = _problem(await client.get(URL, params=params), 422)
+    assert [e["field"] for e in body["errors"]] == [field]  # type: ignore[attr-defined]
+    assert all(e["reason"] for e in body["errors"])  # type: ignore[attr-defined]
+
+
+async def test_unknown_kpi_lists_the_available_ones(client: httpx.AsyncClient):
+    body = _problem(await client.get("/api/v1/kpi/wachtlijst"), 404)
+    assert body["available"] == ["doorlooptijd"]
+    assert "doorlooptijd" in str(body["detail"])
+    assert body["errors"] == [{"field": "kpi", "reason": "no such KPI"}]
+    planned = _problem(await client.get("/api/v1/kpi/wachttijd"), 404)
+    assert planned["errors"] == [{"field": "kpi", "reason": "defined but not published yet"}]
+
+
+async def test_unknown_api_key_is_refused(client: httpx.AsyncClient):
+    response = await client.get(URL, headers={"X-API-Key": "not-a-key-of-ours-000"})
+    body = _problem(response, 401)
+    assert body["errors"] == [{"field": "X-API-Key", "reason": "not a known key"}]
+    assert "not-a-key-of-ours" not in response.text
+    assert response.headers["www-authenticate"].startswith("ApiKey")
+
+
+async def test_unknown_path_is_a_problem_too(client: httpx.AsyncClient):
+    _problem(await client.get("/api/v2/kpi"), 404)
+
+
+@pytest.mark.usefixtures("helmond")
+async def test_peildatum_cuts_periodes(client: httpx.AsyncClient, write_cell: WriteCell):
+    write_cell("wmo", "gemeente", "2026-04", [10] * 5, tijdig=5)
+    today = (await client.get(URL, params={"wijk": "gemeente"})).json()
+    assert [c["periode"] for c in today["cells"]] == ["2026", "2026-H1", "2026-03", "2026-04"]
+
+    # On 31 March, March was complete; April had not begun; the year and half-year ran on.
+    end_of_march = (
+        await client.get(URL, params={"wijk": "gemeente", "peildatum": "2026-03-31"})
+    ).json()
+    assert end_of_march["peildatum"] == "2026-03-31"
+    assert [c["periode"] for c in end_of_march["cells"]] == ["2026-03"]
+    assert end_of_march["weggelaten_perioden"] == ["2026", "2026-H1"]
+
+
+async def test_a_listed_cell_without_counters_is_absent(
+    client: httpx.AsyncClient, redis_url: str, topic_prefix: str, write_cell: WriteCell
+):
+    write_cell("wmo", "Stiphout", "2026-03", [5] * 5, tijdig=5)
+    keys = FigureKeys(topic_prefix)
+    with redis.Redis.from_url(redis_url) as r:
+        r.sadd(keys.cells_index, cell_key("doorlooptijd", "wmo", "Warande", "2026-03"))
+    cells = (await client.get(URL)).json()["cells"]
+    assert [c["wijk"] for c in cells] == ["Stiphout"]
+
+
+async def test_health_and_ready(client: httpx.AsyncClient):
+    assert (await client.get("/health")).json() == {"status": "ok"}
+    ready = await client.get("/ready")
+    assert (ready.status_code, ready.json()) == (200, {"ready": True, "checks": {"redis": True}})
+
+
+@pytest.mark.usefixtures("restore_logging")
+async def test_without_redis_not_ready_and_figures_unavailable(topic_prefix: str):
+    # A real address where nothing listens: port 1 on this host refuses the connection.
+    async for client in _client(_settings("redis://127.0.0.1:1/0", topic_prefix)):
+        ready = await client.get("/ready")
+        assert (ready.status_code, ready.json()["checks"]) == (503, {"redis": False})
+        _problem(await client.get(URL), 503)
+        assert (await client.get("/health")).status_code == 200
+
+
+@pytest.mark.usefixtures("helmond")
+async def test_each_request_is_access_logged_without_refused_values(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+):
+    with caplog.at_level(logging.INFO, logger="wijkpuls.reporting.access"):
+        await client.get(URL, params={"periode": "2026-03"}, headers={"X-API-Key": ANALIST_KEY})
+        await client.get(URL, params={"wijk": "123456782"})
+    ok, refused = [r for r in caplog.records if r.name == "wijkpuls.reporting.access"]
+    assert (ok.route, ok.status, ok.role, ok.query) == (  # type: ignore[attr-defined]
+        "/api/v1/kpi/{kpi}",
+        200,
+        "analist",
+        {"periode": "2026-03"},
+    )
+    assert ok.key_id and ok.key_id not in ANALIST_KEY  # type: ignore[attr-defined]
+    assert (refused.status, refused.role, refused.query_names) == (  # type: ignore[attr-defined]
+        422,
+        "publiek",
+        ["wijk"],
+    )
+    # (The test's own httpx client logs its URLs; the service's access log must not.)
+    assert "123456782" not in str(vars(refused))

@@ -1,0 +1,81 @@
+"""API keys and roles of the reporting API, its settings and its OpenAPI document."""
+
+import json
+import logging
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+from pydantic import ValidationError
+
+from services.reporting.access import ApiKeys, Caller
+from services.reporting.app import create_app
+from shared.settings import ReportingRole, ReportingSettings, Settings
+
+KEY = "analist-key-0123456789"
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """create_app configures the root logger; put it back for the tests after this one."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_no_key_is_publiek_a_known_key_its_role_an_unknown_key_nothing():
+    keys = ApiKeys({KEY: ReportingRole.ANALIST})
+    assert keys.caller(None) == Caller(ReportingRole.PUBLIEK)
+    analist = keys.caller(KEY)
+    assert analist is not None and analist.role is ReportingRole.ANALIST
+    assert analist.key_id is not None and len(analist.key_id) == 12 and analist.key_id not in KEY
+    assert keys.caller("someone-elses-key-000") is None
+    assert ReportingRole.ANALIST.sees_small_numbers
+    assert not ReportingRole.PUBLIEK.sees_small_numbers
+
+
+def test_api_keys_come_from_a_json_environment_variable(monkeypatch):
+    monkeypatch.setenv("WIJKPULS_REPORTING_API_KEYS", json.dumps({KEY: "analist"}))
+    settings = ReportingSettings()
+    assert settings.api_keys == {KEY: ReportingRole.ANALIST}
+    assert KEY not in repr(settings)
+
+
+def test_a_short_key_is_refused_without_echoing_it():
+    with pytest.raises(ValidationError) as refused:
+        ReportingSettings(api_keys={"kort-sleutel": "analist"})
+    assert "16 characters" in str(refused.value)
+    assert "kort-sleutel" not in str(refused.value)
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_openapi_documents_roles_problems_and_the_kpis():
+    document = create_app(Settings()).openapi()
+    assert "analist" in document["info"]["description"]
+    assert document["components"]["securitySchemes"]["api-key"] == {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-API-Key",
+        "description": document["components"]["securitySchemes"]["api-key"]["description"],
+    }
+    route = document["paths"]["/api/v1/kpi/{kpi}"]["get"]
+    assert "`doorlooptijd` (definitie `doorlooptijd/1`)" in route["description"]
+    assert "`wachttijd`" in route["description"]
+    assert "application/problem+json" in route["responses"]["422"]["content"]
+    parameters = {p["name"] for p in route["parameters"]}
+    assert parameters == {"kpi", "periode", "wet", "wijk", "peildatum"}
+    assert route["security"] == [{"api-key": []}]
+    assert set(document["paths"]) == {"/api/v1/kpi/{kpi}", "/health", "/ready"}
+
+
+def test_cli_help_names_host_and_port():
+    done = subprocess.run(
+        [sys.executable, "-m", "services.reporting", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--host" in done.stdout and "--port" in done.stdout and "8001" in done.stdout
