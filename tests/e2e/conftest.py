@@ -35,3 +35,20 @@ def intake_url(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
     args = ["-m", "services.intake", "--port", str(port)]
     with run_service(args, service_env, tmp_path / "intake.log", http_ok(url + "/ready")):
         yield url
+
+
+@pytest.fixture
+def kpi_worker(service_env: dict[str, str], tmp_path: Path) -> Iterator[None]:
+    url = f"http://127.0.0.1:{service_env['WIJKPULS_KPI_WEB_PORT']}/"
+    args = ["-m", "services.kpi", "worker", "-l", "info"]
+    with run_service(args, service_env, tmp_path / "kpi.log", http_ok(url), timeout_s=90):
+        yield
+
+
+@pytest.fixture
+def reporting_url(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    args = ["-m", "services.reporting", "--port", str(port)]
+    with run_service(args, service_env, tmp_path / "reporting.log", http_ok(url + "/ready")):
+        yield url

@@ -1,0 +1,73 @@
+"""A case system posts events to the intake; the figure shows in the reporting API."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+SOURCE = "urn:nld:oin:00000001002220647000:systeem:jeugd-zaaksysteem"
+BATCH = {"content-type": "application/cloudevents-batch+json"}
+
+
+def event(kind: str, zaak: str, datum: str, **data: object) -> dict:
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": SOURCE,
+        "type": f"nl.helmond.sociaaldomein.{kind}",
+        "time": f"{datum}T10:00:00+01:00",
+        "data": {"zaak_id": zaak, "datum": datum, **data},
+    }
+
+
+def test_posted_besluiten_appear_as_doorlooptijd(
+    intake_url: str, kpi_worker: None, reporting_url: str
+):
+    # Five jeugdwet zaken in Stiphout (postcode 5704..), aangemeld 2 feb 2026, due 30 mar.
+    # Besluit after 20, 30, 40, 50 and 60 days: only the last (3 apr) is after the due date.
+    events = []
+    for i, besluit in enumerate(
+        ("2026-02-22", "2026-03-04", "2026-03-14", "2026-03-24", "2026-04-03")
+    ):
+        zaak = f"J-{uuid.uuid4().hex[:8]}-{i}"
+        events.append(event("zaak.besloten", zaak, besluit, uitkomst="toegekend"))  # early
+        events.append(
+            event(
+                "zaak.aangemeld",
+                zaak,
+                "2026-02-02",
+                wet="jeugdwet",
+                soort="aanvraag",
+                postcode="5704 AB",
+            )
+        )
+    with httpx.Client(base_url=intake_url) as intake:
+        answer = intake.post("/api/v1/events", json=events, headers=BATCH)
+    assert answer.status_code == 202, answer.text
+
+    query = {"periode": "2026-H1", "wet": "jeugdwet", "wijk": "Stiphout"}
+    deadline = time.monotonic() + 30
+    cells: list = []
+    with httpx.Client(base_url=reporting_url) as reporting:
+        while time.monotonic() < deadline:
+            cells = reporting.get("/api/v1/kpi/doorlooptijd", params=query).json()["cells"]
+            if cells and cells[0]["n"] == 5:
+                break
+            time.sleep(0.5)
+    assert cells == [
+        {
+            "wet": "jeugdwet",
+            "wijk": "Stiphout",
+            "periode": "2026-H1",
+            "n": 5,
+            "n_tijdig": "<5",  # a count below 5 is suppressed
+            "tijdig_pct": 80.0,
+            "median": 40,
+            "p90": 60,
+        }
+    ]
