@@ -9,9 +9,12 @@ A same (source, id) with other content is a sender error and is refused.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from enum import StrEnum
 
 from redis.asyncio import Redis
+
+from shared.events import CloudEvent
 
 SEEN_TTL_S = 35 * 24 * 3600  # longer than any sender's retry horizon
 
@@ -40,6 +43,19 @@ class DedupStore:
         if stored is None:
             return Seen.NEW
         return Seen.DUPLICATE if stored.decode() == fingerprint(content) else Seen.CONFLICT
+
+    async def classify(self, events: Sequence[CloudEvent]) -> list[Seen]:
+        """Seen state of each event, counting a repeat within the same request too."""
+        first: dict[tuple[str, str], bytes] = {}
+        statuses = []
+        for event in events:
+            content = event.to_json()
+            earlier = first.setdefault(event.dedup_key, content)
+            if earlier is not content:
+                statuses.append(Seen.DUPLICATE if earlier == content else Seen.CONFLICT)
+            else:
+                statuses.append(await self.check(event.source, event.id, content))
+        return statuses
 
     async def mark(self, source: str, event_id: str, content: bytes) -> None:
         await self._redis.set(self._key(source, event_id), fingerprint(content), ex=SEEN_TTL_S)

@@ -94,14 +94,12 @@ async def _accept(edge: Edge, raws: list[Any], *, batch: bool) -> Response:
             errors,
         )
 
-    statuses: list[Seen] = []
-    for event in events:
-        statuses.append(await edge.dedup.check(event.source, event.id, event.to_json()))
+    statuses = await edge.dedup.classify(events)
     if Seen.CONFLICT in statuses:
         conflicts = [
             {
                 "field": f"[{i}].id" if batch else "id",
-                "reason": "this source already sent an event with this id and other content",
+                "reason": "this source sent an event with this id and other content",
             }
             for i, s in enumerate(statuses)
             if s is Seen.CONFLICT

@@ -160,3 +160,19 @@ async def test_catalog_is_served_from_the_models(intake_url: str):
     assert asyncapi == asyncapi_document()
     assert "/api/v1/events" in openapi["paths"]
     assert health.json() == {"status": "ok"}
+
+
+async def test_a_repeat_within_one_batch_is_published_once(
+    intake_url: str, kafka_bootstrap: str, topic_prefix: str
+):
+    event = aangemeld("Z-E2E-R")
+    altered = {**event, "data": {**event["data"], "datum": "2026-03-03"}}
+    async with httpx.AsyncClient(base_url=intake_url) as http:
+        conflict = await http.post("/api/v1/events", json=[event, altered], headers=BATCH)
+        answer = await http.post("/api/v1/events", json=[event, event], headers=BATCH)
+    assert conflict.status_code == 409
+    assert [e["field"] for e in conflict.json()["errors"]] == ["[1].id"]
+    assert answer.status_code == 202
+    assert [r["status"] for r in answer.json()["results"]] == ["accepted", "duplicate"]
+    records = await read_topic(kafka_bootstrap, f"{topic_prefix}wijkpuls.events", expected=1)
+    assert len(records) == 1

@@ -1,0 +1,146 @@
+"""python -m services.intake.loader: send a JSON Lines file of CloudEvents to the intake.
+
+Thin: the HTTP calls and the command line. Batching, reading the answers' error positions and
+the summary are pure functions in ``shared.demo.loading``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+from tqdm import tqdm
+
+from shared.demo import loading
+from shared.demo.loading import Line, LoadSummary
+
+BATCH = "application/cloudevents-batch+json"
+UNAVAILABLE = 3  # exit code when the intake cannot be reached or answers unexpectedly
+_HEADERS = {"content-type": BATCH}
+_RETRY_STATUS = {502, 503, 504}
+
+
+class LoadError(Exception):
+    """The intake could not take a batch; the message says which lines and why."""
+
+
+class Sender:
+    def __init__(self, client: httpx.Client, summary: LoadSummary, retries: int) -> None:
+        self.client, self.summary, self.retries = client, summary, retries
+
+    def send(self, batch: list[Line]) -> None:
+        """Until every line of the batch is accepted, a duplicate or rejected."""
+        while batch:
+            answer = self._post(batch)
+            if answer.status_code == 202:
+                body = answer.json()
+                self.summary.accepted += int(body["accepted"])
+                self.summary.duplicate += int(body["duplicate"])
+                return
+            if answer.status_code == 413 and len(batch) > 1:  # the intake's maximum is lower
+                half = len(batch) // 2
+                self.send(batch[:half])
+                batch = batch[half:]
+                continue
+            errors = _json(answer).get("errors", []) if answer.status_code in (409, 422) else []
+            found = loading.problems_by_index(errors)
+            if not found:
+                raise LoadError(f"{loading.span(batch)}: intake answered {_describe(answer)}")
+            for index, problems in found.items():  # 422 invalid, 409 conflicting duplicate
+                self.summary.reject(batch[index].number, problems)
+            batch = [line for i, line in enumerate(batch) if i not in found]
+
+    def _post(self, batch: list[Line]) -> httpx.Response:
+        """POST with bounded retries and backoff on 502/503/504 and connection errors."""
+        body, last = loading.batch_body(batch), ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                time.sleep(min(0.5 * 2 ** (attempt - 1), 15.0))
+            try:
+                answer = self.client.post("/api/v1/events", content=body, headers=_HEADERS)
+            except httpx.TransportError as exc:
+                last = f"{type(exc).__name__}: {exc}"
+                continue
+            if answer.status_code not in _RETRY_STATUS:
+                return answer
+            last = _describe(answer)
+        tried = f"{self.retries + 1} attempts"
+        raise LoadError(f"{loading.span(batch)}: intake unavailable after {tried} ({last})")
+
+
+def _json(answer: httpx.Response) -> dict[str, Any]:
+    try:
+        body = answer.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _describe(answer: httpx.Response) -> str:
+    body = _json(answer)
+    detail = f"{body.get('title', '')}: {body.get('detail', '')}" if body else answer.text[:200]
+    return f"{answer.status_code} {detail}".strip()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.intake.loader",
+        description="Send a JSON Lines file of CloudEvents (one per line, e.g. from "
+        "`python -m shared.demo`) through the intake in batches, then print a summary: "
+        "accepted, duplicate, rejected with the reasons and their first line numbers. Invalid "
+        "events and conflicting duplicates (same source + id, other content) are rejected and "
+        "the rest of their batch is resent. Exit codes: 0 every line accepted or a duplicate; "
+        "1 some lines rejected; 2 usage error; 3 the intake was unavailable (after retries "
+        "with backoff) or answered unexpectedly.",
+    )
+    add = parser.add_argument
+    add("file", type=Path, metavar="FILE.jsonl", help="the events, one JSON object per line")
+    add("--url", default="http://127.0.0.1:8000", help="intake base URL (default: %(default)s)")
+    add("--batch-size", type=int, default=500, help="events per request (default: %(default)s)")
+    add("--retries", type=int, default=8, help="retries of a batch on 502/503/504 or a "
+        "connection error, with backoff (default: %(default)s)")  # fmt: skip
+    add("--timeout", type=float, default=60.0, help="seconds per request (default: %(default)s)")
+    add("--header", "-H", action="append", default=[], metavar="NAME: VALUE",
+        help="extra HTTP header, e.g. an authorization (repeatable)")  # fmt: skip
+    add("--json", action="store_true", help="print the summary as JSON")
+    add("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.file.is_file():
+        parser.error(f"{args.file}: no such file")
+    if args.batch_size < 1 or args.retries < 0 or any(":" not in h for h in args.header):
+        parser.error("--batch-size must be >= 1, --retries >= 0 and --header NAME: VALUE")
+    headers = dict(tuple(part.strip() for part in h.split(":", 1)) for h in args.header)
+    with args.file.open("rb") as raw:
+        total = sum(chunk.count(b"\n") for chunk in iter(lambda: raw.read(1 << 20), b""))
+    summary, exit_code = LoadSummary(), 0
+    with (
+        httpx.Client(base_url=args.url, timeout=args.timeout, headers=headers) as client,
+        args.file.open("rb") as lines,
+        tqdm(total=total, unit=" ev", unit_scale=True, disable=args.quiet, file=sys.stderr) as bar,
+    ):
+        sender, done = Sender(client, summary, args.retries), 0
+        try:
+            for batch in loading.batches(loading.read_lines(lines, summary), args.batch_size):
+                sender.send(batch)
+                bar.update(batch[-1].number - done)
+                done = batch[-1].number
+        except LoadError as exc:
+            stopped = f"stopped, nothing from line {done + 1} on was sent"
+            print(f"error: {exc}; {stopped}", file=sys.stderr)
+            exit_code = UNAVAILABLE
+    print(json.dumps(summary.to_dict()) if args.json else summary.render())
+    return exit_code or summary.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
