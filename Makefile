@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 export PYTHON := $(abspath $(BIN)/python)
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run stop status infra lint typecheck test test-unit test-integration test-e2e
+.PHONY: help bootstrap run demo stop status infra lint typecheck test test-unit test-integration test-e2e
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -30,8 +30,17 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 infra: bootstrap ## start Kafka (KRaft, from Maven jars) and Redis, create the topics
 	deploy/local/up.sh
 
-run: infra ## bring up Kafka, Redis and the services; print where the APIs are
+run: infra ## bring up Kafka, Redis, the services and the Helmond demo load; print where things are
 	deploy/local/services.sh start
+	$(MAKE) --no-print-directory demo
+	deploy/local/services.sh urls
+
+DEMO := var/demo/helmond.jsonl
+
+demo: bootstrap ## generate a year of Helmond demo events (once) and load them through the intake
+	@mkdir -p $(dir $(DEMO))
+	@test -s $(DEMO) || $(BIN)/python -m shared.demo --months 12 --out $(DEMO)
+	$(BIN)/python -m services.intake.loader $(DEMO) --url http://127.0.0.1:$${WIJKPULS_INTAKE_PORT:-8000}
 
 stop: ## stop the services, Kafka and Redis
 	-deploy/local/services.sh stop

@@ -19,12 +19,13 @@ SERVICES=(
 
 usage() {
   cat <<USAGE
-usage: deploy/local/services.sh {start|stop|status}
+usage: deploy/local/services.sh {start|stop|status|urls}
 
   start   start every service that is not running, wait until each answers /health,
           and print where its API docs are
   stop    stop the services started here
   status  show which services run
+  urls    print where the APIs, docs and logs are
 
 Environment: WIJKPULS_VAR (default ./var), PYTHON (default .venv/bin/python) and every
 WIJKPULS_* setting of docs/settings.md, which the services read themselves.
@@ -60,6 +61,9 @@ start() {
     fi
     wait_healthy "$name" "$url" "$log"
   done
+}
+
+urls() {
   cat <<DONE
 
 Wijkpuls is up.
@@ -92,7 +96,8 @@ status() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start && urls ;;
+  urls) urls ;;
   stop) stop ;;
   status) status ;;
   -h|--help|help) usage ;;
