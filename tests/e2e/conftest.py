@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,8 @@ from service_procs import free_port, http_ok, run_service
 from shared.domain_config import get_domain_config
 from shared.kafka_admin import ensure_topics
 from shared.settings import KafkaSettings
+
+ANALIST_KEY = "e2e-analist-key-0123456789"  # sees small numbers (reporting role analist)
 
 
 @pytest.fixture
@@ -25,6 +28,7 @@ def service_env(kafka_settings: KafkaSettings, redis_url: str, tmp_path: Path) -
         "WIJKPULS_ENVIRONMENT": "test",
         "WIJKPULS_KPI_DATA_DIR": str(tmp_path / "kpi-data"),
         "WIJKPULS_KPI_WEB_PORT": str(free_port()),
+        "WIJKPULS_REPORTING_API_KEYS": json.dumps({ANALIST_KEY: "analist"}),
     }
 
 
