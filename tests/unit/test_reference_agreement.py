@@ -1,0 +1,94 @@
+"""The pure clock/KPI modules and the independent reference agree on a whole demo year."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reference.figures import doorlooptijd
+
+from services.kpi.facts import zaak_fact
+from shared.demo import DemoOptions, DemoStream
+from shared.domain import AtwCalendar, ZaakHistory
+from shared.domain_config import get_domain_config
+from shared.events import accept_at_edge, new_event
+from shared.kpi.contribution import doorlooptijd_contribution
+from shared.kpi.stats import nearest_rank, percentage
+from shared.pseudonym import Pseudonymiser
+from shared.settings import PseudonymSettings
+
+
+def stored_demo_events() -> list:
+    domain = get_domain_config()
+    keys = PseudonymSettings()
+    pseudonymiser = Pseudonymiser(keys.key, keys.key_version)
+    options = DemoOptions(start=date(2025, 1, 1), months=12, seed=23, today=date(2026, 2, 1))
+    return [accept_at_edge(e, domain, pseudonymiser) for e in DemoStream(options, domain)]
+
+
+def module_figures(events: list) -> dict:
+    domain = get_domain_config()
+    calendar = AtwCalendar(domain.gelijkgestelde_dagen)
+    histories: dict[str, ZaakHistory] = defaultdict(ZaakHistory)
+    for event in events:
+        found = zaak_fact(event)
+        if found:
+            histories[found[0]] = histories[found[0]].add(found[1])
+    totals: Counter = Counter()
+    for history in histories.values():
+        totals.update(doorlooptijd_contribution(history, domain, calendar))
+    cells: dict = defaultdict(Counter)
+    for (cell, field), count in totals.items():
+        cells[tuple(cell.split("|")[1:])][field] = count
+    figures = {}
+    for cell, c in cells.items():
+        histogram = {int(f[1:]): n for f, n in c.items() if f.startswith("d")}
+        figures[cell] = {"n": c["n"], "n_tijdig": c["tijdig"],
+                         "tijdig_pct": percentage(c["tijdig"], c["n"]),
+                         "median": nearest_rank(histogram, 0.5),
+                         "p90": nearest_rank(histogram, 0.9)}  # fmt: skip
+    return figures
+
+
+def test_doorlooptijd_agrees_with_the_independent_reference():
+    events = stored_demo_events()
+    reference = doorlooptijd(e.to_dict() for e in events)
+    assert (
+        sum(f["n"] for (_, w, p), f in reference.items() if w == "gemeente" and p == "2025") > 2000
+    )
+    assert module_figures(events) == reference
+
+
+SOURCE = "urn:nld:oin:00000001002220647000:systeem:test"
+
+
+@st.composite
+def zaak_history(draw: st.DrawFn) -> list:
+    """One zaak with random opschortingen, hervattingen, verdagingen and a besluit."""
+    wet = draw(st.sampled_from(["wmo", "jeugdwet", "participatiewet", "wgs"]))
+    start = date(2024, 1, 1) + timedelta(days=draw(st.integers(0, 3 * 365)))
+    offsets = st.one_of(st.integers(-5, 120), st.integers(54, 60))  # near the due date too
+    facts = [("zaak.aangemeld", start, {"wet": wet, "soort": "aanvraag", "wijk": "Warande"})]
+    if wet == "wgs" and draw(st.booleans()):
+        facts.append(("zaak.eerste-contact", start + timedelta(days=draw(st.integers(0, 40))), {}))
+    for kind in draw(st.lists(st.sampled_from(["zaak.opgeschort", "zaak.hervat"]), max_size=6)):
+        facts.append((kind, start + timedelta(days=draw(offsets)), {}))
+    for _ in range(draw(st.integers(0, 2))):
+        facts.append(("zaak.verdaagd", start + timedelta(days=draw(offsets)),
+                      {"dagen": draw(st.integers(1, 42))}))  # fmt: skip
+    uitkomst = draw(st.sampled_from(["toegekend", "afgewezen", "buiten-behandeling"]))
+    facts.append(("zaak.besloten", start + timedelta(days=draw(st.integers(0, 150))),
+                  {"uitkomst": uitkomst}))  # fmt: skip
+    return [
+        new_event(kind, {"zaak_id": "Z-1", "datum": day.isoformat(), **data}, source=SOURCE,
+                  time=datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=i))
+        for i, (kind, day, data) in enumerate(facts)
+    ]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(zaak_history())
+def test_random_histories_agree_with_the_independent_reference(events):
+    assert module_figures(events) == doorlooptijd(e.to_dict() for e in events)
