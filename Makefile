@@ -40,7 +40,7 @@ DEMO := var/demo/helmond.jsonl
 demo: bootstrap ## generate a year of Helmond demo events (once) and load them through the intake
 	@mkdir -p $(dir $(DEMO))
 	@test -s $(DEMO) || $(BIN)/python -m shared.demo --months 12 --out $(DEMO)
-	$(BIN)/python -m services.intake.loader $(DEMO) --url http://127.0.0.1:$${WIJKPULS_INTAKE_PORT:-8000}
+	WIJKPULS_LOADER_API_KEY=$${WIJKPULS_LOADER_API_KEY:-wijkpuls-development-intake-key} $(BIN)/python -m services.intake.loader $(DEMO) --url http://127.0.0.1:$${WIJKPULS_INTAKE_PORT:-8000}
 
 stop: ## stop the services, Kafka and Redis
 	-deploy/local/services.sh stop

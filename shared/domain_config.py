@@ -84,6 +84,7 @@ class TopicRetention(_Strict):
     vroegsignalen_days: int = Field(gt=0)
     alerts_days: int = Field(gt=0)
     dlq_days: int = Field(gt=0)
+    iwmo_parked_days: int = Field(gt=0)
 
 
 class VroegsignaleringRetention(_Strict):
@@ -107,6 +108,58 @@ class Gemeente(_Strict):
     gemeentecode: str = Field(pattern=r"^[0-9]{4}$")
 
 
+ZgwStatusEvent = Literal[
+    "zaak.onderzoek-afgerond", "zaak.aanvraag-ontvangen", "zaak.eerste-contact"
+]
+Uitkomst = Literal["toegekend", "afgewezen", "buiten-behandeling", "ingetrokken"]
+_URL = r"^https?://\S+$"
+
+
+class ZgwZaaktype(_Strict):
+    """A zaaktype (its Catalogi API URL) whose zaken are sociaal-domein zaken."""
+
+    url: str = Field(pattern=_URL)
+    omschrijving: str = ""  # for the reader of this file only
+    wet: Wet
+    soort: Literal["melding", "aanvraag", "hulpvraag"]
+    crisis: bool = False
+    statustypen: dict[str, ZgwStatusEvent] = Field(default_factory=dict)
+    afsluiten: bool = False  # einddatum -> zaak.afgesloten (trajectories, e.g. STH)
+    verwezen_resultaattypen: list[str] = Field(default_factory=list)
+
+
+class ZgwBesluittype(_Strict):
+    url: str = Field(pattern=_URL)
+    omschrijving: str = ""
+    uitkomst: Uitkomst
+
+
+class ZgwConfig(_Strict):
+    """How zaken of a ZGW Zaken API map onto the catalog (docs/adapters.md, ZGW)."""
+
+    wijk_kenmerk_bron: str | None = None
+    besluit_uitkomst: Uitkomst = "toegekend"
+    zaaktypen: list[ZgwZaaktype] = Field(default_factory=list)
+    besluittypen: list[ZgwBesluittype] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> ZgwConfig:
+        for kind, urls in (
+            ("zaaktype", [z.url for z in self.zaaktypen]),
+            ("besluittype", [b.url for b in self.besluittypen]),
+        ):
+            if len(urls) != len(set(urls)):
+                raise ValueError(f"each {kind} URL may be listed once")
+        return self
+
+    def zaaktype(self, url: str) -> ZgwZaaktype | None:
+        return next((z for z in self.zaaktypen if z.url == url), None)
+
+    def uitkomst(self, besluittype: str) -> Uitkomst:
+        found = (b.uitkomst for b in self.besluittypen if b.url == besluittype)
+        return next(found, self.besluit_uitkomst)
+
+
 class DomainConfig(_Strict):
     version: Literal[1]
     gemeente: Gemeente
@@ -115,6 +168,7 @@ class DomainConfig(_Strict):
     retention: Retention
     small_numbers: SmallNumbers
     wijken: list[WijkConfig]
+    zgw: ZgwConfig = Field(default_factory=ZgwConfig)
 
     @model_validator(mode="after")
     def _consistent(self) -> DomainConfig:

@@ -11,10 +11,21 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    SecretStr,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DOMAIN_CONFIG = Path(__file__).parent / "config" / "domain.yaml"
+DEV_INTAKE_CLIENTS = Path(__file__).parent / "config" / "dev_clients.yaml"
 DEV_PSEUDONYM_KEY = "wijkpuls-development-key-not-for-production"
 
 
@@ -85,6 +96,25 @@ class PseudonymSettings(BaseSettings):
     )
 
 
+class IntakeClient(BaseModel):
+    """A system that may publish to the intake: its API key (as a hash) and what it may send."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="name in logs")
+    key_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 (hex) of the key")
+    sources: tuple[str, ...] = Field(min_length=1, description="source URNs; * is a wildcard")
+    types: tuple[str, ...] = Field(min_length=1, description="event types, e.g. zaak.*")
+    rate_per_s: float = Field(200.0, gt=0, description="events per second, sustained")
+    burst: int = Field(1000, ge=1, description="events at once (size of the token bucket)")
+
+
+def development_intake_clients() -> list[IntakeClient]:
+    """The documented development credentials (shared/config/dev_clients.yaml)."""
+    raw = yaml.safe_load(DEV_INTAKE_CLIENTS.read_text(encoding="utf-8"))
+    return TypeAdapter(list[IntakeClient]).validate_python(raw["clients"])
+
+
 class IntakeSettings(BaseSettings):
     """The HTTP edge that case systems publish to."""
 
@@ -93,7 +123,119 @@ class IntakeSettings(BaseSettings):
     host: str = Field("127.0.0.1", description="interface to listen on")
     port: int = Field(8000, ge=1, le=65535, description="HTTP port")
     max_batch_size: int = Field(1000, ge=1, description="most events in one batch request")
+    max_body_bytes: int = Field(
+        4_194_304, ge=1024, description="largest request body in bytes; larger gets 413"
+    )
     send_timeout_s: float = Field(30.0, gt=0, description="wait for the broker's acks")
+    clients: list[IntakeClient] = Field(
+        [],
+        description="JSON list of the systems that may publish: name, key_sha256, sources, "
+        "types, rate_per_s, burst (docs/intake.md); empty: the development clients of "
+        "shared/config/dev_clients.yaml outside production, nobody in production",
+    )
+
+    @field_validator("clients")
+    @classmethod
+    def _distinct_clients(cls, clients: list[IntakeClient]) -> list[IntakeClient]:
+        for attribute in ("name", "key_sha256"):
+            values = [getattr(client, attribute) for client in clients]
+            if len(set(values)) != len(values):
+                raise ValueError(f"every client needs its own {attribute}")
+        return clients
+
+
+class IwmoSettings(BaseSettings):
+    """The iWmo/iJw 3.2 adapter of the intake: 305/307 messages from care providers."""
+
+    model_config = _config("WIJKPULS_IWMO_")
+
+    xsd_dir: Path | None = Field(
+        None,
+        description="folder with the iStandaarden XSDs: iwmo/ (basisschema.xsd, WMO305.xsd, "
+        "WMO307.xsd) and ijw/ (basisschema.xsd, JW305.xsd, JW307.xsd); when set every message "
+        "is validated against them, when empty only the documented elements are checked",
+    )
+    max_bytes: int = Field(
+        262_144, ge=4096, le=16_777_216, description="largest message body accepted, in bytes"
+    )
+    retry_interval_s: float = Field(
+        300.0,
+        gt=0,
+        description="also retry the parked lines this often, besides on every new toewijzing",
+    )
+
+    @field_validator("xsd_dir", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+class ZgwSettings(BaseSettings):
+    """The ZGW adapter of the intake: Open Notificaties callbacks, Zaken/Besluiten API reads."""
+
+    # A refused secret must not be echoed into the start-up error.
+    model_config = SettingsConfigDict(**_config("WIJKPULS_ZGW_"), hide_input_in_errors=True)
+
+    zaken_api_url: HttpUrl | None = Field(
+        None,
+        description="base URL of the Zaken API, e.g. https://openzaak.helmond.nl/zaken/api/v1; "
+        "unset turns the adapter off (callbacks get 503)",
+    )
+    besluiten_api_url: HttpUrl | None = Field(
+        None, description="base URL of the Besluiten API; unset: no zaak.besloten from besluiten"
+    )
+    source: str = Field(
+        "urn:nld:oin:00000001002220647000:systeem:openzaak",
+        pattern=r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$",
+        description="CloudEvents source of the events made from this Zaken API",
+    )
+    client_id: str = Field(
+        "", description="ZGW client id; with the secret every request carries a fresh HS256 JWT"
+    )
+    secret: SecretStr | None = Field(None, description="ZGW client secret that signs the JWT")
+    authorization: SecretStr | None = Field(
+        None,
+        description="fixed Authorization header for the ZGW APIs instead of the JWT "
+        "(e.g. 'Token ...')",
+    )
+    callback_authorization: SecretStr | None = Field(
+        None,
+        description="the Authorization header Open Notificaties sends (the abonnement's auth), "
+        "at least 16 characters; unset refuses every callback",
+    )
+    timeout_s: float = Field(10.0, gt=0, description="timeout of one ZGW API request")
+    retries: int = Field(
+        3, ge=0, description="retries on 429/502/503/504, a connection error or a 404 of an "
+        "early notification, with exponential backoff",
+    )  # fmt: skip
+    backoff_s: float = Field(0.5, gt=0, description="first backoff; doubles per retry (max 30 s)")
+    audittrail: bool = Field(
+        True,
+        description="date opschorting/verlenging changes from the zaak's audittrail (scope "
+        "audittrails.lezen); false: from the adapter's own view, dated when noticed",
+    )
+    reconcile_interval_s: float = Field(
+        900.0, ge=0, description="seconds between reconciliation runs; 0 turns them off"
+    )
+    reconcile_window_days: int = Field(
+        90,
+        ge=1,
+        description="reconciliation lists the zaken registered in the last N days, plus every "
+        "zaak the adapter holds open",
+    )
+
+    @field_validator("callback_authorization")
+    @classmethod
+    def _long_callback_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < MIN_API_KEY_LENGTH:
+            raise ValueError(f"needs at least {MIN_API_KEY_LENGTH} characters")
+        return value
+
+    @model_validator(mode="after")
+    def _jwt_needs_both(self) -> ZgwSettings:
+        if bool(self.client_id) != (self.secret is not None):
+            raise ValueError("WIJKPULS_ZGW_CLIENT_ID and WIJKPULS_ZGW_SECRET go together")
+        return self
 
 
 class ReportingRole(StrEnum):
@@ -144,6 +286,58 @@ class KpiSettings(BaseSettings):
         Path("var/kpi"), description="local table state; one folder per worker process"
     )
     web_port: int = Field(6066, ge=1, le=65535, description="faust web port (health, stats)")
+    alert_tick_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="seconds between ticks of the alert clock, which moves a caught-up "
+        "partition to today and gives the alerts that became due with time",
+    )
+    alert_source: str = Field(
+        "urn:nld:oin:00000001002220647000:systeem:wijkpuls",
+        pattern=r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$",
+        description="CloudEvents source of the alert events the workers publish",
+    )
+
+
+DEV_WEBHOOK_SECRET = "wijkpuls-development-webhook-secret"  # noqa: S105 - refused in production
+
+
+class WebhookSettings(BaseSettings):
+    """The alert webhooks: where alerts are pushed and how (docs/alerts.md)."""
+
+    # A refused secret must not be echoed into the start-up error.
+    model_config = SettingsConfigDict(**_config("WIJKPULS_WEBHOOK_"), hide_input_in_errors=True)
+
+    urls: list[HttpUrl] = Field(
+        [],
+        description="JSON list of URLs that receive every alert that is not historisch "
+        "(POST, CloudEvents structured JSON); empty: the dispatcher delivers nothing",
+    )
+    secret: SecretStr = Field(
+        SecretStr(DEV_WEBHOOK_SECRET),
+        repr=False,
+        description="HMAC-SHA256 key of the X-Wijkpuls-Signature header; must be set "
+        "outside development when there are webhooks",
+    )
+    max_attempts: int = Field(
+        8,
+        ge=1,
+        description="attempts per alert and webhook before it goes to the dead-letter topic",
+    )
+    backoff_initial_s: float = Field(
+        1.0, gt=0, description="wait after the first failed attempt; doubles per attempt"
+    )
+    backoff_max_s: float = Field(300.0, gt=0, description="longest wait between two attempts")
+    timeout_s: float = Field(10.0, gt=0, description="timeout of one POST")
+    group_id: str = Field(
+        "wijkpuls-webhooks",
+        description="consumer group of the dispatcher (prefixed), one per webhook: "
+        "<group_id>-<webhook id>",
+    )
+    health_port: int = Field(
+        8002, ge=1, le=65535, description="port of the dispatcher's GET /health (127.0.0.1)"
+    )
 
 
 class Settings(BaseSettings):
@@ -156,14 +350,32 @@ class Settings(BaseSettings):
     redis: RedisSettings = Field(default_factory=RedisSettings)
     pseudonym: PseudonymSettings = Field(default_factory=PseudonymSettings)
     intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    iwmo: IwmoSettings = Field(default_factory=IwmoSettings)
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
     kpi: KpiSettings = Field(default_factory=KpiSettings)
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
+    zgw: ZgwSettings = Field(default_factory=ZgwSettings)
 
     @model_validator(mode="after")
     def _no_development_key_in_production(self) -> Settings:
         dev_key = self.pseudonym.key.get_secret_value() == DEV_PSEUDONYM_KEY
         if self.app.environment is Environment.PRODUCTION and dev_key:
             raise ValueError("WIJKPULS_PSEUDONYM_KEY must be set to a secret outside development")
+        return self
+
+    @model_validator(mode="after")
+    def _no_development_intake_keys_in_production(self) -> Settings:
+        dev_keys = {client.key_sha256 for client in development_intake_clients()}
+        dev_key_used = any(client.key_sha256 in dev_keys for client in self.intake.clients)
+        if self.app.environment is Environment.PRODUCTION and dev_key_used:
+            raise ValueError("WIJKPULS_INTAKE_CLIENTS holds a development key (not in production)")
+        return self
+
+    @model_validator(mode="after")
+    def _no_development_webhook_secret_in_production(self) -> Settings:
+        dev_secret = self.webhook.secret.get_secret_value() == DEV_WEBHOOK_SECRET
+        if self.app.environment is Environment.PRODUCTION and self.webhook.urls and dev_secret:
+            raise ValueError("WIJKPULS_WEBHOOK_SECRET must be set to a secret outside development")
         return self
 
 

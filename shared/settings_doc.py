@@ -41,7 +41,11 @@ def render() -> str:
         lines += ["| variable | default | description |", "|---|---|---|"]
         for env, field in zip(env_names(cls), cls.model_fields.values(), strict=True):
             secret = "Secret" in str(field.annotation)
-            default = "(development key; required in production)" if secret else field.default
+            default = field.default
+            if secret:
+                default = (
+                    "(unset)" if default is None else "(development key; required in production)"
+                )
             if isinstance(default, Path) and default.is_absolute():
                 default = default.relative_to(REPO_ROOT).as_posix()
             lines.append(f"| `{env}` | `{default}` | {field.description or ''} |")

@@ -16,6 +16,7 @@ class Topic(StrEnum):
     VROEGSIGNALEN = "wijkpuls.vroegsignalen"
     ALERTS = "wijkpuls.alerts"
     DLQ = "wijkpuls.dlq"
+    IWMO_PARKED = "wijkpuls.iwmo-parked"
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,12 @@ def topic_specs(kafka: KafkaSettings, domain: DomainConfig) -> list[TopicSpec]:
         Topic.VROEGSIGNALEN: (kafka.vroegsignalen_partitions, retention.vroegsignalen_days),
         Topic.ALERTS: (kafka.alerts_partitions, retention.alerts_days),
         Topic.DLQ: (kafka.dlq_partitions, retention.dlq_days),
+        # Low volume, no order needed: one partition. Keyed by the line's event id, so
+        # compaction keeps a parked line until its tombstone says it was published.
+        Topic.IWMO_PARKED: (1, retention.iwmo_parked_days),
     }
+    policy = {Topic.IWMO_PARKED: "compact,delete"}
     return [
-        TopicSpec(topic_name(topic, kafka), partitions, days * DAY_MS)
+        TopicSpec(topic_name(topic, kafka), partitions, days * DAY_MS, policy.get(topic, "delete"))
         for topic, (partitions, days) in shape.items()
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,11 +10,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from services.intake import catalog, health, routes
-from services.intake.problems import problem
+from services.intake import auth, catalog, health, routes
+from services.intake.problems import install_problem_handlers, problem
 from services.intake.wiring import start_edge
+from services.intake.zgw.wiring import zgw_router
 from shared.logs import configure_logging
 from shared.settings import Settings, get_settings
+
+log = logging.getLogger("wijkpuls.intake")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,6 +27,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.edge = await start_edge(settings)
+        app.state.limiter = app.state.edge.limiter
         try:
             yield
         finally:
@@ -34,9 +39,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+    clients = auth.install(app, settings)
+    if not len(clients):
+        log.warning("no intake clients configured (WIJKPULS_INTAKE_CLIENTS): every post gets 401")
     app.include_router(routes.router)
     app.include_router(catalog.router)
     app.include_router(health.router)
+    app.include_router(zgw_router(settings))
+    install_problem_handlers(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

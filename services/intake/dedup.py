@@ -38,24 +38,39 @@ class DedupStore:
         identity = fingerprint("\x1f".join((source, event_id)).encode())
         return f"{self._namespace}:seen:{identity}"
 
-    async def check(self, source: str, event_id: str, content: bytes) -> Seen:
-        stored = await self._redis.get(self._key(source, event_id))
-        if stored is None:
-            return Seen.NEW
-        return Seen.DUPLICATE if stored.decode() == fingerprint(content) else Seen.CONFLICT
-
     async def classify(self, events: Sequence[CloudEvent]) -> list[Seen]:
-        """Seen state of each event, counting a repeat within the same request too."""
-        first: dict[tuple[str, str], bytes] = {}
+        """Seen state of each event, counting a repeat within the same request too.
+
+        One Redis round trip for the whole request (MGET of the first occurrences).
+        """
+        contents = [event.to_json() for event in events]
+        first: dict[tuple[str, str], int] = {}
+        for index, event in enumerate(events):
+            first.setdefault(event.dedup_key, index)
+        lookup = list(first.values())
+        keys = [self._key(*events[i].dedup_key) for i in lookup]
+        stored = dict(zip(lookup, await self._redis.mget(keys), strict=True)) if keys else {}
         statuses = []
-        for event in events:
-            content = event.to_json()
-            earlier = first.setdefault(event.dedup_key, content)
-            if earlier is not content:
-                statuses.append(Seen.DUPLICATE if earlier == content else Seen.CONFLICT)
+        for index, event in enumerate(events):
+            earlier = first[event.dedup_key]
+            if earlier != index:
+                # a repeat of a refused event is refused with it
+                same = contents[earlier] == contents[index]
+                ok = same and statuses[earlier] is not Seen.CONFLICT
+                statuses.append(Seen.DUPLICATE if ok else Seen.CONFLICT)
+            elif stored[index] is None:
+                statuses.append(Seen.NEW)
             else:
-                statuses.append(await self.check(event.source, event.id, content))
+                same = stored[index].decode() == fingerprint(contents[index])
+                statuses.append(Seen.DUPLICATE if same else Seen.CONFLICT)
         return statuses
 
-    async def mark(self, source: str, event_id: str, content: bytes) -> None:
-        await self._redis.set(self._key(source, event_id), fingerprint(content), ex=SEEN_TTL_S)
+    async def mark(self, events: Sequence[CloudEvent]) -> None:
+        """Remember published events, in one round trip."""
+        if not events:
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for event in events:
+                key = self._key(*event.dedup_key)
+                pipe.set(key, fingerprint(event.to_json()), ex=SEEN_TTL_S)
+            await pipe.execute()

@@ -1,18 +1,31 @@
-"""The CloudEvents-over-HTTP edge: parse, validate at the edge, publish, answer."""
+"""The CloudEvents-over-HTTP edge: authenticate, limit, validate per event, publish, answer.
+
+In order: the key (401), the content type (415), the body size (413, before parsing), JSON
+(400), the batch size (413), the client's rate (429); then each event on its own: the
+client's allow-list (403), the contract (422), an id reused with other content (409). The
+events that pass are published together and acknowledged by the broker before the answer.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+from collections import Counter
 from typing import Any
 
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from redis.exceptions import RedisError
 
+from services.intake.auth import AuthenticatedClient
+from services.intake.credentials import Client
 from services.intake.dedup import Seen
+from services.intake.limits import batch_too_large, body_too_large, read_limited
 from services.intake.openapi import EVENT_REQUEST_BODY
 from services.intake.problems import problem
+from services.intake.ratelimit import too_many_requests
+from services.intake.results import CONFLICT_PROBLEM, ItemResult, Outcome, Refusal, answer
 from services.intake.wiring import Edge
 from shared.events import CloudEvent, EventValidationError, accept_at_edge
 
@@ -23,24 +36,35 @@ SINGLE = "application/cloudevents+json"
 BATCH = "application/cloudevents-batch+json"
 
 
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"description": "none rejected: each event accepted (acknowledged by the broker) "
+          "or a duplicate"},
+    207: {"description": "a batch of which some events were rejected: per-item results; "
+          "the others were published"},
+    400: {"description": "body is not JSON"},
+    401: {"description": "no API key, or an unknown one"},
+    403: {"description": "every event outside the client's allow-list (source or type)"},
+    409: {"description": "every event reuses a source + id with other content"},
+    413: {"description": "body or batch larger than the configured maximum"},
+    415: {"description": "unsupported content type"},
+    422: {"description": "every event rejected: each field and reason, per item"},
+    429: {"description": "the client's rate limit is used up; see Retry-After"},
+    503: {"description": "the broker or Redis did not answer; nothing was confirmed"},
+}  # fmt: skip
+
+
+class Unavailable(Exception):
+    """Kafka or Redis did not answer; nothing was confirmed."""
+
+
 @router.post(
     "/events",
     status_code=202,
     summary="Publish one CloudEvent or a batch",
     openapi_extra=EVENT_REQUEST_BODY,
-    responses={
-        202: {
-            "description": "accepted: the broker acknowledged every event (or it was a duplicate)"
-        },
-        400: {"description": "body is not JSON"},
-        409: {"description": "same source + id as an earlier event, but other content"},
-        413: {"description": "batch larger than the configured maximum"},
-        415: {"description": "unsupported content type"},
-        422: {"description": "invalid event(s): every field and reason is listed"},
-        503: {"description": "the broker did not acknowledge in time; nothing was confirmed"},
-    },
+    responses=RESPONSES,
 )
-async def post_events(request: Request) -> Response:
+async def post_events(request: Request, client: AuthenticatedClient) -> Response:
     edge: Edge = request.app.state.edge
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type not in (SINGLE, BATCH, "application/json"):
@@ -50,95 +74,77 @@ async def post_events(request: Request) -> Response:
             "Unsupported content type",
             f"send {SINGLE} for one event or {BATCH} for a batch",
         )
+    raw = await read_limited(request, edge.max_body_bytes)
+    if raw is None:
+        return body_too_large(edge.max_body_bytes)
     try:
-        body = json.loads(await request.body())
+        body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return problem(400, "malformed-json", "Body is not JSON", "the body could not be parsed")
-    if media_type == BATCH:
-        if not isinstance(body, list):
-            return problem(
-                422,
-                "invalid-batch",
-                "Batch must be a JSON array",
-                "a batch is a JSON array of CloudEvents",
-                [{"field": "(body)", "reason": "expected an array"}],
-            )
-        if len(body) > edge.max_batch_size:
-            return problem(
-                413,
-                "batch-too-large",
-                "Batch too large",
-                f"at most {edge.max_batch_size} events per batch",
-            )
-        return await _accept(edge, body, batch=True)
-    return await _accept(edge, [body], batch=False)
-
-
-async def _accept(edge: Edge, raws: list[Any], *, batch: bool) -> Response:
-    events: list[CloudEvent] = []
-    errors: list[dict[str, Any]] = []
-    for index, raw in enumerate(raws):
-        try:
-            events.append(accept_at_edge(raw, edge.domain, edge.pseudonymiser))
-        except EventValidationError as exc:
-            prefix = f"[{index}]." if batch else ""
-            errors.extend({**p, "field": prefix + p["field"]} for p in exc.problems)
-    if errors:
-        # A batch is validated as a whole: nothing is published unless all of it is valid,
-        # so a sender can fix and resend the same batch without tracking partial success.
+    batch = media_type == BATCH
+    if batch and not isinstance(body, list):
         return problem(
             422,
-            "invalid-event",
-            "Invalid CloudEvent",
-            f"{len(errors)} problem(s); nothing was published",
-            errors,
+            "invalid-batch",
+            "Batch must be a JSON array",
+            "a batch is a JSON array of CloudEvents",
+            [{"field": "(body)", "reason": "expected an array", "type": "list_type"}],
         )
-
-    statuses = await edge.dedup.classify(events)
-    if Seen.CONFLICT in statuses:
-        conflicts = [
-            {
-                "field": f"[{i}].id" if batch else "id",
-                "reason": "this source sent an event with this id and other content",
-            }
-            for i, s in enumerate(statuses)
-            if s is Seen.CONFLICT
-        ]
+    items: list[Any] = body if batch else [body]
+    if len(items) > edge.max_batch_size:
+        return batch_too_large(edge.max_batch_size, "the intake's maximum")
+    if len(items) > client.burst:
+        return batch_too_large(client.burst, "this client's rate limit burst")
+    try:
+        wait = await edge.limiter.take(client, max(1, len(items)))
+        if wait:
+            raise too_many_requests(wait)
+        results = await _accept(edge, client, items)
+    except Unavailable as exc:
         return problem(
-            409,
-            "conflicting-duplicate",
-            "Conflicting duplicate",
-            "an id may be reused only for the identical event",
-            conflicts,
+            503, "unavailable", str(exc), "nothing was confirmed; retry with the same ids"
         )
+    except RedisError:
+        log.exception("redis unavailable", extra={"client": client.name})
+        return problem(503, "unavailable", "Store unavailable", "retry with the same ids")
+    counts = Counter(r.outcome.value for r in results)
+    log.info("events received", extra={"client": client.name, **counts})
+    reply = answer(results, batch=batch)
+    return JSONResponse(reply.body, status_code=reply.status, media_type=reply.media_type)
 
-    new = [e for e, s in zip(events, statuses, strict=True) if s is Seen.NEW]
+
+async def _accept(edge: Edge, client: Client, items: list[Any]) -> list[ItemResult]:
+    results: dict[int, ItemResult] = {}
+    valid: list[tuple[int, CloudEvent]] = []
+    for index, item in enumerate(items):
+        sent = item if isinstance(item, dict) else {}
+        refused = client.refusals(sent.get("source"), sent.get("type"))
+        if refused:
+            results[index] = ItemResult.rejected(index, Refusal.NOT_ALLOWED, refused)
+            continue
+        try:
+            valid.append((index, accept_at_edge(item, edge.domain, edge.pseudonymiser)))
+        except EventValidationError as exc:
+            results[index] = ItemResult.rejected(index, Refusal.INVALID, exc.problems)
+
+    statuses = await edge.dedup.classify([event for _, event in valid])
+    new: list[CloudEvent] = []
+    for (index, event), seen in zip(valid, statuses, strict=True):
+        if seen is Seen.CONFLICT:
+            results[index] = ItemResult.rejected(index, Refusal.CONFLICT, [CONFLICT_PROBLEM])
+        elif seen is Seen.DUPLICATE:
+            results[index] = ItemResult(index, Outcome.DUPLICATE, event)
+        else:
+            results[index] = ItemResult(index, Outcome.ACCEPTED, event)
+            new.append(event)
+
     try:
         await edge.publisher.publish(new)
     except (KafkaError, TimeoutError):
-        log.exception("publish failed", extra={"events": len(new)})
-        return problem(
-            503,
-            "broker-unavailable",
-            "Broker unavailable",
-            "the events were not acknowledged; retry with the same ids",
-        )
-    for event in new:
-        await edge.dedup.mark(event.source, event.id, event.to_json())
-    log.info("events accepted", extra={"accepted": len(new), "duplicate": len(events) - len(new)})
-
-    results = [
-        {
-            "id": e.id,
-            "source": e.source,
-            "type": e.type,
-            "status": s.value if s is Seen.DUPLICATE else "accepted",
-        }
-        for e, s in zip(events, statuses, strict=True)
-    ]
-    if not batch:
-        return JSONResponse(results[0], status_code=202)
-    return JSONResponse(
-        {"accepted": len(new), "duplicate": len(events) - len(new), "results": results},
-        status_code=202,
-    )
+        log.exception("publish failed", extra={"client": client.name, "events": len(new)})
+        raise Unavailable("Broker unavailable") from None
+    try:
+        await edge.dedup.mark(new)
+    except RedisError:  # published all the same; a resend is published again, harmlessly
+        log.warning("published events not marked as seen", extra={"events": len(new)})
+    return [results[index] for index in range(len(items))]

@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from services.intake.dedup import DedupStore
 from services.intake.publisher import Publisher
+from services.intake.ratelimit import RateLimiter
 from shared.domain_config import DomainConfig, load_domain_config
 from shared.kafka_io import make_producer
 from shared.pseudonym import Pseudonymiser
@@ -22,9 +23,11 @@ class Edge:
     pseudonymiser: Pseudonymiser
     publisher: Publisher
     dedup: DedupStore
+    limiter: RateLimiter
     redis: Redis
     producer: AIOKafkaProducer
     max_batch_size: int
+    max_body_bytes: int
 
     async def ready(self) -> dict[str, bool]:
         checks = {}
@@ -44,14 +47,17 @@ async def start_edge(settings: Settings) -> Edge:
     producer = make_producer(settings.kafka, client_id="wijkpuls-intake")
     await producer.start()
     redis = Redis.from_url(settings.redis.url)
+    namespace = f"{settings.kafka.topic_prefix}intake"
     return Edge(
         domain=load_domain_config(settings.app.domain_config),
         pseudonymiser=Pseudonymiser(settings.pseudonym.key, settings.pseudonym.key_version),
         publisher=Publisher(
             producer, topic_name(Topic.EVENTS, settings.kafka), settings.intake.send_timeout_s
         ),
-        dedup=DedupStore(redis, namespace=f"{settings.kafka.topic_prefix}intake"),
+        dedup=DedupStore(redis, namespace),
+        limiter=RateLimiter(redis, namespace),
         redis=redis,
         producer=producer,
         max_batch_size=settings.intake.max_batch_size,
+        max_body_bytes=settings.intake.max_body_bytes,
     )

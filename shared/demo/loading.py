@@ -1,19 +1,21 @@
 """The pure half of ``services.intake.loader``: JSON Lines in, batches out, answers counted.
 
 No HTTP here, so the rules are unit-tested on their own: which lines go together in a batch,
-which batch items a 422/409 answer names, and what the summary says.
+how the intake's per-item results are counted, how long a Retry-After says to wait, and what
+the summary says.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 FIRST_LINES = 5  # line numbers kept per rejection reason
-_INDEXED = re.compile(r"^\[(\d+)\]\.?(.*)$", re.DOTALL)
+MAX_WAIT_S = 300.0  # longest wait for one Retry-After
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,8 +101,8 @@ def read_lines(lines: Iterable[bytes], summary: LoadSummary) -> Iterator[Line]:
 def batches(lines: Iterable[Line], size: int) -> Iterator[list[Line]]:
     """Batches of at most ``size`` lines, never two with the same source + id.
 
-    The intake checks duplicates against what was published before the request, so an
-    event and its retry in one batch would both be published; the retry waits for the next.
+    A retry in the file goes in a later batch, after the event it repeats was answered, as
+    a case system would resend it (the intake would also take both in one batch).
     """
     batch: list[Line] = []
     keys: set[tuple[str, str]] = set()
@@ -125,15 +127,46 @@ def span(batch: list[Line]) -> str:
     return f"lines {batch[0].number}-{batch[-1].number}"
 
 
-def problems_by_index(errors: list[dict[str, Any]]) -> dict[int, list[tuple[str, str]]] | None:
-    """``[{"field": "[3].data.wet", "reason": ...}]`` -> ``{3: [("data.wet", reason)]}``.
+def record_results(batch: list[Line], body: dict[str, Any], summary: LoadSummary) -> bool:
+    """Count the intake's per-item ``results`` for ``batch`` into the summary.
 
-    None when an error names no batch position: then no item can be singled out.
+    False, and nothing counted, when the answer does not hold exactly one result per line.
     """
-    found: dict[int, list[tuple[str, str]]] = {}
-    for error in errors:
-        match = _INDEXED.match(str(error.get("field", "")))
-        if match is None:
-            return None
-        found.setdefault(int(match[1]), []).append((match[2], str(error.get("reason", ""))))
-    return found
+    results = body.get("results")
+    if not isinstance(results, list):
+        return False
+    by_index = {r.get("index"): r for r in results if isinstance(r, dict)}
+    if len(results) != len(batch) or set(by_index) != set(range(len(batch))):
+        return False
+    for index, line in enumerate(batch):
+        result = by_index[index]
+        if result.get("status") == "accepted":
+            summary.accepted += 1
+        elif result.get("status") == "duplicate":
+            summary.duplicate += 1
+        else:
+            errors = result.get("errors") or [{"field": "", "reason": "rejected"}]
+            summary.reject(
+                line.number, [(str(e.get("field", "")), str(e.get("reason", ""))) for e in errors]
+            )
+    return True
+
+
+def retry_after_s(value: str | None, now: datetime | None = None) -> float:
+    """Seconds a Retry-After asks for (delay-seconds or an HTTP date), 0 to MAX_WAIT_S.
+
+    Absent or unreadable: 1 second.
+    """
+    if value is None:
+        return 1.0
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_WAIT_S)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    wait = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(wait, 0.0), MAX_WAIT_S)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,13 @@ from service_procs import free_port, http_ok, run_service
 
 from shared.domain_config import get_domain_config
 from shared.kafka_admin import ensure_topics
-from shared.settings import KafkaSettings
+from shared.settings import KafkaSettings, development_intake_clients
 
 ANALIST_KEY = "e2e-analist-key-0123456789"  # sees small numbers (reporting role analist)
+# The development intake clients (shared/config/dev_clients.yaml, docs/intake.md):
+INTAKE_KEY = "wijkpuls-development-intake-key"  # 'ontwikkeling': urn:nld:oin:*, zaak.*, zorg.*
+WMO_KEY = "wijkpuls-development-intake-key-wmo"  # 'wmo-zaaksysteem': its source, zaak.*, ...
+INTAKE_AUTH = {"Authorization": f"Bearer {INTAKE_KEY}"}
 
 
 @pytest.fixture
@@ -29,16 +34,34 @@ def service_env(kafka_settings: KafkaSettings, redis_url: str, tmp_path: Path) -
         "WIJKPULS_KPI_DATA_DIR": str(tmp_path / "kpi-data"),
         "WIJKPULS_KPI_WEB_PORT": str(free_port()),
         "WIJKPULS_REPORTING_API_KEYS": json.dumps({ANALIST_KEY: "analist"}),
+        "WIJKPULS_INTAKE_CLIENTS": json.dumps(
+            [client.model_dump(mode="json") for client in development_intake_clients()]
+        ),
     }
 
 
 @pytest.fixture
-def intake_url(service_env: dict[str, str], tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    args = ["-m", "services.intake", "--port", str(port)]
-    with run_service(args, service_env, tmp_path / "intake.log", http_ok(url + "/ready")):
-        yield url
+def start_intake(service_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """``start_intake(**env)``: an intake process with these settings on top; its URL."""
+    with ExitStack() as running:
+
+        def start(**env: str) -> str:
+            port = free_port()
+            url = f"http://127.0.0.1:{port}"
+            args = ["-m", "services.intake", "--port", str(port)]
+            log = tmp_path / f"intake-{port}.log"
+            running.enter_context(
+                run_service(args, {**service_env, **env}, log, http_ok(url + "/ready"))
+            )
+            return url
+
+        yield start
+
+
+@pytest.fixture
+def intake_url(start_intake: Callable[..., str]) -> str:
+    """An intake with the development clients; send ``INTAKE_AUTH`` (or ``WMO_KEY``)."""
+    return start_intake()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import ANALIST_KEY
+from conftest import ANALIST_KEY, INTAKE_KEY
 
 from services.kpi.facts import zaak_fact
 from shared.demo import DemoOptions, DemoStream
@@ -82,7 +82,10 @@ def test_demo_load_is_served_as_the_clock_module_computes_it(
     demo = tmp_path / "demo.jsonl"
     demo.write_text("\n".join(lines) + "\n")
     loaded = subprocess.run(
-        [sys.executable, "-m", "services.intake.loader", str(demo), "--url", intake_url, "--quiet"],
+        [
+            *(sys.executable, "-m", "services.intake.loader", str(demo)),
+            *("--url", intake_url, "--api-key", INTAKE_KEY, "--quiet"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import uuid
-from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
+from conftest import INTAKE_AUTH
+from intake_helpers import BATCH, SINGLE, TYPE, aangemeld, read_topic
 
 from shared.events.asyncapi import asyncapi_document
 from shared.events.binding import from_kafka_record
@@ -17,62 +15,14 @@ from shared.events.jsonschemas import json_schemas
 
 pytestmark = pytest.mark.e2e
 
-SOURCE = "urn:nld:oin:00000001002220647000:systeem:zaaksysteem"
-TYPE = "nl.helmond.sociaaldomein."
-SINGLE = {"content-type": "application/cloudevents+json"}
-BATCH = {"content-type": "application/cloudevents-batch+json"}
 BSN = "111222333"  # passes the 11-proef
-
-
-def aangemeld(zaak_id: str, **data: Any) -> dict[str, Any]:
-    return {
-        "specversion": "1.0",
-        "id": str(uuid.uuid4()),
-        "source": SOURCE,
-        "type": TYPE + "zaak.aangemeld",
-        "time": "2026-03-02T09:15:00+01:00",
-        "subject": zaak_id,
-        "datacontenttype": "application/json",
-        "data": {
-            "zaak_id": zaak_id,
-            "wet": "wmo",
-            "soort": "melding",
-            "datum": "2026-03-02",
-            "postcode": "5701AB",
-            **data,
-        },
-    }
-
-
-async def read_topic(bootstrap: str, topic: str, expected: int, timeout_s: float = 20) -> list:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=f"e2e-{uuid.uuid4()}",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    records: list = []
-    try:
-        deadline = asyncio.get_running_loop().time() + timeout_s
-        while len(records) < expected and asyncio.get_running_loop().time() < deadline:
-            batches = await consumer.getmany(timeout_ms=500)
-            for batch in batches.values():
-                records.extend(batch)
-        # a short extra poll proves nothing more than expected arrived
-        extra = await consumer.getmany(timeout_ms=1000)
-        records.extend(r for batch in extra.values() for r in batch)
-    finally:
-        await consumer.stop()
-    return records
 
 
 async def test_event_reaches_kafka_pseudonymised_in_structured_mode(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
 ):
     event = aangemeld("Z-E2E-1", client={"bsn": BSN, "postcode": "5701AB", "huisnummer": 12})
-    async with httpx.AsyncClient(base_url=intake_url) as http:
+    async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
         answer = await http.post("/api/v1/events", json=event, headers=SINGLE)
         again = await http.post("/api/v1/events", json=event, headers=SINGLE)
     assert answer.status_code == 202, answer.text
@@ -101,7 +51,7 @@ async def test_invalid_events_get_problem_details_naming_the_field(intake_url: s
     bad_bsn = aangemeld(
         "Z-E2E-4", client={"bsn": "123456789", "postcode": "5701AB", "huisnummer": 1}
     )
-    async with httpx.AsyncClient(base_url=intake_url) as http:
+    async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
         answers = [
             await http.post("/api/v1/events", json=e, headers=SINGLE)
             for e in (missing, unknown, bad_bsn)
@@ -125,24 +75,44 @@ async def test_invalid_events_get_problem_details_naming_the_field(intake_url: s
     assert not_json.status_code == 400
 
 
-async def test_batch_is_published_whole_or_not_at_all(
+async def test_a_batch_is_answered_per_event_and_only_the_valid_ones_are_published(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
 ):
     good = [aangemeld(f"Z-E2E-B{i}") for i in range(3)]
-    bad = [*good[:1], aangemeld("Z-E2E-BX", wet="belastingen")]
-    async with httpx.AsyncClient(base_url=intake_url) as http:
-        refused = await http.post("/api/v1/events", json=bad, headers=BATCH)
-        accepted = await http.post("/api/v1/events", json=good, headers=BATCH)
+    bad = aangemeld("Z-E2E-BX", wet="belastingen", client={"bsn": "123456789"})
+    async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
+        partly = await http.post("/api/v1/events", json=[good[0], bad], headers=BATCH)
+        refused = await http.post("/api/v1/events", json=[bad, bad], headers=BATCH)
+        rest = await http.post("/api/v1/events", json=good, headers=BATCH)
+    assert partly.status_code == 207, partly.text
+    body = partly.json()
+    assert (body["accepted"], body["duplicate"], body["rejected"]) == (1, 0, 1)
+    assert body["results"][0] == {
+        "index": 0,
+        "status": "accepted",
+        "id": good[0]["id"],
+        "source": good[0]["source"],
+        "type": good[0]["type"],
+    }
+    rejected = body["results"][1]
+    assert rejected["status"] == "rejected" and set(rejected) == {"index", "status", "errors"}
+    assert {"data.wet", "data.client.bsn"} <= {e["field"] for e in rejected["errors"]}
+    assert "123456789" not in partly.text and bad["id"] not in partly.text
+
     assert refused.status_code == 422
-    assert [e["field"] for e in refused.json()["errors"]] == ["[1].data.wet"]
-    assert accepted.status_code == 202
-    assert accepted.json()["accepted"] == 3
+    assert refused.headers["content-type"] == "application/problem+json"
+    problem = refused.json()
+    assert problem["rejected"] == 2 and [r["index"] for r in problem["results"]] == [0, 1]
+    assert "[1].data.wet" in {e["field"] for e in problem["errors"]}
+
+    assert rest.status_code == 202
+    assert [r["status"] for r in rest.json()["results"]] == ["duplicate", "accepted", "accepted"]
     records = await read_topic(kafka_bootstrap, f"{topic_prefix}wijkpuls.events", expected=3)
     assert sorted(r.key for r in records) == [b"Z-E2E-B0", b"Z-E2E-B1", b"Z-E2E-B2"]
 
 
 async def test_catalog_is_served_from_the_models(intake_url: str):
-    async with httpx.AsyncClient(base_url=intake_url) as http:
+    async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
         types = (await http.get("/api/v1/catalog")).json()
         schema = (await http.get(f"/api/v1/catalog/schemas/{TYPE}zaak.aangemeld")).json()
         stored = (
@@ -167,12 +137,23 @@ async def test_a_repeat_within_one_batch_is_published_once(
 ):
     event = aangemeld("Z-E2E-R")
     altered = {**event, "data": {**event["data"], "datum": "2026-03-03"}}
-    async with httpx.AsyncClient(base_url=intake_url) as http:
+    async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
         conflict = await http.post("/api/v1/events", json=[event, altered], headers=BATCH)
         answer = await http.post("/api/v1/events", json=[event, event], headers=BATCH)
-    assert conflict.status_code == 409
-    assert [e["field"] for e in conflict.json()["errors"]] == ["[1].id"]
+        single = await http.post("/api/v1/events", json=altered, headers=SINGLE)
+    assert conflict.status_code == 207
+    results = conflict.json()["results"]
+    assert [r["status"] for r in results] == ["accepted", "rejected"]
+    assert results[1]["errors"] == [
+        {
+            "field": "id",
+            "reason": "this source sent an event with this id and other content",
+            "type": "conflicting_duplicate",
+        }
+    ]
     assert answer.status_code == 202
-    assert [r["status"] for r in answer.json()["results"]] == ["accepted", "duplicate"]
+    assert [r["status"] for r in answer.json()["results"]] == ["duplicate", "duplicate"]
+    assert single.status_code == 409
+    assert [e["field"] for e in single.json()["errors"]] == ["id"]
     records = await read_topic(kafka_bootstrap, f"{topic_prefix}wijkpuls.events", expected=1)
     assert len(records) == 1

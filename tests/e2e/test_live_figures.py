@@ -7,6 +7,7 @@ import uuid
 
 import httpx
 import pytest
+from conftest import INTAKE_AUTH
 
 pytestmark = pytest.mark.e2e
 
@@ -46,7 +47,7 @@ def test_posted_besluiten_appear_as_doorlooptijd(
                 postcode="5704 AB",
             )
         )
-    with httpx.Client(base_url=intake_url) as intake:
+    with httpx.Client(base_url=intake_url, headers=INTAKE_AUTH) as intake:
         answer = intake.post("/api/v1/events", json=events, headers=BATCH)
     assert answer.status_code == 202, answer.text
 

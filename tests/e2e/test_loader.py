@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 import uuid
 from datetime import date
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from conftest import INTAKE_KEY
 
 from shared.demo import DemoOptions, DemoStream
 from shared.domain_config import get_domain_config
@@ -88,6 +90,7 @@ async def test_the_loader_sends_a_demo_stream_through_the_intake(
         "--json",
         "--quiet",
         cwd=ROOT,
+        env={**os.environ, "WIJKPULS_LOADER_API_KEY": INTAKE_KEY},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )

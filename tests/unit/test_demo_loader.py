@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from shared.demo.loading import (
+    MAX_WAIT_S,
     LoadSummary,
     batch_body,
     batches,
-    problems_by_index,
     read_lines,
+    record_results,
+    retry_after_s,
 )
 
 
@@ -48,19 +51,38 @@ def test_batches_keep_order_size_and_never_hold_one_id_twice():
     assert [len(b) for b in batches(lines[:3], 2)] == [2, 1]
 
 
-def test_error_positions_are_read_from_the_field_prefix():
-    errors = [
-        {"field": "[3].data.wet", "reason": "not a wet"},
-        {"field": "[3].data.datum", "reason": "missing"},
-        {"field": "[12].id", "reason": "conflict"},
-        {"field": "[0].", "reason": "whole event"},
+def test_per_item_results_are_counted_against_their_lines():
+    lines = list(read_lines(jsonl(*(event(n) for n in range(4))), LoadSummary()))
+    results = [
+        {"index": 2, "status": "rejected", "errors": [{"field": "data.wet", "reason": "bad"}]},
+        {"index": 0, "status": "accepted", "id": "id-0"},
+        {"index": 1, "status": "duplicate", "id": "id-1"},
+        {"index": 3, "status": "rejected", "errors": [{"field": "source", "reason": "no"}]},
     ]
-    assert problems_by_index(errors) == {
-        3: [("data.wet", "not a wet"), ("data.datum", "missing")],
-        12: [("id", "conflict")],
-        0: [("", "whole event")],
-    }
-    assert problems_by_index([{"field": "(body)", "reason": "expected an array"}]) is None
+    summary = LoadSummary()
+    assert record_results(lines, {"results": results}, summary)
+    assert (summary.accepted, summary.duplicate, summary.rejected) == (1, 1, 2)
+    reasons = {(r["field"], r["reason"]): r["lines"] for r in summary.to_dict()["reasons"]}
+    assert reasons == {("data.wet", "bad"): [3], ("source", "no"): [4]}
+
+
+def test_an_answer_without_a_result_per_line_counts_nothing():
+    lines = list(read_lines(jsonl(event(1), event(2)), LoadSummary()))
+    summary = LoadSummary()
+    one = [{"index": 0, "status": "accepted"}]
+    assert not record_results(lines, {"results": one}, summary)
+    assert not record_results(lines, {"results": [*one, *one]}, summary)
+    assert not record_results(lines, {"errors": []}, summary)
+    assert summary.lines == 0
+
+
+def test_retry_after_is_read_as_seconds_or_a_date_and_bounded():
+    now = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
+    assert retry_after_s("7") == 7.0
+    assert retry_after_s("Mon, 02 Mar 2026 09:00:30 GMT", now) == 30.0
+    assert retry_after_s("Mon, 02 Mar 2026 08:00:00 GMT", now) == 0.0
+    assert retry_after_s("86400") == MAX_WAIT_S
+    assert retry_after_s(None) == retry_after_s("soon") == 1.0
 
 
 def test_the_summary_groups_reasons_and_keeps_the_first_line_numbers():

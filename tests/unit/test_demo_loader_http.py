@@ -1,4 +1,4 @@
-"""The intake loader's HTTP side against a fake intake: 202, 409, 413, 422, 503, no answer."""
+"""The loader's HTTP side against a fake intake: 202, 207, 401, 413, 422, 429, 503, no answer."""
 
 from __future__ import annotations
 
@@ -22,41 +22,50 @@ def jsonl(*items: dict[str, Any]) -> list[bytes]:
 
 
 class FakeIntake:
-    """Answers like the intake: a batch is validated whole; 'bad' items give a 422."""
+    """Answers like the intake: per item; 'bad' items and reused ids are rejected."""
 
-    def __init__(self, fail_first: int = 0, max_batch: int = 1000) -> None:
-        self.fail_first, self.max_batch, self.requests = fail_first, max_batch, 0
+    def __init__(self, fail_first: int = 0, max_batch: int = 1000, throttle: int = 0) -> None:
+        self.fail_first, self.max_batch, self.throttle = fail_first, max_batch, throttle
+        self.requests = 0
         self.published: dict[str, str] = {}
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests += 1
+        if request.headers.get("authorization") != "Bearer k":
+            return httpx.Response(401, json={"title": "Not authenticated", "detail": "key"})
         if self.requests <= self.fail_first:
             return httpx.Response(503, json={"title": "Broker unavailable", "detail": "retry"})
+        if self.requests <= self.throttle:
+            return httpx.Response(429, headers={"Retry-After": "2"}, json={"title": "Slow"})
         batch = json.loads(request.content)
         if len(batch) > self.max_batch:
             return httpx.Response(413, json={"title": "Batch too large"})
-        errors = [
-            {"field": f"[{i}].data.bad", "reason": "is bad"}
-            for i, e in enumerate(batch)
-            if "bad" in e["data"]
-        ]
-        if errors:
-            return httpx.Response(422, json={"errors": errors})
-        conflicts = [
-            {"field": f"[{i}].id", "reason": "other content"}
-            for i, e in enumerate(batch)
-            if self.published.get(e["id"], json.dumps(e)) != json.dumps(e)
-        ]
-        if conflicts:
-            return httpx.Response(409, json={"errors": conflicts})
-        new = [e for e in batch if e["id"] not in self.published]
-        self.published.update((e["id"], json.dumps(e)) for e in new)
-        return httpx.Response(202, json={"accepted": len(new), "duplicate": len(batch) - len(new)})
+        results = [self._one(i, e) for i, e in enumerate(batch)]
+        rejected = sum(r["status"] == "rejected" for r in results)
+        status = 202 if not rejected else 422 if rejected == len(batch) else 207
+        return httpx.Response(status, json={"results": results})
+
+    def _one(self, index: int, item: dict[str, Any]) -> dict[str, Any]:
+        if "bad" in item["data"]:
+            errors = [{"field": "data.bad", "reason": "is bad"}]
+            return {"index": index, "status": "rejected", "errors": errors}
+        content, earlier = json.dumps(item), self.published.get(item["id"])
+        if earlier is None:
+            self.published[item["id"]] = content
+            return {"index": index, "status": "accepted"}
+        if earlier == content:
+            return {"index": index, "status": "duplicate"}
+        errors = [{"field": "id", "reason": "other content"}]
+        return {"index": index, "status": "rejected", "errors": errors}
 
 
-def run(fake: FakeIntake, items: list[Any], retries: int = 3, size: int = 500) -> LoadSummary:
+def run(
+    fake: FakeIntake, items: list[Any], retries: int = 3, size: int = 500, key: str = "k"
+) -> LoadSummary:
     summary = LoadSummary()
-    with httpx.Client(base_url="http://intake", transport=httpx.MockTransport(fake)) as client:
+    transport = httpx.MockTransport(fake)
+    auth = {"authorization": f"Bearer {key}"}
+    with httpx.Client(base_url="http://intake", transport=transport, headers=auth) as client:
         sender = Sender(client, summary, retries)
         for batch in batches(read_lines(jsonl(*items), summary), size):
             sender.send(batch)
@@ -70,7 +79,7 @@ def no_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     return slept
 
 
-def test_invalid_and_conflicting_items_are_rejected_and_the_rest_resent():
+def test_rejected_items_are_counted_per_line_and_the_rest_is_published_once():
     fake = FakeIntake()
     fake.published["id-5"] = json.dumps(event(99))  # sent before with other content
     items = [event(1), event(2, bad=True), event(3), event(4, bad=True), event(5), event(1)]
@@ -79,12 +88,32 @@ def test_invalid_and_conflicting_items_are_rejected_and_the_rest_resent():
     reasons = {(r["field"], r["reason"]): r["lines"] for r in summary.to_dict()["reasons"]}
     assert reasons == {("data.bad", "is bad"): [2, 4], ("id", "other content"): [5]}
     assert set(fake.published) == {"id-1", "id-3", "id-5"}
+    assert fake.requests == 2, "nothing is resent: the answer says what became of each line"
+
+
+def test_a_batch_of_only_rejected_lines_is_counted_too():
+    summary = run(FakeIntake(), [event(1, bad=True), event(2, bad=True)])
+    assert (summary.accepted, summary.rejected) == (0, 2)
+
+
+def test_a_rate_limit_is_waited_out_as_retry_after_says(no_sleep: list[float]):
+    fake = FakeIntake(throttle=3)
+    summary = run(fake, [event(1)], retries=0)
+    assert summary.accepted == 1
+    assert no_sleep == [2.0, 2.0, 2.0], "a 429 is no failure: it does not use up a retry"
+
+
+def test_a_refused_key_stops_the_load():
+    with pytest.raises(LoadError, match=r"401 Not authenticated.*WIJKPULS_LOADER_API_KEY"):
+        run(FakeIntake(), [event(1)], key="wrong")
 
 
 def test_a_batch_the_intake_finds_too_large_is_split():
     fake = FakeIntake(max_batch=3)
     summary = run(fake, [event(n) for n in range(10)], size=10)
     assert (summary.accepted, summary.rejected) == (10, 0)
+    one = run(FakeIntake(max_batch=0), [event(1), event(2)])
+    assert one.rejected == 2, "a single line the intake finds too large is rejected"
 
 
 def test_unavailable_intake_is_retried_with_backoff_then_given_up(no_sleep: list[float]):
