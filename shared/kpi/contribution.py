@@ -1,19 +1,37 @@
 """What one zaak adds to the KPI aggregates, as a set of counter increments.
 
-A zaak's contribution is a pure function of its history. The sink stores the contribution it
-last applied per zaak and applies only the difference, so a correction, a late opschorting or
-a redelivered event moves the zaak between buckets and the aggregates always equal a
-recomputation from the per-zaak state.
+``zaak_contribution`` is the one entry point: the union of every KPI's contribution of the
+zaak (docs/kpis.md has the cells and fields per KPI). A zaak's contribution is a pure
+function of its history. The sink stores the contribution it last applied per zaak and
+applies only the difference, so a correction, a late opschorting or a redelivered event moves
+the zaak between buckets and the aggregates always equal a recomputation from the per-zaak
+state.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from datetime import date
 
 from shared.domain import AtwCalendar, ZaakHistory, compute_clock
-from shared.domain_config import GEMEENTE, ONBEKEND, DomainConfig
-from shared.kpi.periods import periods_of
+from shared.domain_config import ONBEKEND, DomainConfig
+from shared.kpi.bereik import bereik_state
+from shared.kpi.cells import cell_key, day_field, zaak_cells
+from shared.kpi.dated import State, dated_contribution
+from shared.kpi.sth import opgepakt_changes_on, opgepakt_state, zonder_verwijzing_state
+from shared.kpi.wachttijd import wachttijd_state
+
+__all__ = [
+    "TIJDIG",
+    "Contribution",
+    "N",
+    "cell_key",
+    "day_field",
+    "difference",
+    "doorlooptijd_contribution",
+    "zaak_contribution",
+]
 
 # (aggregate key, field) -> increment; an aggregate key names one API cell.
 Contribution = Mapping[tuple[str, str], int]
@@ -21,16 +39,27 @@ Contribution = Mapping[tuple[str, str], int]
 N, TIJDIG = "n", "tijdig"
 
 
-def day_field(days: int) -> str:
-    return f"d{days}"
+def zaak_contribution(
+    history: ZaakHistory, domain: DomainConfig, calendar: AtwCalendar, *, zaak_id: str
+) -> Contribution:
+    """Every KPI of the zaak: doorlooptijd/tijdig (undated fields, counted in the periode of
+    the besluit) and wachttijd, sth-opgepakt, sth-zonder-verwijzing and bereik-ondersteuning
+    (dated fields, shared/kpi/dated.py). ``zaak_id`` names the household of a zaak without a
+    huishouden pseudonym."""
 
+    def state(known: ZaakHistory, peildatum: date) -> State:
+        total: Counter[tuple[str, str]] = Counter()
+        total.update(wachttijd_state(known, peildatum))
+        total.update(opgepakt_state(known, peildatum, domain, calendar))
+        total.update(zonder_verwijzing_state(known, peildatum))
+        total.update(bereik_state(known, peildatum, zaak_id))
+        return total
 
-def cell_key(kpi: str, wet: str, wijk: str, periode: str) -> str:
-    return f"{kpi}|{wet}|{wijk}|{periode}"
-
-
-def _cells(kpi: str, wet: str, wijk: str, datum_periods: Iterable[str]) -> list[str]:
-    return [cell_key(kpi, wet, w, p) for p in datum_periods for w in (wijk, GEMEENTE)]
+    increments = Counter(doorlooptijd_contribution(history, domain, calendar))
+    increments.update(
+        dated_contribution(history, state, opgepakt_changes_on(history, domain, calendar))
+    )
+    return {key: inc for key, inc in increments.items() if inc}
 
 
 def doorlooptijd_contribution(
@@ -54,7 +83,7 @@ def doorlooptijd_contribution(
     days = (result.stopped - aangemeld.datum).days - result.counted_suspended_days
     wijk = aangemeld.wijk or ONBEKEND
     increments: Counter[tuple[str, str]] = Counter()
-    for cell in _cells("doorlooptijd", wet.value, wijk, periods_of(result.stopped)):
+    for cell in zaak_cells("doorlooptijd", wet.value, wijk, result.stopped):
         increments[(cell, N)] += 1
         increments[(cell, day_field(days))] += 1
         if result.tijdig:

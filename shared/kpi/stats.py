@@ -33,3 +33,11 @@ def percentage(numerator: int, n: int) -> float | None:
         return None
     value = (Decimal(100) * numerator / n).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return float(value)
+
+
+def per_thousand(count: int, base: int | None) -> float | None:
+    """1000 * count / base rounded half up to one decimal; None without a (non-zero) base."""
+    if not base:
+        return None
+    value = (Decimal(1000) * count / base).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return float(value)

@@ -214,10 +214,18 @@ async def test_invalid_queries_are_problems_naming_the_field(
 
 async def test_unknown_kpi_lists_the_available_ones(client: httpx.AsyncClient):
     body = _problem(await client.get("/api/v1/kpi/wachtlijst"), 404)
-    assert body["available"] == ["doorlooptijd"]
+    assert body["available"] == sorted(
+        [
+            "doorlooptijd",
+            "wachttijd",
+            "sth-opgepakt",
+            "sth-zonder-verwijzing",
+            "bereik-ondersteuning",
+        ]
+    )
     assert "doorlooptijd" in str(body["detail"])
     assert body["errors"] == [{"field": "kpi", "reason": "no such KPI"}]
-    planned = _problem(await client.get("/api/v1/kpi/wachttijd"), 404)
+    planned = _problem(await client.get("/api/v1/kpi/bereik-vroegsignalering"), 404)
     assert planned["errors"] == [{"field": "kpi", "reason": "defined but not published yet"}]
 
 

@@ -51,3 +51,20 @@ def build_zaken(events: Iterable[dict[str, Any]]) -> dict[str, Zaak]:
         else:
             zaak.multi[kind].append(event)
     return zaken
+
+
+def known_on(zaak: Zaak, peildatum: date) -> Zaak:
+    """The zaak as known on a peildatum: events dated after it are not counted (BRIEF §4).
+
+    A corrected fact counts in its corrected version only: when that is dated after the
+    peildatum the fact is unknown on it (the earlier version had the date wrong).
+    """
+
+    def on_time(event: dict[str, Any]) -> bool:
+        return date.fromisoformat(event["data"]["datum"]) <= peildatum
+
+    known = Zaak()
+    known.single = {kind: e for kind, e in zaak.single.items() if on_time(e)}
+    for kind, events in zaak.multi.items():
+        known.multi[kind] = [e for e in events if on_time(e)]
+    return known

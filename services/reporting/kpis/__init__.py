@@ -6,10 +6,20 @@ Adding a KPI of BRIEF §4.1 is one module with a ``KpiDefinition`` and one entry
 
 from __future__ import annotations
 
-from services.reporting.kpis.base import Figure, KpiDefinition
+from services.reporting.kpis.base import CellContext, Figure, KpiDefinition
+from services.reporting.kpis.bereik_ondersteuning import BEREIK_ONDERSTEUNING
 from services.reporting.kpis.doorlooptijd import DOORLOOPTIJD
+from services.reporting.kpis.sth_opgepakt import STH_OPGEPAKT
+from services.reporting.kpis.sth_zonder_verwijzing import STH_ZONDER_VERWIJZING
+from services.reporting.kpis.wachttijd import WACHTTIJD
 
-_DEFINITIONS = (DOORLOOPTIJD,)
+_DEFINITIONS = (
+    DOORLOOPTIJD,
+    WACHTTIJD,
+    STH_OPGEPAKT,
+    STH_ZONDER_VERWIJZING,
+    BEREIK_ONDERSTEUNING,
+)
 
 AVAILABLE: dict[str, KpiDefinition] = {kpi.name: kpi for kpi in _DEFINITIONS}
 
@@ -26,4 +36,4 @@ PLANNED = tuple(
     if name not in AVAILABLE
 )
 
-__all__ = ["AVAILABLE", "PLANNED", "Figure", "KpiDefinition"]
+__all__ = ["AVAILABLE", "PLANNED", "CellContext", "Figure", "KpiDefinition"]

@@ -4,15 +4,39 @@ function from the counters of one cell (shared/figure_keys.py) to its published 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
+
+from shared.domain_config import GEMEENTE, DomainConfig
 
 Figure = int | float | str | None
 """A published figure: a count, a statistic, "<5" for a small count, or None when withheld."""
 
-Figures = Callable[[Mapping[str, str], date], dict[str, Figure]]
-"""(counters of one cell, peildatum) -> figures; pure, so it is tested without Redis."""
+
+@dataclass(frozen=True)
+class CellContext:
+    """What a cell's figures may need besides its counters and the peildatum."""
+
+    huishoudens: int | None = None
+    """Configured households of the cell's wijk (gemeente: all wijken), for per-1,000 rates."""
+
+    @classmethod
+    def of(cls, wijk: str, domain: DomainConfig) -> CellContext:
+        return cls(huishoudens=configured_households(wijk, domain))
+
+
+NO_CONTEXT = CellContext()
+
+
+class Figures(Protocol):
+    """(counters of one cell, peildatum[, context]) -> figures; pure, tested without Redis."""
+
+    def __call__(
+        self, fields: Mapping[str, str], peildatum: date, context: CellContext = ..., /
+    ) -> dict[str, Figure]: ...
+
 
 _DAY_FIELD = re.compile(r"^d(-?[0-9]+)$")
 
@@ -31,17 +55,20 @@ class KpiDefinition:
     """Figures that are counts: shown as "<5" when small, unless the role may see them."""
     basis: str
     """The count the statistics are taken over: they are withheld when it is small."""
+    any_peildatum: bool = False
+    """The counters are dated (shared/kpi/dated.py): they answer every peildatum exactly,
+    a periode still running on an earlier peildatum included."""
 
     @property
     def definitie(self) -> str:
         return f"{self.name}/{self.version}"
 
 
-def count(fields: Mapping[str, str], name: str) -> int:
+def count(fields: Mapping[str, str | int], name: str) -> int:
     return int(fields.get(name, 0))
 
 
-def day_histogram(fields: Mapping[str, str]) -> dict[int, int]:
+def day_histogram(fields: Mapping[str, str | int]) -> dict[int, int]:
     """The exact whole-day histogram held in a cell's ``d<days>`` counters."""
     histogram: dict[int, int] = {}
     for name, value in fields.items():
@@ -49,3 +76,15 @@ def day_histogram(fields: Mapping[str, str]) -> dict[int, int]:
         if match and int(value) > 0:
             histogram[int(match[1])] = int(value)
     return histogram
+
+
+def configured_households(wijk: str, domain: DomainConfig) -> int | None:
+    """A wijk's configured household count; for gemeente the sum, when every wijk has one.
+
+    None for onbekend, for a wijk without a count, and for gemeente when a wijk lacks one
+    (its households would be counted above the line but not below it).
+    """
+    if wijk == GEMEENTE:
+        counts = [w.huishoudens for w in domain.wijken]
+        return None if None in counts else sum(c for c in counts if c is not None)
+    return next((w.huishoudens for w in domain.wijken if w.naam == wijk), None)

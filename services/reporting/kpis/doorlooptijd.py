@@ -10,12 +10,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from services.reporting.kpis.base import Figure, KpiDefinition, count, day_histogram
+from services.reporting.kpis.base import (
+    NO_CONTEXT,
+    CellContext,
+    Figure,
+    KpiDefinition,
+    count,
+    day_histogram,
+)
 from shared.kpi.contribution import TIJDIG, N
 from shared.kpi.stats import nearest_rank, percentage
 
 
-def doorlooptijd_figures(fields: Mapping[str, str], peildatum: date) -> dict[str, Figure]:
+def doorlooptijd_figures(
+    fields: Mapping[str, str], peildatum: date, context: CellContext = NO_CONTEXT
+) -> dict[str, Figure]:
     """The peildatum plays no part: every counted besluit lies in the periode already."""
     n, n_tijdig = count(fields, N), count(fields, TIJDIG)
     days = day_histogram(fields)
