@@ -332,8 +332,8 @@ class WebhookSettings(BaseSettings):
     timeout_s: float = Field(10.0, gt=0, description="timeout of one POST")
     group_id: str = Field(
         "wijkpuls-webhooks",
-        description="consumer group of the dispatcher (prefixed), one per webhook: "
-        "<group_id>-<webhook id>",
+        description="consumer group of the dispatcher (prefixed); each webhook has its own, "
+        "this name plus '-' and the webhook's id",
     )
     health_port: int = Field(
         8002, ge=1, le=65535, description="port of the dispatcher's GET /health (127.0.0.1)"

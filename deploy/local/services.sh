@@ -15,6 +15,7 @@ SERVICES=(
   "intake|services.intake|http://127.0.0.1:$INTAKE_PORT/ready"
   "kpi|services.kpi worker -l info|http://127.0.0.1:$KPI_WEB_PORT/"
   "reporting|services.reporting|http://127.0.0.1:$REPORTING_PORT/ready"
+  "webhooks|services.webhooks|http://127.0.0.1:${WIJKPULS_WEBHOOK_HEALTH_PORT:-8002}/health"
 )
 
 usage() {
@@ -70,6 +71,7 @@ Wijkpuls is up.
   intake API docs:     http://127.0.0.1:$INTAKE_PORT/docs
   reporting API docs:  http://127.0.0.1:$REPORTING_PORT/docs
   a live figure:       http://127.0.0.1:$REPORTING_PORT/api/v1/kpi/doorlooptijd?wijk=gemeente
+  open over termijn:   http://127.0.0.1:$REPORTING_PORT/api/v1/open-over-termijn
   event catalog:       http://127.0.0.1:$INTAKE_PORT/api/v1/catalog  (AsyncAPI: .../catalog/asyncapi)
   logs:                $VAR/log/
   stop everything:     make stop

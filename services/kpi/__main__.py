@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
-from services.kpi import agents  # noqa: F401  (registers the agents and tables)
-from services.kpi.app import app
+import sys
+
+from services.kpi import agents, timers  # noqa: F401  (registers the agents, tables, timer)
+from services.kpi.app import app, settings
+from services.kpi.topics import ticks_topic
+from shared.kafka_admin import admin_client, ensure_specs
+from shared.topics import DAY_MS, TopicSpec
+
+
+def ensure_ticks_topic() -> None:
+    """Create the alert-ticks topic before faust subscribes to it.
+
+    faust creates its internal topics and subscribes in the same breath; on a brand-new app
+    id the first rebalance can miss the new topic ("Ignoring missing topic") and its
+    partitions then stay unassigned until a metadata refresh, minutes later.
+    """
+    spec = TopicSpec(ticks_topic.get_topic_name(), settings.kafka.events_partitions, DAY_MS)
+    with admin_client(settings.kafka) as admin:
+        ensure_specs(admin, [spec], settings.kafka.replication_factor)
 
 
 def main() -> None:
+    if "worker" in sys.argv[1:]:
+        ensure_ticks_topic()
     app.main()
 
 

@@ -1,6 +1,15 @@
-"""The topics the KPI workers read and write; names come from shared.topics only."""
+"""The topics the KPI workers read and write; names come from shared.topics only.
+
+The alert-ticks topic is the worker's own (faust creates it, named after the app id): the
+alert clock's timer cannot write a table, so it sends a tick to the partition whose zaken
+are due, and the tick agent evaluates them inside a stream, where table writes are allowed.
+It has the events topic's partition count, so faust assigns its partitions with the events
+partitions of the same number.
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from services.kpi.app import app, settings
 from shared.topics import Topic, topic_name
@@ -15,6 +24,23 @@ events_topic = app.topic(
 )
 dlq_topic = app.topic(
     topic_name(Topic.DLQ, settings.kafka),
+    key_type=bytes,
+    value_type=bytes,
+    key_serializer="raw",
+    value_serializer="raw",
+)
+alerts_topic = app.topic(
+    topic_name(Topic.ALERTS, settings.kafka),
+    key_type=bytes,
+    value_type=bytes,
+    key_serializer="raw",
+    value_serializer="raw",
+)
+ticks_topic = app.topic(
+    f"{app.conf.id}-alert-ticks",
+    internal=True,
+    partitions=settings.kafka.events_partitions,
+    retention=timedelta(days=1),
     key_type=bytes,
     value_type=bytes,
     key_serializer="raw",

@@ -30,7 +30,9 @@ API_KEY = APIKeyHeader(
     description="Optional. Without a key the role is publiek (small numbers suppressed); "
     "a key issued for the role analist shows small numbers. An unknown key is refused (401).",
 )
-LOGGED_PARAMETERS = ("periode", "wet", "wijk", "peildatum")
+LOGGED_PARAMETERS = (
+    "periode", "wet", "wijk", "peildatum", "clock", "kind", "historisch", "since", "limit"
+)  # fmt: skip
 
 
 def _digest(key: str) -> str:
@@ -71,6 +73,23 @@ async def current_caller(request: Request, key: Annotated[str | None, Security(A
         )
     request.state.caller = caller
     return caller
+
+
+def require_zaak_level(caller: Caller) -> None:
+    """Lists of single zaken (ids, dates) are for the role analist: publiek sees counts."""
+    if caller.role is not ReportingRole.ANALIST:
+        raise ProblemError(
+            403,
+            "role-not-allowed",
+            "Role not allowed",
+            "single zaken are shown to the role analist only; publiek sees the counts",
+            [
+                {
+                    "field": "X-API-Key",
+                    "reason": f"role {caller.role.value} may not see single zaken",
+                }
+            ],
+        )
 
 
 async def access_log(

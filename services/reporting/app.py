@@ -1,4 +1,4 @@
-"""Reporting: the read-only API over the live KPI figures (BRIEF §4.1, §7)."""
+"""Reporting: the read-only API over the live KPI figures, deadlines and alerts (BRIEF §4.1, §7)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 
-from services.reporting import health, routes
+from services.reporting import health, routes, routes_termijnen
 from services.reporting.access import access_log
 from services.reporting.openapi import DESCRIPTION, TAGS
 from services.reporting.problems import ProblemError, problem
@@ -49,6 +49,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.include_router(routes.router)
+    app.include_router(routes_termijnen.router)
     app.include_router(health.router)
     app.middleware("http")(access_log)
 

@@ -15,6 +15,7 @@ from datetime import date
 from enum import Enum
 
 from services.reporting.kpis import Figure, KpiDefinition
+from services.reporting.kpis.base import NO_CONTEXT, CellContext
 from shared.domain_config import GEMEENTE, ONBEKEND, Wet
 from shared.kpi.contribution import cell_key
 from shared.kpi.periods import is_periode, periode_bounds
@@ -82,7 +83,13 @@ class Selection:
 
 
 def select(
-    names: Iterable[str], kpi: str, filters: Filters, peildatum: date, today: date
+    names: Iterable[str],
+    kpi: str,
+    filters: Filters,
+    peildatum: date,
+    today: date,
+    *,
+    any_peildatum: bool = False,
 ) -> Selection:
     cells: list[CellId] = []
     left_out: set[str] = set()
@@ -91,7 +98,7 @@ def select(
         if cell is None or cell.kpi != kpi or not filters.match(cell):
             continue
         state = coverage(cell.periode, peildatum, today)
-        if state is Coverage.UNAVAILABLE:
+        if state is Coverage.UNAVAILABLE and not any_peildatum:
             left_out.add(cell.periode)
         elif state is not Coverage.NOTHING:
             cells.append(cell)
@@ -130,9 +137,10 @@ def publish(
     *,
     threshold: int,
     small_numbers: bool,
+    context: CellContext = NO_CONTEXT,
 ) -> dict[str, Figure] | None:
     """The published cell; None for a cell with nothing counted (it may be absent)."""
-    figures = kpi.figures(counters, peildatum)
+    figures = kpi.figures(counters, peildatum, context)
     if not figures.get(kpi.basis):
         return None
     published: dict[str, Figure] = {"wet": cell.wet, "wijk": cell.wijk, "periode": cell.periode}

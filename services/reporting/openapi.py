@@ -28,12 +28,22 @@ p90) over fewer cases is withheld (`null`). A key issued for the role `analist` 
 figure unsuppressed. An unknown key is refused with 401. Every request is written to the
 access log with its role, route and query.
 
+**Deadlines.** `/open-over-termijn` counts, per clock, the zaken over their legal term on the
+peildatum; `/zaken/{zaak_id}/termijnen` shows one zaak's clocks with the steps behind each due
+date; `/alerts` is the feed of alerts. Single zaken (ids, dates) are shown to the role
+`analist` only: `publiek` gets the counts (403 on the per-zaak routes).
+
 **Errors** are RFC 9457 problem details (`application/problem+json`) with an `errors` list
 naming each field and the reason.
 """
 
 TAGS: list[dict[str, Any]] = [
     {"name": "kpi", "description": "KPI figures per wet, wijk and periode (BRIEF §4.1)"},
+    {
+        "name": "termijnen",
+        "description": "legal terms: open over termijn, and why a zaak's due date is what it is",
+    },
+    {"name": "alerts", "description": "the deadline alerts the KPI workers gave (docs/alerts.md)"},
     {"name": "health", "description": "liveness and readiness probes"},
 ]
 

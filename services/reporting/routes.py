@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.reporting.access import Caller, current_caller
 from services.reporting.cells import CellOrder, Coverage, Filters, coverage, publish, select
-from services.reporting.kpis import AVAILABLE, PLANNED
+from services.reporting.kpis import AVAILABLE, PLANNED, CellContext
 from services.reporting.openapi import (
     ANSWER_EXAMPLE,
     INVALID_QUERY_EXAMPLE,
@@ -19,8 +18,16 @@ from services.reporting.openapi import (
     kpi_route_description,
 )
 from services.reporting.problems import ProblemError, problem_response
+from services.reporting.query import (
+    PeildatumQuery,
+    WetQuery,
+    WijkQuery,
+    configured_wijk,
+    invalid,
+    peildatum_or_today,
+    refuse_unknown_parameters,
+)
 from services.reporting.wiring import Reporting
-from shared.domain_config import GEMEENTE, ONBEKEND, DomainConfig, Wet
 from shared.kpi.periods import is_periode
 
 router = APIRouter(prefix="/api/v1", tags=["kpi"])
@@ -32,13 +39,6 @@ def _periode(value: str) -> str:
     return value
 
 
-def _iso_date(value: Any) -> Any:
-    # Only YYYY-MM-DD: pydantic would also read a number as a Unix time.
-    if not (isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-"):
-        raise ValueError("must be an ISO date, YYYY-MM-DD")
-    return value
-
-
 PeriodeQuery = Annotated[
     str | None,
     Query(
@@ -47,20 +47,6 @@ PeriodeQuery = Annotated[
         examples=["2026-03", "2026-H1", "2026"],
     ),
     AfterValidator(_periode),
-]
-WetQuery = Annotated[Wet | None, Query(description="Only this wet.")]
-WijkQuery = Annotated[
-    str | None,
-    Query(
-        description=f"A configured wijk name (e.g. `Brandevoort`), `{ONBEKEND}` or "
-        f"`{GEMEENTE}` (all wijken together).",
-        examples=["Brandevoort", GEMEENTE],
-    ),
-]
-PeildatumQuery = Annotated[
-    date | None,
-    Query(description="Count events up to this date; default today (Europe/Amsterdam)."),
-    BeforeValidator(_iso_date),
 ]
 KNOWN_PARAMETERS = frozenset({"periode", "wet", "wijk", "peildatum"})
 
@@ -117,21 +103,27 @@ async def kpi_cells(
     definition = AVAILABLE.get(kpi)
     if definition is None:
         raise _unknown_kpi(kpi)
-    _refuse_unknown_parameters(request)
-    wijk = _configured_wijk(wijk, reporting.domain)
-    today = reporting.today()
-    peildatum = peildatum or today
-    if peildatum > today:
-        raise _invalid("peildatum", "may not be after today (Europe/Amsterdam)")
-    if periode and coverage(periode, peildatum, today) is Coverage.UNAVAILABLE:
-        raise _invalid(
+    refuse_unknown_parameters(request, KNOWN_PARAMETERS)
+    wijk = configured_wijk(wijk, reporting.domain)
+    today = await reporting.current_date()
+    peildatum = peildatum_or_today(peildatum, today)
+    running = periode and coverage(periode, peildatum, today) is Coverage.UNAVAILABLE
+    if running and not definition.any_peildatum:
+        raise invalid(
             "peildatum",
             "this periode was still running on that peildatum; the live figures give a "
             "running periode only for today",
         )
 
     filters = Filters(periode=periode, wet=wet.value if wet else None, wijk=wijk)
-    selection = select(await reporting.store.cell_names(), kpi, filters, peildatum, today)
+    selection = select(
+        await reporting.store.cell_names(),
+        kpi,
+        filters,
+        peildatum,
+        today,
+        any_peildatum=definition.any_peildatum,
+    )
     cells = sorted(selection.cells, key=CellOrder(reporting.domain.wijk_names))
     counters = await reporting.store.counters([cell.name for cell in cells])
     threshold = reporting.domain.small_numbers.threshold
@@ -143,6 +135,7 @@ async def kpi_cells(
             peildatum,
             threshold=threshold,
             small_numbers=caller.role.sees_small_numbers,
+            context=CellContext.of(cell.wijk, reporting.domain),
         )
         for cell, fields in zip(cells, counters, strict=True)
     ]
@@ -166,29 +159,3 @@ def _unknown_kpi(kpi: str) -> ProblemError:
         [{"field": "kpi", "reason": reason}],
         available=available,
     )
-
-
-def _refuse_unknown_parameters(request: Request) -> None:
-    # A mistyped filter (?wyk=...) would otherwise silently answer with every cell.
-    unknown = sorted(set(request.query_params) - KNOWN_PARAMETERS)
-    if unknown:
-        known = ", ".join(sorted(KNOWN_PARAMETERS))
-        raise RequestValidationError(
-            [
-                {"loc": ("query", name), "msg": f"unknown parameter; known: {known}"}
-                for name in unknown
-            ]
-        )
-
-
-def _configured_wijk(wijk: str | None, domain: DomainConfig) -> str | None:
-    if wijk is None:
-        return None
-    for name in [*domain.wijk_names, ONBEKEND, GEMEENTE]:
-        if name.casefold() == wijk.strip().casefold():
-            return name
-    raise _invalid("wijk", f"not a configured wijk, {ONBEKEND} or {GEMEENTE}")
-
-
-def _invalid(field: str, reason: str) -> RequestValidationError:
-    return RequestValidationError([{"loc": ("query", field), "msg": reason}])

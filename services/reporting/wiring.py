@@ -4,35 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from redis.asyncio import Redis
 
 from services.reporting.access import ApiKeys
 from services.reporting.store import FigureStore
+from services.reporting.termijn_store import TermijnStore
+from shared.alert_keys import AlertKeys
+from shared.clock_override import Today, amsterdam_today
+from shared.domain import AtwCalendar
 from shared.domain_config import DomainConfig, load_domain_config
 from shared.figure_keys import FigureKeys
 from shared.settings import Settings
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # A Redis that does not answer turns into a 503 within seconds instead of a hung request.
 CONNECT_TIMEOUT_S = 2.0
 COMMAND_TIMEOUT_S = 10.0
 
 
-def amsterdam_today() -> date:
-    """The default peildatum (BRIEF §4): today in Europe/Amsterdam."""
-    return datetime.now(AMSTERDAM).date()
-
-
 @dataclass
 class Reporting:
     domain: DomainConfig
+    calendar: AtwCalendar
     store: FigureStore
+    termijnen: TermijnStore
     api_keys: ApiKeys
     redis: Redis
-    today: Callable[[], date]
+    today: Today
+
+    async def current_date(self) -> date:
+        """The default peildatum (BRIEF §4): today in Europe/Amsterdam, or in test and
+        development the date set with ``python -m shared.clock_override``."""
+        return await self.today()
 
     async def ready(self) -> dict[str, bool]:
         try:
@@ -52,10 +56,14 @@ def start_reporting(settings: Settings, today: Callable[[], date] | None = None)
         socket_connect_timeout=CONNECT_TIMEOUT_S,
         socket_timeout=COMMAND_TIMEOUT_S,
     )
+    domain = load_domain_config(settings.app.domain_config)
+    alert_keys = AlertKeys(settings.kafka.topic_prefix)
     return Reporting(
-        domain=load_domain_config(settings.app.domain_config),
+        domain=domain,
+        calendar=AtwCalendar(domain.gelijkgestelde_dagen),
         store=FigureStore(redis, FigureKeys(settings.kafka.topic_prefix)),
+        termijnen=TermijnStore(redis, alert_keys),
         api_keys=ApiKeys(settings.reporting.api_keys),
         redis=redis,
-        today=today or amsterdam_today,
+        today=Today(redis, alert_keys, settings.app.environment, today or amsterdam_today),
     )

@@ -68,7 +68,16 @@ def test_openapi_documents_roles_problems_and_the_kpis():
     parameters = {p["name"] for p in route["parameters"]}
     assert parameters == {"kpi", "periode", "wet", "wijk", "peildatum"}
     assert route["security"] == [{"api-key": []}]
-    assert set(document["paths"]) == {"/api/v1/kpi/{kpi}", "/health", "/ready"}
+    assert set(document["paths"]) == {
+        "/api/v1/kpi/{kpi}",
+        "/api/v1/open-over-termijn",
+        "/api/v1/zaken/{zaak_id}/termijnen",
+        "/api/v1/alerts",
+        "/health",
+        "/ready",
+    }
+    for path in ("/api/v1/zaken/{zaak_id}/termijnen", "/api/v1/alerts"):
+        assert "403" in document["paths"][path]["get"]["responses"]
 
 
 def test_cli_help_names_host_and_port():

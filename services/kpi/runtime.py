@@ -1,0 +1,87 @@
+"""The one place the worker's objects are built: sinks, publisher, schedule, today, processor.
+
+Everything the two agents and the timer share lives here. ``lock`` serialises them: one
+record or tick at a time, so a zaak's read-modify-write is never interleaved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from redis.asyncio import Redis
+
+from services.kpi.alert_publisher import AlertPublisher
+from services.kpi.app import app, settings
+from services.kpi.processor import ZaakProcessor
+from services.kpi.schedule import AlertSchedule
+from services.kpi.sink import FigureSink
+from services.kpi.tables import zaken
+from services.kpi.termijnen_sink import TermijnSink
+from services.kpi.topics import alerts_topic, events_topic
+from shared.alert_keys import AlertKeys
+from shared.clock_override import Today
+from shared.domain import AtwCalendar
+from shared.domain_config import load_domain_config
+from shared.events import KafkaRecord
+from shared.figure_keys import FigureKeys
+
+
+class WorkerToday:
+    """Today for the alert clock: read once, then refreshed by every tick of the timer."""
+
+    def __init__(self, source: Today) -> None:
+        self._source = source
+        self._cached: date | None = None
+
+    async def current(self) -> date:
+        if self._cached is None:
+            self._cached = await self._source()
+        return self._cached
+
+    async def refresh(self) -> date:
+        self._cached = await self._source()
+        return self._cached
+
+
+async def _send_alert(record: KafkaRecord) -> None:
+    delivery = await alerts_topic.send(
+        key=record.key, value=record.value, headers=list(record.headers)
+    )
+    await delivery  # on the broker before the zaak's state says "given"
+
+
+domain = load_domain_config(settings.app.domain_config)
+calendar = AtwCalendar(domain.gelijkgestelde_dagen)
+redis = Redis.from_url(settings.redis.url)
+alert_keys = AlertKeys(settings.kafka.topic_prefix)
+schedule = AlertSchedule()
+today = WorkerToday(Today(redis, alert_keys, settings.app.environment))
+lock = asyncio.Lock()
+processed: dict[int, int] = {}
+"""Events partition -> the offset after the last record processed here."""
+
+processor = ZaakProcessor(
+    table=zaken,
+    domain=domain,
+    calendar=calendar,
+    schedule=schedule,
+    publisher=AlertPublisher(
+        _send_alert,
+        redis,
+        alert_keys,
+        settings.kpi.alert_source,
+        domain.retention.topics.alerts_days,
+    ),
+    figures=FigureSink(redis, FigureKeys(settings.kafka.topic_prefix)),
+    termijnen=TermijnSink(redis, alert_keys, domain, calendar),
+)
+
+
+def assigned_partitions() -> set[int]:
+    """The events partitions this worker processes now."""
+    return {
+        tp.partition
+        for tp in app.assignor.assigned_actives()
+        if tp.topic == events_topic.get_topic_name()
+    }

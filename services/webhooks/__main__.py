@@ -1,0 +1,126 @@
+"""``python -m services.webhooks``: deliver alerts to the configured webhooks (docs/alerts.md)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Coroutine
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaConsumer
+from redis.asyncio import Redis
+
+from services.webhooks.delivery import Backoff
+from services.webhooks.dispatcher import Dispatcher, Webhook
+from shared.alert_keys import AlertKeys
+from shared.domain_config import load_domain_config
+from shared.kafka_io import make_producer
+from shared.logs import configure_logging
+from shared.settings import Settings, get_settings
+from shared.topics import Topic, topic_name
+
+log = logging.getLogger("wijkpuls.webhooks")
+
+
+async def _health(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.readline()
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
+    await writer.drain()
+    writer.close()
+
+
+async def serve(settings: Settings, host: str, port: int) -> None:
+    config = settings.webhook
+    kafka = settings.kafka
+    keys = AlertKeys(kafka.topic_prefix)
+    keep_days = load_domain_config(settings.app.domain_config).retention.topics.alerts_days
+    backoff = Backoff(config.max_attempts, config.backoff_initial_s, config.backoff_max_s)
+    hooks = [Webhook(str(url), config.secret.get_secret_value(), backoff) for url in config.urls]
+    redis = Redis.from_url(settings.redis.url)
+    producer = make_producer(kafka, "wijkpuls-webhooks")
+    consumers: list[AIOKafkaConsumer] = []
+    server = await asyncio.start_server(_health, host, port)
+    await producer.start()
+    try:
+        async with httpx.AsyncClient(timeout=config.timeout_s) as client:
+            dispatchers = []
+            for hook in hooks:
+                group = f"{kafka.topic_prefix}{config.group_id}-{hook.id}"
+                consumer = AIOKafkaConsumer(
+                    topic_name(Topic.ALERTS, kafka),
+                    bootstrap_servers=kafka.bootstrap_servers,
+                    group_id=group,
+                    client_id=group,
+                    enable_auto_commit=False,
+                    auto_offset_reset="earliest",
+                )
+                await consumer.start()
+                consumers.append(consumer)
+                dispatchers.append(
+                    Dispatcher(
+                        hook,
+                        consumer=consumer,
+                        producer=producer,
+                        client=client,
+                        redis=redis,
+                        keys=keys,
+                        dlq_topic=topic_name(Topic.DLQ, kafka),
+                        group=group,
+                        keep_days=keep_days,
+                    )
+                )
+            log.info("webhook dispatcher ready", extra={"webhooks": [h.id for h in hooks]})
+            if dispatchers:
+                await asyncio.gather(*(d.run() for d in dispatchers))
+            else:
+                await asyncio.Event().wait()  # nothing to deliver; stay up for the health check
+    finally:
+        for consumer in consumers:
+            await consumer.stop()
+        await producer.stop()
+        server.close()
+        await redis.aclose()
+
+
+def main() -> None:
+    settings = get_settings()
+    parser = argparse.ArgumentParser(
+        prog="python -m services.webhooks",
+        description="Wijkpuls webhook dispatcher: POSTs every alert that is not historisch "
+        "to each WIJKPULS_WEBHOOK_URLS entry (CloudEvents JSON, X-Wijkpuls-Signature "
+        "sha256 HMAC), at least once per alert id, with retries and a dead letter. All "
+        "settings come from WIJKPULS_* environment variables (docs/settings.md).",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface of GET /health (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=settings.webhook.health_port,
+        help="port of GET /health (default: %(default)s)",
+    )
+    args = parser.parse_args()
+    configure_logging(settings.app.log_level)
+    # httpx logs every request with its URL, which may hold a receiver's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    asyncio.run(_until_stopped(serve(settings, args.host, args.port)))
+
+
+async def _until_stopped(work: Coroutine[Any, Any, None]) -> None:
+    """Run until SIGTERM or SIGINT, then cancel: an alert whose offset was not committed
+    is delivered again after the restart (at least once; the receiver has the alert id)."""
+    task = asyncio.ensure_future(work)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+if __name__ == "__main__":
+    main()
