@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from services.intake import auth, catalog, health, routes
+from services.intake.iwmo import iwmo_router
 from services.intake.problems import install_problem_handlers, problem
 from services.intake.wiring import start_edge
 from services.intake.zgw.wiring import zgw_router
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(catalog.router)
     app.include_router(health.router)
     app.include_router(zgw_router(settings))
+    app.include_router(iwmo_router(settings))
     install_problem_handlers(app)
 
     @app.exception_handler(RequestValidationError)
