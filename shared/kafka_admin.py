@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 import time
@@ -32,7 +33,7 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError as AIOKafkaError
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
 from shared.domain_config import DomainConfig, get_domain_config
 from shared.settings import KafkaSettings
@@ -237,7 +238,9 @@ def delete_topics_with_prefix(kafka: KafkaSettings, prefix: str) -> list[str]:
     with admin_client(kafka) as admin:
         names = sorted(n for n in admin.list_topics() if n.startswith(prefix))
         if names:
-            admin.delete_topics(names)
+            # another clean-up may have deleted one of them first: the goal is reached
+            with contextlib.suppress(UnknownTopicOrPartitionError):
+                admin.delete_topics(names)
     return names
 
 
