@@ -1,0 +1,257 @@
+"""python -m benchmarks.worker_rate: raw consume rate, then one KPI worker to lag 0.
+
+1. The raw aiokafka rate of the topic (benchmarks.raw_rate), in the same run.
+2. The Redis keys of the prefix are removed (a previous run's contributions would make every
+   replace a no-op), then ``python -m services.kpi worker`` starts with a consumer group of
+   its own (``WIJKPULS_KPI_APP_ID``) and an empty data dir.
+3. Start of consumption: the first Redis key written for the first zaak of any partition
+   (polled every 20 ms). End: the group's committed offsets equal the end offsets (polled
+   every 0.25 s; faust commits every 2.8 s, so the end is late by at most that).
+4. The worker's RSS (/proc VmRSS) is sampled every 0.5 s; its peak (VmHWM) is kept. Its CPU
+   time (utime + stime) from start to lag 0 gives events per CPU-second, which a busy shared
+   host disturbs far less than the wall-clock rate.
+
+Prints the raw rate, the worker rate and their ratio, and the RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import redis.asyncio as aioredis
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from benchmarks.common import (
+    ROOT,
+    GroupOffsets,
+    cpu_seconds,
+    end_offsets,
+    events_topic,
+    kafka_settings,
+    log,
+    rss_kib,
+    worker_env,
+)
+from benchmarks.raw_rate import raw_rate
+from shared.alert_keys import AlertKeys
+from shared.settings import KafkaSettings, RedisSettings
+
+
+async def first_zaken(kafka: KafkaSettings, tps: list[TopicPartition]) -> list[str]:
+    """The zaak id (record key) of the first record of each partition."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=kafka.bootstrap_servers, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        found: dict[TopicPartition, str] = {}
+        while len(found) < len([tp for tp in tps]):
+            batches = await consumer.getmany(timeout_ms=1000, max_records=len(tps) * 10)
+            for tp, records in batches.items():
+                if records and tp not in found:
+                    found[tp] = records[0].key.decode()
+                    consumer.pause(tp)
+        return list(found.values())
+    finally:
+        await consumer.stop()
+
+
+async def clear_redis(client: aioredis.Redis, prefix: str) -> int:
+    removed, batch = 0, []
+    async for key in client.scan_iter(match=f"{prefix}wp:*", count=10_000):
+        batch.append(key)
+        if len(batch) >= 10_000:
+            removed += await client.unlink(*batch)
+            batch.clear()
+    if batch:
+        removed += await client.unlink(*batch)
+    return removed
+
+
+async def dump_redis(client: aioredis.Redis, prefix: str, path: Path) -> int:
+    """Every key of the prefix with its value, sorted: two runs must give the same file."""
+    rows = []
+    async for key in client.scan_iter(match=f"{prefix}wp:*", count=10_000):
+        kind = (await client.type(key)).decode()
+        if kind == "string":
+            value: object = (await client.get(key)).decode()
+        elif kind == "hash":
+            value = sorted((k.decode(), v.decode()) for k, v in (await client.hgetall(key)).items())
+        elif kind == "set":
+            value = sorted(m.decode() for m in await client.smembers(key))
+        elif kind == "zset":
+            members = await client.zrange(key, 0, -1, withscores=True)
+            value = sorted((m.decode(), score) for m, score in members)
+        else:
+            value = kind
+        rows.append(json.dumps([key.decode(), value]))
+    rows.sort()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(rows) + "\n")  # noqa: ASYNC240 - once, after the measurement
+    return len(rows)
+
+
+async def measure(args: argparse.Namespace) -> dict[str, object]:
+    kafka = kafka_settings(args.prefix, args.bootstrap)
+    topic = events_topic(kafka)
+    result: dict[str, object] = {"prefix": args.prefix, "store": args.store}
+    if not args.skip_raw:
+        count, took = await raw_rate(kafka)
+        result["raw_events"], result["raw_s"] = count, round(took, 3)
+        result["raw_rate"] = round(count / took)
+        log(f"raw aiokafka consume: {count:,} events in {took:.2f} s = {count / took:,.0f}/s")
+    ends = await end_offsets(kafka, topic)
+    total = sum(ends.values())
+    result["events"] = total
+    firsts = await first_zaken(kafka, list(ends))
+    client = aioredis.Redis.from_url(args.redis or RedisSettings().url)
+    removed = await clear_redis(client, args.prefix)
+    log(f"{total:,} events on {topic}; removed {removed:,} Redis keys of the prefix")
+
+    app_id = f"bench-kpi-{uuid.uuid4().hex[:8]}"
+    data_dir = Path(tempfile.mkdtemp(prefix="wijkpuls-bench-"))
+    env = worker_env(kafka, data_dir, args.web_port, args.store)
+    env["WIJKPULS_KPI_APP_ID"] = app_id
+    command = [sys.executable, "-m", "services.kpi", "worker", "-l", args.loglevel]
+    if args.profile:
+        command = [
+            sys.executable, "-m", "pyinstrument", "-r", "session", "-o", args.profile,
+            "-m", "services.kpi", "worker", "-l", args.loglevel,
+        ]  # fmt: skip
+    logfile = Path(args.log)
+    log(f"starting the worker (group {kafka.topic_prefix}{app_id}, data {data_dir})")
+    launched = time.monotonic()
+    with logfile.open("wb") as out:  # noqa: ASYNC230 - before the measurement starts
+        proc = subprocess.Popen(  # noqa: S603, ASYNC220 - our own worker, our own arguments
+            command, env=env, cwd=args.root, stdout=out, stderr=subprocess.STDOUT
+        )
+    keys = AlertKeys(args.prefix)
+    samples: list[tuple[float, int, int]] = []  # (t since start, committed, rss KiB)
+    started = None
+    done_at = None
+    try:
+        while started is None:
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker exited early, see {logfile}")
+            if any(await asyncio.gather(*(client.exists(keys.zaak(z)) for z in firsts))):
+                started = time.monotonic()
+                cpu_at_start = cpu_seconds(proc.pid)
+            else:
+                await asyncio.sleep(0.02)
+        log(f"consumption started {started - launched:.1f} s after launch")
+        async with GroupOffsets(kafka, f"{kafka.topic_prefix}{app_id}") as group:
+            last_sample = 0.0
+            last_report = time.monotonic()
+            while done_at is None:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"worker exited early, see {logfile}")
+                committed = await group.committed(ends)
+                processed = sum(committed.values())
+                now = time.monotonic()
+                if processed >= total:
+                    done_at = now
+                if now - last_sample >= 0.5 or done_at:
+                    last_sample = now
+                    samples.append((round(now - started, 2), processed, rss_kib(proc.pid)[0]))
+                if now - last_report > 10:
+                    last_report = now
+                    rate = processed / (now - started)
+                    log(f"worker: {processed:,}/{total:,} committed, {rate:,.0f}/s, "
+                        f"RSS {samples[-1][2] / 1024:,.0f} MiB")  # fmt: skip
+                if args.timeout and now - started > args.timeout:
+                    log("timeout: stopping before lag 0")
+                    break
+                await asyncio.sleep(0.25)
+        end = done_at or time.monotonic()
+        processed = samples[-1][1] if samples else 0
+        took = end - started
+        rss, hwm = rss_kib(proc.pid)
+        cpu = cpu_seconds(proc.pid) - cpu_at_start
+        result.update(
+            worker_cpu_s=round(cpu, 2),
+            events_per_cpu_s=round(processed / cpu) if cpu else None,
+            load_average=os.getloadavg()[0],
+            worker_events=processed,
+            worker_s=round(took, 2),
+            worker_rate=round(processed / took),
+            lag_zero=done_at is not None,
+            rss_mib=round(rss / 1024),
+            rss_peak_mib=round(hwm / 1024),
+        )
+        if "raw_rate" in result:
+            result["ratio"] = round(result["worker_rate"] / result["raw_rate"], 4)  # type: ignore[operator]
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if not args.keep:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        if args.dump and done_at is not None:
+            await asyncio.sleep(1)
+            count = await dump_redis(client, args.prefix, Path(args.dump))
+            log(f"dumped {count:,} Redis keys of the prefix to {args.dump}")
+        await client.aclose()
+    result["rss_samples"] = samples[:: max(1, len(samples) // 40)]
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.worker_rate",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = parser.add_argument
+    add("--prefix", required=True, help="topic prefix used by benchmarks.load")
+    add("--store", default="rocksdb://", help="faust table store (default rocksdb://)")
+    add("--loglevel", default="warn", help="worker log level (default warn)")
+    add("--log", default="var/bench-worker.log", help="worker output (default %(default)s)")
+    add("--web-port", type=int, default=16066)
+    add("--timeout", type=float, default=0, help="stop after this many s (0: run to lag 0)")
+    add("--skip-raw", action="store_true", help="no raw aiokafka rate first")
+    add("--profile", metavar="FILE",
+        help="run the worker under pyinstrument; its session (.pyisession) goes here")  # fmt: skip
+    add("--keep", action="store_true", help="keep the worker's data dir")
+    add("--json", metavar="FILE", help="also write the figures as JSON here")
+    add("--dump", metavar="FILE", help="after lag 0, dump the prefix's Redis keys here (sorted)")
+    add("--root", default=str(ROOT), help="source tree to run the worker from (default: this one)")
+    add("--bootstrap", default=None)
+    add("--redis", default=None)
+    args = parser.parse_args(argv)
+    os.makedirs(Path(args.log).parent, exist_ok=True)
+    result = asyncio.run(measure(args))
+    if "raw_rate" in result:
+        print(f"raw aiokafka consume: {result['raw_rate']:,} events/s "
+              f"({result['raw_events']:,} events in {result['raw_s']} s)")  # fmt: skip
+    print(f"KPI worker: {result['worker_rate']:,} events/s ({result['worker_events']:,} events "
+          f"in {result['worker_s']} s, lag 0: {result['lag_zero']})")  # fmt: skip
+    if "ratio" in result:
+        print(f"throughput ratio worker/raw: {result['ratio']:.4f} (goal >= 0.5)")
+    print(f"KPI worker CPU: {result['worker_cpu_s']} s = {result['events_per_cpu_s']:,} events "
+          f"per CPU-second (host load average {result['load_average']:.1f})")  # fmt: skip
+    print(f"worker RSS at the end: {result['rss_mib']:,} MiB, peak {result['rss_peak_mib']:,} MiB")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
