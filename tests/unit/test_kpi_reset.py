@@ -1,0 +1,69 @@
+"""The reset tool names exactly what the faust app creates, and no more of the Redis view."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from services.kpi import reset
+from shared.alert_keys import AlertKeys
+from shared.figure_keys import FigureKeys
+from shared.settings import KafkaSettings, KpiSettings
+
+
+def test_the_group_and_state_topics_are_the_faust_apps():
+    from services.kpi.app import app
+    from services.kpi.tables import zaken
+    from services.kpi.topics import ticks_topic
+
+    group = reset.group_id(KafkaSettings(), KpiSettings())
+    assert group == app.conf.id
+    assert sorted(app.tables) == sorted(reset.TABLES)
+    assert reset.state_topics(group) == [
+        zaken.changelog_topic.get_topic_name(),
+        ticks_topic.get_topic_name(),
+        app._leader_assignor._leader_topic_name,
+    ]
+
+
+def _matches(key: str, parts: list[reset.ViewPart]) -> list[str]:
+    # Redis MATCH globs and fnmatch agree on *, ? and [] once the prefix is escaped.
+    return [
+        p.name
+        for p in parts
+        if key in p.exact or any(fnmatchcase(key, g.replace("\\", "")) for g in p.globs)
+    ]
+
+
+def test_every_view_key_is_deleted_and_the_delivery_marks_are_kept():
+    prefix = "test-1234-"
+    figures, alerts = FigureKeys(prefix), AlertKeys(prefix)
+    view, kept = reset.view_parts(prefix), reset.kept_parts(prefix)
+    for key in (
+        figures.cell("doorlooptijd|wmo|gemeente|2026"),
+        figures.cells_index,
+        figures.contribution("WMO-2026-000001"),
+        alerts.zaak("WMO-2026-000001"),
+        alerts.open_until,
+        alerts.alerts,
+        alerts.alerts_by_datum,
+    ):
+        assert len(_matches(key, view)) == 1, key
+        assert not _matches(key, kept), key
+    for key in (alerts.delivered("0123456789ab", "a-1"), alerts.today_override):
+        assert not _matches(key, view), key
+        assert len(_matches(key, kept)) == 1, key
+    # Another prefix's keys, and the unprefixed ones, are never touched.
+    assert not _matches(FigureKeys("other-").cell("x"), view)
+    assert not _matches(FigureKeys("").contribution("Z"), view)
+
+
+def test_glob_characters_in_the_prefix_are_escaped():
+    [cells, *_] = reset.view_parts("a*[b]?-")
+    assert cells.globs == (r"a\*\[b\]\?-wp:cell:*",)
+
+
+def test_the_redis_password_is_not_printed():
+    assert (
+        reset._safe_url("redis://:s3cret@redis.local:6380/0") == "redis://:***@redis.local:6380/0"
+    )
+    assert reset._safe_url("redis://localhost:6379/0") == "redis://localhost:6379/0"
