@@ -25,7 +25,13 @@ log = logging.getLogger("wijkpuls.kpi")
 
 @app.agent(events_topic, concurrency=1)
 async def process_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-    async for event in stream.events():
+    # Acked by hand, once the record is done. faust's own ack sits in a ``finally`` of the
+    # stream, so a stop (SIGTERM) that cancels this agent halfway through a record would ack
+    # it anyway and the final commit would skip it: its fact, and the alerts and figures it
+    # brings, would be lost for good. Unacked, it comes again after the restart, and applying
+    # it again is harmless (seen event ids are ignored, alert ids are stable, sinks idempotent).
+    records = stream.noack()
+    async for event in records.events():
         message = event.message
         async with lock:
             processor.ensure_built(assigned_partitions())
@@ -45,6 +51,7 @@ async def process_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
                 log.exception("record failed", extra={"offset": message.offset})
                 await _dead_letter(message, f"processing error: {type(exc).__name__}")
             processed[message.partition] = message.offset + 1
+        await records.ack(event)
         yield None
 
 

@@ -138,12 +138,6 @@ def wait_until(check, timeout_s: float, what: str) -> None:
         time.sleep(0.3)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known intermittent bug: across a worker restart (SIGTERM mid-backlog) an alert can "
-    "go missing from the Redis feed (seen in 2 of 3 loaded runs: ~2 of 1,638 alerts); root "
-    "cause not found yet, see the session note on issue 5",
-)
 def test_one_stream_twice_with_a_restart_gives_the_same_alerts_each_once(
     kafka_settings: KafkaSettings, redis_url: str, tmp_path: Path
 ):
