@@ -25,7 +25,7 @@ from shared.events.zaak import (
 from shared.events.zorg import ZorgBeeindigd, ZorgGestart, ZorgToegewezen
 from shared.topics import Topic
 
-CATALOG_VERSION = "1.0.0"
+CATALOG_VERSION = "1.1.0"  # 1.1: all 15 DDAS Resultaat values
 TYPE_PREFIX = "nl.helmond.sociaaldomein."
 
 

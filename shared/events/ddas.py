@@ -56,18 +56,25 @@ class Dagdeel(StrEnum):
 class Resultaat(StrEnum):
     """DDAS EnumEindresultaat: the outcome of a vroegsignaalzaak.
 
-    TO BE COMPLETED against DDAS v0.9 (docs/definities/ of VNG-Realisatie/
-    ddas-vroegsignalering): DDAS has 15 values; these are the 7 the brief names. Adding the
-    other 8 is a minor catalog version (new allowed values, nothing removed).
+    All 15 values of DDAS v0.9 (VNG-Realisatie/ddas-vroegsignalering,
+    v0.9/json_schema_Uitwisselmodel.json ``$defs.EnumEindresultaat``), in its order.
     """
 
-    GEEN_HULP_NODIG = "inwoner-hoeft-geen-hulp-vanuit-vroegsignalering"
+    HERHAALDE_MELDING = "niet-opgepakt-herhaalde-melding"
+    ONTERECHT_SIGNAAL = "niet-opgepakt-onterecht-signaal"
+    OVERLEDEN = "inwoner-is-overleden"
+    GEEN_INWONER = "persoon-is-geen-inwoner-meer-in-de-gemeente"
+    NIET_OPGEPAKT_ANDERE_REDEN = "niet-opgepakt-andere-reden"
     AL_BEKEND = "inwoner-al-bekend-bij-schuldhulpverlening"
+    ANDER_LOPEND_TRAJECT = "inwoner-heeft-al-een-ander-lopend-traject"
+    GEEN_CONTACT = "definitief-geen-contact-kunnen-krijgen"
+    GEEN_REACTIE_NA_CONTACT = "geen-reactie-na-eerder-contact"
+    GEEN_HULP_NODIG = "inwoner-hoeft-geen-hulp-vanuit-vroegsignalering"
+    ZELF_BETAALD = "inwoner-heeft-zelf-al-betaald-betalingsregeling-getroffen"
     BUDGETADVIES_QUICK_FIX = "budget-advies-en-of-quick-fix"
     VERVOLGHULP_FINANCIEEL = "vervolghulp-en-of-verwijzing-financieel"
+    VERWIJZING_ZONDER_CONTACT = "verwijzing-zonder-contact"
     VERVOLGHULP_NIET_FINANCIEEL = "vervolghulp-en-of-verwijzing-niet-financieel"
-    GEEN_CONTACT = "definitief-geen-contact-kunnen-krijgen"
-    ONTERECHT_SIGNAAL = "niet-opgepakt-onterecht-signaal"
 
 
 HULP_GEACCEPTEERD = frozenset(
@@ -102,11 +109,19 @@ CONTACTPOGING_SOORT_TEXT = {
 }
 DAGDEEL_TEXT = {Dagdeel.OCHTEND: "Ochtend", Dagdeel.MIDDAG: "Middag", Dagdeel.AVOND: "Avond"}
 RESULTAAT_TEXT = {
-    Resultaat.GEEN_HULP_NODIG: "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    Resultaat.HERHAALDE_MELDING: "Niet opgepakt: herhaalde melding",
+    Resultaat.ONTERECHT_SIGNAAL: "Niet opgepakt: onterecht signaal",
+    Resultaat.OVERLEDEN: "Inwoner is overleden",
+    Resultaat.GEEN_INWONER: "Persoon is geen inwoner (meer) in de gemeente",
+    Resultaat.NIET_OPGEPAKT_ANDERE_REDEN: "Niet opgepakt: andere reden",
     Resultaat.AL_BEKEND: "Inwoner al bekend bij schuldhulpverlening",
+    Resultaat.ANDER_LOPEND_TRAJECT: "Inwoner heeft al een ander lopend traject",
+    Resultaat.GEEN_CONTACT: "Definitief geen contact kunnen krijgen",
+    Resultaat.GEEN_REACTIE_NA_CONTACT: "Geen reactie na eerder contact",
+    Resultaat.GEEN_HULP_NODIG: "Inwoner hoeft geen hulp vanuit vroegsignalering",
+    Resultaat.ZELF_BETAALD: "Inwoner heeft zelf al betaald/betalingsregeling getroffen",
     Resultaat.BUDGETADVIES_QUICK_FIX: "(Budget)advies en/of quick fix",
     Resultaat.VERVOLGHULP_FINANCIEEL: "Vervolghulp en/of verwijzing financieel",
+    Resultaat.VERWIJZING_ZONDER_CONTACT: "Verwijzing zonder contact",
     Resultaat.VERVOLGHULP_NIET_FINANCIEEL: "Vervolghulp en/of verwijzing niet financieel",
-    Resultaat.GEEN_CONTACT: "Definitief geen contact kunnen krijgen",
-    Resultaat.ONTERECHT_SIGNAAL: "Niet opgepakt: onterecht signaal",
 }
