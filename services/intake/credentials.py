@@ -1,34 +1,19 @@
-"""Who may publish: API keys kept only as SHA-256, and each client's allow-list.
-
-Why a plain SHA-256 and not a slow or keyed hash: the keys are 256-bit random strings made
-by ``python -m services.intake.credentials``, not passwords a person chose. No hash makes
-guessing one feasible, so bcrypt/argon2 would only add CPU to every request (a lever for
-whoever floods the edge) and a keyed hash one more secret to guard. The hash only has to make
-a leaked configuration useless as a key, and SHA-256 does that.
+"""Who may publish: API keys kept only as SHA-256 (shared/api_keys.py says why), and each
+client's allow-list.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import hmac
 import json
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from shared.api_keys import find_by_key, hash_key, new_key
 from shared.events import Problem
 from shared.events.catalog import full_type
 from shared.settings import Environment, IntakeClient, Settings, development_intake_clients
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def new_key() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def glob(pattern: str) -> re.Pattern[str]:
@@ -86,12 +71,7 @@ class ClientRegistry:
 
     def identify(self, key: str) -> Client | None:
         """The client with this key. Every stored digest is compared, in constant time each."""
-        digest = hashlib.sha256(key.encode("utf-8")).digest()
-        found = None
-        for client in self._clients:
-            if hmac.compare_digest(digest, client.key_digest):
-                found = client
-        return found
+        return find_by_key(key, ((client.key_digest, client) for client in self._clients))
 
     def __len__(self) -> int:
         return len(self._clients)
