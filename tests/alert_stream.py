@@ -127,6 +127,7 @@ def processor(table: dict[str, Any], published: Published) -> ZaakProcessor:
         publisher=published,
         figures=NoSink(),
         termijnen=NoSink(),
+        wachtend=NoSink(),
     )
 
 

@@ -39,6 +39,10 @@ class TermijnWriter(Protocol):
     async def replace(self, zaak_id: str, history: ZaakHistory) -> bool: ...
 
 
+class WachtendWriter(Protocol):
+    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool: ...
+
+
 class ZaakProcessor:
     def __init__(
         self,
@@ -50,6 +54,7 @@ class ZaakProcessor:
         publisher: Publisher,
         figures: FigureWriter,
         termijnen: TermijnWriter,
+        wachtend: WachtendWriter,
     ) -> None:
         self.table = table
         self.domain = domain
@@ -58,6 +63,7 @@ class ZaakProcessor:
         self.publisher = publisher
         self.figures = figures
         self.termijnen = termijnen
+        self.wachtend = wachtend
 
     def ensure_built(self, partitions: Iterable[int]) -> None:
         """Rebuild the heaps of partitions assigned since the last rebalance: one table scan."""
@@ -109,6 +115,7 @@ class ZaakProcessor:
         contribution = zaak_contribution(history, self.domain, self.calendar, zaak_id=zaak_id)
         await self.figures.replace(zaak_id, contribution)
         await self.termijnen.replace(zaak_id, history)
+        await self.wachtend.replace(zaak_id, history)
 
     async def on_tick(self, partition: int) -> None:
         self.schedule.tick_done(partition)

@@ -9,7 +9,8 @@ With every worker of the group stopped, this deletes
 - the local table state (``<data dir>/v<N>/``) of each ``--data-dir`` given: a RocksDB
   store left behind would outlive its changelog and keep the old state;
 - the Redis view of this prefix: the figure cells and their index, the per-zaak
-  contributions, the termijnen documents and the open-until index, and the alert feed.
+  contributions, the termijnen documents and the open-until index, the wachtend documents
+  and their until-index, and the alert feed.
 
 It keeps the webhook dispatcher's delivery marks (``wp:webhook:*``): a replay publishes the
 same alerts again, with the same ids, and the marks are what keeps a receiver from hearing
@@ -43,6 +44,7 @@ from shared.alert_keys import AlertKeys
 from shared.figure_keys import FigureKeys
 from shared.kafka_admin import admin_client
 from shared.settings import KafkaSettings, KpiSettings, RedisSettings
+from shared.wachtend_keys import WachtendKeys
 
 TABLES = ("zaken",)
 """The names of the worker's tables (services/kpi/tables.py); a unit test keeps them equal."""
@@ -81,12 +83,13 @@ class ViewPart:
 
 
 def view_parts(prefix: str) -> list[ViewPart]:
-    figures, alerts = FigureKeys(prefix), AlertKeys(prefix)
+    figures, alerts, wachtend = FigureKeys(prefix), AlertKeys(prefix), WachtendKeys(prefix)
     p = _glob_escape(prefix)
     return [
         ViewPart("figure cells", (figures.cells_index,), (f"{p}wp:cell:*",)),
         ViewPart("contributions", globs=(f"{p}wp:contrib:*",)),
         ViewPart("termijnen", (alerts.open_until,), (f"{p}wp:zaak:*",)),
+        ViewPart("wachtend", (wachtend.until,), (f"{p}wp:wachtend:zaak:*",)),
         ViewPart("alert feed", (alerts.alerts, alerts.alerts_by_datum)),
     ]
 
@@ -211,9 +214,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m services.kpi.reset",
         description="Reset the KPI workers for a full replay of the events topic: delete "
         "their consumer group, their changelog and tick topics, their local table state and "
-        "the Redis view of the prefix (figures, contributions, termijnen, alert feed). Keeps "
-        "the webhook delivery marks, so a replay notifies no receiver again. Stop every "
-        "worker of the group first. Settings come from the WIJKPULS_* environment "
+        "the Redis view of the prefix (figures, contributions, termijnen, wachtend, alert "
+        "feed). Keeps the webhook delivery marks, so a replay notifies no receiver again. "
+        "Stop every worker of the group first. Settings come from the WIJKPULS_* environment "
         "(docs/settings.md); see docs/operations.md.",
     )
     parser.add_argument(

@@ -19,12 +19,14 @@ from services.kpi.sink import FigureSink
 from services.kpi.tables import zaken
 from services.kpi.termijnen_sink import TermijnSink
 from services.kpi.topics import alerts_topic, events_topic
+from services.kpi.wachtend_sink import WachtendSink
 from shared.alert_keys import AlertKeys
 from shared.clock_override import Today
 from shared.domain import AtwCalendar
 from shared.domain_config import load_domain_config
 from shared.events import KafkaRecord
 from shared.figure_keys import FigureKeys
+from shared.wachtend_keys import WachtendKeys
 
 
 class WorkerToday:
@@ -75,6 +77,7 @@ processor = ZaakProcessor(
     ),
     figures=FigureSink(redis, FigureKeys(settings.kafka.topic_prefix)),
     termijnen=TermijnSink(redis, alert_keys, domain, calendar),
+    wachtend=WachtendSink(redis, WachtendKeys(settings.kafka.topic_prefix)),
 )
 
 

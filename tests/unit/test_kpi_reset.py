@@ -8,6 +8,7 @@ from services.kpi import reset
 from shared.alert_keys import AlertKeys
 from shared.figure_keys import FigureKeys
 from shared.settings import KafkaSettings, KpiSettings
+from shared.wachtend_keys import WachtendKeys
 
 
 def test_the_group_and_state_topics_are_the_faust_apps():
@@ -46,6 +47,8 @@ def test_every_view_key_is_deleted_and_the_delivery_marks_are_kept():
         alerts.open_until,
         alerts.alerts,
         alerts.alerts_by_datum,
+        WachtendKeys(prefix).zaak("WMO-2026-000001"),
+        WachtendKeys(prefix).until,
     ):
         assert len(_matches(key, view)) == 1, key
         assert not _matches(key, kept), key
