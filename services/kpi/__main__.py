@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from services.kpi import agents, timers  # noqa: F401  (registers the agents, tables, timer)
+from services.kpi import agents, timers, vroegsignalen  # noqa: F401  (agents, tables, timer)
 from services.kpi.app import app, settings
 from services.kpi.topics import ticks_topic
 from shared.kafka_admin import admin_client, ensure_specs

@@ -147,4 +147,10 @@ def publish(
     published.update(figures)
     if small_numbers:
         return published
-    return suppress_cell(published, counts=set(kpi.counts), basis=kpi.basis, threshold=threshold)
+    return suppress_cell(
+        published,
+        counts=set(kpi.counts),
+        basis=kpi.basis,
+        threshold=threshold,
+        statistic_bases=kpi.statistic_bases,
+    )

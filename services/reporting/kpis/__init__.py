@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from services.reporting.kpis.base import CellContext, Figure, KpiDefinition
 from services.reporting.kpis.bereik_ondersteuning import BEREIK_ONDERSTEUNING
+from services.reporting.kpis.bereik_vroegsignalering import BEREIK_VROEGSIGNALERING
 from services.reporting.kpis.doorlooptijd import DOORLOOPTIJD
 from services.reporting.kpis.sth_opgepakt import STH_OPGEPAKT
 from services.reporting.kpis.sth_zonder_verwijzing import STH_ZONDER_VERWIJZING
+from services.reporting.kpis.vroegsignalen import VROEGSIGNALEN
 from services.reporting.kpis.wachttijd import WACHTTIJD
 
 _DEFINITIONS = (
@@ -19,6 +21,8 @@ _DEFINITIONS = (
     STH_OPGEPAKT,
     STH_ZONDER_VERWIJZING,
     BEREIK_ONDERSTEUNING,
+    BEREIK_VROEGSIGNALERING,
+    VROEGSIGNALEN,
 )
 
 AVAILABLE: dict[str, KpiDefinition] = {kpi.name: kpi for kpi in _DEFINITIONS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
@@ -55,6 +55,8 @@ class KpiDefinition:
     """Figures that are counts: shown as "<5" when small, unless the role may see them."""
     basis: str
     """The count the statistics are taken over: they are withheld when it is small."""
+    statistic_bases: Mapping[str, str] = field(default_factory=dict)
+    """Statistic -> the count it is taken over, where that is not ``basis``."""
     any_peildatum: bool = False
     """The counters are dated (shared/kpi/dated.py): they answer every peildatum exactly,
     a periode still running on an earlier peildatum included."""
