@@ -38,6 +38,10 @@ class Population:
             for w, c, p in zip(self.wijken, self._cumulative, previous, strict=True)
         }
 
+    def postcode(self, rng: random.Random) -> str:
+        """A PC6 in a wijk drawn by weight (always inside Helmond: for vroegsignalering)."""
+        return _postcode_in(rng.choices(self.wijken, cum_weights=self._cumulative)[0], rng)
+
     def locate(self, rng: random.Random) -> dict[str, Any]:
         """The ``data`` fields that say where the request comes from."""
         if rng.random() < profile.ONBEKEND_RATE:
