@@ -160,6 +160,42 @@ class ZgwConfig(_Strict):
         return next(found, self.besluit_uitkomst)
 
 
+SIGNAL_FIELDS = (
+    "signaal_id", "signaalpartner", "bedrag", "ontstaansdatum", "signaaldatum", "crisissignaal",
+    "warme_overdracht", "bsn", "voorletters", "voorvoegsel", "achternaam", "geboortedatum",
+    "straat", "postcode", "huisnummer", "toevoeging", "plaats",
+)  # fmt: skip
+"""The fields of one vroegsignaal (DDAS Vroegsignaal with its Client), as the loader names them."""
+REQUIRED_SIGNAL_FIELDS = frozenset(
+    {"signaal_id", "signaalpartner", "bedrag", "signaaldatum", "postcode", "huisnummer"}
+)
+
+
+class SignalsCsv(_Strict):
+    """How a CSV delivery's columns map onto the vroegsignaal fields (docs/signals.md)."""
+
+    delimiter: str = Field(";", min_length=1, max_length=1)
+    encoding: str = "utf-8-sig"  # a BOM from a spreadsheet export is not part of a header
+    columns: dict[str, str] = Field(default_factory=lambda: {f: f for f in SIGNAL_FIELDS})
+
+    @model_validator(mode="after")
+    def _mapping(self) -> SignalsCsv:
+        unknown = set(self.columns) - set(SIGNAL_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown vroegsignaal fields: {sorted(unknown)}")
+        missing = REQUIRED_SIGNAL_FIELDS - set(self.columns)
+        if missing:
+            raise ValueError(f"columns must map the required fields {sorted(missing)}")
+        headers = [h.casefold() for h in self.columns.values()]
+        if len(headers) != len(set(headers)):
+            raise ValueError("each column header may be mapped once")
+        return self
+
+
+class SignalsConfig(_Strict):
+    csv: SignalsCsv = Field(default_factory=SignalsCsv)
+
+
 class DomainConfig(_Strict):
     version: Literal[1]
     gemeente: Gemeente
@@ -169,6 +205,7 @@ class DomainConfig(_Strict):
     small_numbers: SmallNumbers
     wijken: list[WijkConfig]
     zgw: ZgwConfig = Field(default_factory=ZgwConfig)
+    signals: SignalsConfig = Field(default_factory=SignalsConfig)
 
     @model_validator(mode="after")
     def _consistent(self) -> DomainConfig:

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 class Kind(StrEnum):
     PERSON = "p"
     HUISHOUDEN = "hh"
+    SIGNAAL = "vs"  # a signaalpartner's own signal id, which may hold a customer number
 
 
 def _normalise(text: str) -> str:
@@ -42,6 +43,9 @@ class Pseudonymiser:
 
     def huishouden(self, postcode: str, huisnummer: str | int, toevoeging: str | None) -> str:
         return self.pseudonym(Kind.HUISHOUDEN, postcode, str(huisnummer), toevoeging or "")
+
+    def signaal(self, signaalpartner: str, signaal_id: str) -> str:
+        return self.pseudonym(Kind.SIGNAAL, signaalpartner, signaal_id)
 
     def person_from_bsn(self, bsn: str) -> str:
         return self.pseudonym(Kind.PERSON, "bsn", bsn)
