@@ -1,0 +1,96 @@
+"""The KPI worker's vroegsignalen agent on the real broker and Redis: a demo stream delivered
+with redeliveries and out of order gives the reference's figures; a bad record is dead-lettered
+and the agent goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import redis
+from reference.vroegsignalering import bereik_vroegsignalering, vroegsignalen
+from service_procs import free_port, log_says, run_service
+from test_kpi_worker import as_record, dead_letters, produce
+
+from services.reporting.kpis import AVAILABLE
+from shared.demo.vroegsignaal_output import catalog_events
+from shared.demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
+from shared.domain_config import get_domain_config
+from shared.figure_keys import FigureKeys
+from shared.settings import KafkaSettings
+
+pytestmark = pytest.mark.integration
+
+REFERENCES = {"bereik-vroegsignalering": bereik_vroegsignalering, "vroegsignalen": vroegsignalen}
+PEILDATA = (date(2025, 2, 10), date(2025, 12, 31))
+
+
+def published(client: redis.Redis, keys: FigureKeys, peildatum: date) -> dict[str, dict]:
+    """The figures the reporting API computes from the Redis cells (before suppression)."""
+    figures: dict[str, dict] = {name: {} for name in REFERENCES}
+    for raw in client.smembers(keys.cells_index):
+        name, wet, wijk, periode = raw.decode().split("|")
+        if name not in REFERENCES:
+            continue
+        fields = {
+            k.decode(): v.decode() for k, v in client.hgetall(keys.cell(raw.decode())).items()
+        }
+        cell = AVAILABLE[name].figures(fields, peildatum)
+        if cell[AVAILABLE[name].basis]:
+            figures[name][wet, wijk, periode] = cell
+    return figures
+
+
+def test_worker_gives_the_reference_figures_for_a_messy_vroegsignalen_stream(
+    kafka_settings: KafkaSettings, kafka_topics, redis_url: str, tmp_path: Path
+):
+    options = VroegsignaalOptions(start=date(2025, 1, 1), months=2, seed=11)
+    events = catalog_events(plan_vroegsignalering(options, get_domain_config()))
+    rng = random.Random(5)
+    delivered = events + rng.sample(events, len(events) // 20)  # redeliveries
+    rng.shuffle(delivered)  # contactpogingen before their signal, corrections before originals
+    bad = (b"hh-bad", b"{not json", [("content-type", b"application/cloudevents+json")])
+    records = [*map(as_record, delivered[:10]), bad, *map(as_record, delivered[10:])]
+    raw = [e.to_dict() for e in events]
+    expected = {p: {n: ref(raw, p) for n, ref in REFERENCES.items()} for p in PEILDATA}
+
+    env = {
+        **os.environ,
+        "WIJKPULS_KAFKA_BOOTSTRAP_SERVERS": kafka_settings.bootstrap_servers,
+        "WIJKPULS_KAFKA_TOPIC_PREFIX": kafka_settings.topic_prefix,
+        "WIJKPULS_REDIS_URL": redis_url,
+        "WIJKPULS_KPI_DATA_DIR": str(tmp_path / "kpi"),
+        "WIJKPULS_KPI_WEB_PORT": str(free_port()),
+    }
+    topic = f"{kafka_settings.topic_prefix}wijkpuls.vroegsignalen"
+    client = redis.Redis.from_url(redis_url)
+    keys = FigureKeys(kafka_settings.topic_prefix)
+    args = ["-m", "services.kpi", "worker", "-l", "info"]
+    try:
+        with run_service(args, env, tmp_path / "kpi.log", log_says("Worker ready"), timeout_s=90):
+            asyncio.run(produce(kafka_settings.bootstrap_servers, topic, records))
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                if all(published(client, keys, p) == expected[p] for p in PEILDATA):
+                    break
+                time.sleep(1)
+            for peildatum in PEILDATA:
+                assert published(client, keys, peildatum) == expected[peildatum], peildatum
+        gemeente = expected[PEILDATA[1]]["bereik-vroegsignalering"][("wgs", "gemeente", "2025")]
+        assert gemeente["zaken"] > 400 and gemeente["n_geaccepteerd"] > 20
+
+        letters = asyncio.run(
+            dead_letters(
+                kafka_settings.bootstrap_servers, f"{kafka_settings.topic_prefix}wijkpuls.dlq"
+            )
+        )
+        assert [(r.key, r.value) for r in letters] == [(b"hh-bad", b"{not json")]
+    finally:
+        found = client.keys(f"{kafka_settings.topic_prefix}wp:*")
+        if found:
+            client.delete(*found)
