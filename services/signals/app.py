@@ -1,0 +1,76 @@
+"""Signals: vroegsignalering deliveries in, identity vault, werklijst, outreach (BRIEF §3)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from services.signals import routes_deliveries, routes_privacy, routes_team
+from services.signals.auth import clients_from_settings
+from services.signals.wiring import start_edge
+from shared.logs import configure_logging
+from shared.problems import install_problem_handlers, problem
+from shared.settings import Settings, get_settings
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+health = APIRouter(tags=["health"])
+
+
+@health.get("/health", summary="The process is alive")
+async def alive() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@health.get("/ready", summary="Kafka and the vault answer; deliveries can be loaded")
+async def ready(request: Request) -> JSONResponse:
+    checks = await request.app.state.edge.ready()
+    status = 200 if all(checks.values()) else 503
+    return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
+
+
+def today_in_amsterdam() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+def create_app(
+    settings: Settings | None = None, today: Callable[[], date] = today_in_amsterdam
+) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.app.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.edge = await start_edge(settings)
+        try:
+            yield
+        finally:
+            await app.state.edge.close()
+
+    app = FastAPI(
+        title="Wijkpuls signals",
+        summary="Vroegsignalering schulden: deliveries, werklijst, contactpogingen, resultaat",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.signals_clients = clients_from_settings(settings)
+    app.state.max_upload_bytes = settings.signals.max_upload_bytes
+    app.state.today = today
+    for router in (health, routes_deliveries.router, routes_team.router, routes_privacy.router):
+        app.include_router(router)
+    install_problem_handlers(app)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # Field and reason only: pydantic's own messages may quote the input.
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]), "reason": e["type"]} for e in exc.errors()
+        ]
+        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
+
+    return app
