@@ -46,8 +46,9 @@ from shared.kafka_admin import admin_client
 from shared.settings import KafkaSettings, KpiSettings, RedisSettings
 from shared.wachtend_keys import WachtendKeys
 
-TABLES = ("zaken",)
-"""The names of the worker's tables (services/kpi/tables.py); a unit test keeps them equal."""
+TABLES = ("zaken", "vroegsignaalzaken")
+"""The names of the worker's tables (services/kpi/tables.py, vroegsignalen.py); a unit test
+keeps them equal."""
 
 TICKS_SUFFIX = "alert-ticks"  # services/kpi/topics.py
 LEADER_SUFFIX = "__assignor-__leader"  # faust's LeaderAssignor

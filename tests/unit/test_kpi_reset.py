@@ -12,15 +12,15 @@ from shared.wachtend_keys import WachtendKeys
 
 
 def test_the_group_and_state_topics_are_the_faust_apps():
+    from services.kpi import tables, vroegsignalen  # noqa: F401  (every table of the worker)
     from services.kpi.app import app
-    from services.kpi.tables import zaken
     from services.kpi.topics import ticks_topic
 
     group = reset.group_id(KafkaSettings(), KpiSettings())
     assert group == app.conf.id
     assert sorted(app.tables) == sorted(reset.TABLES)
     assert reset.state_topics(group) == [
-        zaken.changelog_topic.get_topic_name(),
+        *(app.tables[name].changelog_topic.get_topic_name() for name in reset.TABLES),
         ticks_topic.get_topic_name(),
         app._leader_assignor._leader_topic_name,
     ]
