@@ -55,6 +55,6 @@ class WachtendSink:
     async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
         document, score = wachtend_document(zaak_id, history)
         keys = [self._keys.zaak(zaak_id), self._keys.until]
-        args = [document, score, zaak_id]
+        args: list[str | int] = [document, score, zaak_id]
         changed = await retrying(lambda: self._replace(keys=keys, args=args))
         return bool(changed)

@@ -13,7 +13,13 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 
-from services.reporting import health, routes, routes_termijnen
+from services.reporting import (
+    health,
+    routes,
+    routes_over_termijn,
+    routes_termijnen,
+    routes_wachtend,
+)
 from services.reporting.access import access_log
 from services.reporting.openapi import DESCRIPTION, TAGS
 from services.reporting.problems import ProblemError, problem
@@ -48,8 +54,11 @@ def create_app(
         openapi_tags=TAGS,
         lifespan=lifespan,
     )
+    # Before routes.router: its /kpi/{kpi} would otherwise take /kpi/open-over-termijn.
+    app.include_router(routes_over_termijn.router)
     app.include_router(routes.router)
     app.include_router(routes_termijnen.router)
+    app.include_router(routes_wachtend.router)
     app.include_router(health.router)
     app.middleware("http")(access_log)
 

@@ -29,9 +29,15 @@ figure unsuppressed. An unknown key is refused with 401. Every request is writte
 access log with its role, route and query.
 
 **Deadlines.** `/open-over-termijn` counts, per clock, the zaken over their legal term on the
-peildatum; `/zaken/{zaak_id}/termijnen` shows one zaak's clocks with the steps behind each due
-date; `/alerts` is the feed of alerts. Single zaken (ids, dates) are shown to the role
-`analist` only: `publiek` gets the counts (403 on the per-zaak routes).
+peildatum; `/kpi/open-over-termijn` gives the same as cells per wet, wijk, periode of the due
+date and clock; `/zaken/{zaak_id}/termijnen` shows one zaak's clocks with the steps behind
+each due date; `/alerts` is the feed of alerts. Single zaken (ids, dates) are shown to the
+role `analist` only: `publiek` gets the counts (403 on the per-zaak routes).
+
+**Wachtend.** `/wachtend` lists the zaken granted (besluit toegekend, or a toewijzing for a
+zaak without besluit) whose care has not started on the peildatum, with their age in days
+from the grant, and counts them per wet and wijk. The list is for the role `analist`;
+`publiek` gets the counts.
 
 **Errors** are RFC 9457 problem details (`application/problem+json`) with an `errors` list
 naming each field and the reason.
@@ -42,6 +48,10 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "termijnen",
         "description": "legal terms: open over termijn, and why a zaak's due date is what it is",
+    },
+    {
+        "name": "wachttijd",
+        "description": "wachtend: zaken granted whose care has not started, with their age",
     },
     {"name": "alerts", "description": "the deadline alerts the KPI workers gave (docs/alerts.md)"},
     {"name": "health", "description": "liveness and readiness probes"},
@@ -60,6 +70,12 @@ def kpi_route_description() -> str:
     for kpi in AVAILABLE.values():
         lines += ["", f"- `{kpi.name}` (definitie `{kpi.definitie}`): {kpi.summary}"]
         lines += [f"  - `{name}`: {meaning}" for name, meaning in kpi.figure_docs.items()]
+    lines += [
+        "",
+        "- `open-over-termijn` (definitie `open-over-termijn/1`): its own route, computed per "
+        "request; see `GET /api/v1/kpi/open-over-termijn` (cells per wet, wijk, periode of the "
+        "due date and clock, with `n`).",
+    ]
     if PLANNED:
         lines += ["", "Defined but not yet published: " + ", ".join(f"`{p}`" for p in PLANNED)]
     return "\n".join(lines)

@@ -148,8 +148,12 @@ async def kpi_cells(
     )
 
 
+COMPUTED_PER_REQUEST = ("open-over-termijn",)
+"""KPIs served by their own route before ``/kpi/{kpi}`` (routes_over_termijn.py)."""
+
+
 def _unknown_kpi(kpi: str) -> ProblemError:
-    available = sorted(AVAILABLE)
+    available = sorted([*AVAILABLE, *COMPUTED_PER_REQUEST])
     reason = "defined but not published yet" if kpi in PLANNED else "no such KPI"
     return ProblemError(
         404,

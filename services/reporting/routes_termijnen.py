@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, BeforeValidator, Field
 
 from services.reporting.access import Caller, current_caller, require_zaak_level
+from services.reporting.over_termijn import find_over_termijn
 from services.reporting.problems import ProblemError, problem_response
 from services.reporting.query import (
     PeildatumQuery,
@@ -24,7 +25,7 @@ from services.reporting.query import (
     peildatum_or_today,
     refuse_unknown_parameters,
 )
-from services.reporting.termijnen import DEFINITIE, open_over_termijn, termijnen
+from services.reporting.termijnen import DEFINITIE, termijnen
 from services.reporting.wiring import Reporting
 from shared.alerts import AlertKind
 from shared.domain_config import GEMEENTE
@@ -97,16 +98,7 @@ async def open_over_termijn_route(
     }
     if clock is not None and clock not in {c.id for c in reporting.domain.clocks}:
         raise invalid("clock", "not a clock of the domain configuration")
-    candidates = [(c, z) for c, z in await reporting.termijnen.open_on(peildatum) if c in clocks]
-    documents = await reporting.termijnen.zaken(sorted({z for _, z in candidates}))
-    found = open_over_termijn(
-        candidates,
-        documents,
-        clocks,
-        reporting.calendar,
-        peildatum,
-        wijk=None if wijk == GEMEENTE else wijk,
-    )
+    found = await find_over_termijn(reporting, peildatum, clocks, wijk)
     threshold = reporting.domain.small_numbers.threshold
     zaak_level = caller.role.sees_small_numbers
     counts = []

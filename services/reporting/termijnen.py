@@ -7,13 +7,15 @@ an earlier peildatum is exact: facts dated after it do not count (BRIEF §4).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from shared.domain import AtwCalendar, ClockResult, Fact, ZaakHistory, compute_clock
-from shared.domain_config import ClockConfig, DomainConfig
+from shared.domain_config import GEMEENTE, ClockConfig, DomainConfig
+from shared.kpi.periods import periods_of
 
 DEFINITIE = "open-over-termijn/1"
 
@@ -115,3 +117,24 @@ def open_over_termijn(
     for rows in found.values():
         rows.sort(key=lambda r: (-r.days_over, r.due, r.zaak_id))
     return found
+
+
+OverTermijnCell = tuple[str, str, str, str]
+"""(wet, wijk, periode, clock) of the open-over-termijn KPI cells."""
+
+
+def over_termijn_cells(found: Mapping[str, list[OverTermijn]]) -> Counter[OverTermijnCell]:
+    """Zaken over termijn per cell, counted in the periodes of their due date.
+
+    The periode of the due date, not of the peildatum: the cells say how long the backlog
+    on the peildatum has been over termijn (due in 2026-01, in 2026-02, ...), and a due date
+    is always before the peildatum, so every periode is known on it. As in every cell, a
+    zaak counts in its wijk and in gemeente.
+    """
+    cells: Counter[OverTermijnCell] = Counter()
+    for rows in found.values():
+        for r in rows:
+            for periode in periods_of(r.due):
+                for wijk in (r.wijk, GEMEENTE):
+                    cells[r.wet, wijk, periode, r.clock] += 1
+    return cells

@@ -11,12 +11,14 @@ from redis.asyncio import Redis
 from services.reporting.access import ApiKeys
 from services.reporting.store import FigureStore
 from services.reporting.termijn_store import TermijnStore
+from services.reporting.wachtend_store import WachtendStore
 from shared.alert_keys import AlertKeys
 from shared.clock_override import Today, amsterdam_today
 from shared.domain import AtwCalendar
 from shared.domain_config import DomainConfig, load_domain_config
 from shared.figure_keys import FigureKeys
 from shared.settings import Settings
+from shared.wachtend_keys import WachtendKeys
 
 # A Redis that does not answer turns into a 503 within seconds instead of a hung request.
 CONNECT_TIMEOUT_S = 2.0
@@ -29,6 +31,7 @@ class Reporting:
     calendar: AtwCalendar
     store: FigureStore
     termijnen: TermijnStore
+    wachtend: WachtendStore
     api_keys: ApiKeys
     redis: Redis
     today: Today
@@ -63,6 +66,7 @@ def start_reporting(settings: Settings, today: Callable[[], date] | None = None)
         calendar=AtwCalendar(domain.gelijkgestelde_dagen),
         store=FigureStore(redis, FigureKeys(settings.kafka.topic_prefix)),
         termijnen=TermijnStore(redis, alert_keys),
+        wachtend=WachtendStore(redis, WachtendKeys(settings.kafka.topic_prefix)),
         api_keys=ApiKeys(settings.reporting.api_keys),
         redis=redis,
         today=Today(redis, alert_keys, settings.app.environment, today or amsterdam_today),

@@ -221,6 +221,7 @@ async def test_unknown_kpi_lists_the_available_ones(client: httpx.AsyncClient):
             "sth-opgepakt",
             "sth-zonder-verwijzing",
             "bereik-ondersteuning",
+            "open-over-termijn",
         ]
     )
     assert "doorlooptijd" in str(body["detail"])
