@@ -1,4 +1,4 @@
-"""Liveness (the process answers) and readiness (Kafka and Redis answer)."""
+"""Liveness (the process answers) and readiness (Kafka, Redis and the adapters' loops)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,14 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready", summary="Kafka and Redis answer; events can be accepted")
+@router.get(
+    "/ready",
+    summary="Kafka and Redis answer and the iWmo adapter's loops run; events can be accepted",
+)
 async def ready(request: Request) -> JSONResponse:
     checks = await request.app.state.edge.ready()
+    iwmo = getattr(request.app.state, "iwmo_runtime", None)
+    if iwmo is not None:
+        checks["iwmo-adapter"] = iwmo.ready()
     status = 200 if all(checks.values()) else 503
     return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)

@@ -37,6 +37,7 @@ async def test_no_key_or_an_unknown_one_is_401_and_either_header_carries_it(inta
     assert 'error="invalid_token"' in unknown.headers["www-authenticate"]
     assert by_header.status_code == 202 and by_header.json()["status"] == "accepted"
     assert ready.status_code == 200, "health and readiness need no key"
+    assert ready.json()["checks"] == {"redis": True, "kafka": True, "iwmo-adapter": True}
 
 
 async def test_events_outside_the_allow_list_are_403_and_in_a_batch_only_they_are_rejected(

@@ -42,6 +42,16 @@ def test_the_documented_development_keys_open_the_development_clients():
     assert registry.identify("") is None
 
 
+def test_the_development_care_provider_may_send_start_and_stop_of_care_only():
+    provider = ClientRegistry.from_settings(Settings()).identify("wijkpuls-development-iwmo-key")
+    assert provider is not None and provider.name == "zorgaanbieder-ontwikkeling"
+    agb = "urn:nld:agb:65656055:systeem:iwmo"
+    assert provider.refusals(agb, T + "zorg.gestart") == []
+    assert provider.refusals(agb, T + "zorg.beeindigd") == []
+    assert provider.refusals(agb, T + "zaak.besloten") != []
+    assert provider.refusals("urn:nld:oin:00000001002220647000:systeem:x", T + "zorg.gestart")
+
+
 def test_only_the_hash_of_a_key_is_kept():
     [dev, *_] = development_intake_clients()
     assert dev.key_sha256 == hash_key(DEV_KEY)

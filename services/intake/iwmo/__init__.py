@@ -25,6 +25,7 @@ def iwmo_router(settings: Settings | None = None) -> APIRouter:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = await start_iwmo(settings or get_settings())
         app.state.iwmo = runtime.adapter
+        app.state.iwmo_runtime = runtime
         try:
             yield
         finally:

@@ -40,6 +40,10 @@ class IwmoRuntime:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
+    def ready(self) -> bool:
+        """Its background loops run (a failing loop restarts itself, a finished one is gone)."""
+        return bool(self.tasks) and not any(task.done() for task in self.tasks)
+
     async def close(self) -> None:
         """Let the loops end at their next turn (within about a second), then stop the clients.
 
