@@ -70,12 +70,18 @@ def test_openapi_documents_roles_problems_and_the_kpis():
     assert route["security"] == [{"api-key": []}]
     assert set(document["paths"]) == {
         "/api/v1/kpi/{kpi}",
+        "/api/v1/kpi/open-over-termijn",
         "/api/v1/open-over-termijn",
+        "/api/v1/wachtend",
         "/api/v1/zaken/{zaak_id}/termijnen",
         "/api/v1/alerts",
         "/health",
         "/ready",
     }
+    cells = document["paths"]["/api/v1/kpi/open-over-termijn"]["get"]["description"]
+    assert "periode is the periode of the due date" in cells
+    assert "`open-over-termijn`" in route["description"]
+    assert "role analist" in document["paths"]["/api/v1/wachtend"]["get"]["description"]
     for path in ("/api/v1/zaken/{zaak_id}/termijnen", "/api/v1/alerts"):
         assert "403" in document["paths"][path]["get"]["responses"]
 

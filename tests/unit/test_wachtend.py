@@ -18,6 +18,7 @@ from test_reference_kpis import histories
 
 from services.kpi.facts import zaak_fact
 from services.kpi.wachtend_sink import wachtend_document
+from services.reporting.termijnen import OverTermijn, over_termijn_cells
 from services.reporting.wachtend import counts, wachtend_on
 from shared.alert_keys import OPEN
 from shared.domain import Fact, ZaakHistory
@@ -178,3 +179,21 @@ def test_counts_per_wet_and_wijk_include_gemeente_and_follow_the_wijk_filter():
     assert counts(rows, "gemeente") == {("wmo", "gemeente"): 2}
     assert [r.zaak_id for r in wachtend_on(documents, date(2026, 4, 1), wijk="Warande")] == ["A"]
     assert wachtend_on(documents, date(2026, 4, 1), wet="jeugdwet") == []
+
+
+def test_open_over_termijn_cells_count_in_the_periodes_of_the_due_date():
+    found = {
+        "wmo-besluit": [
+            OverTermijn("A", "wmo", "Warande", "wmo-besluit", date(2026, 3, 2), 44),
+            OverTermijn("B", "wmo", "Dierdonk", "wmo-besluit", date(2026, 7, 1), 2),
+        ],
+        "wmo-onderzoek": [
+            OverTermijn("A", "wmo", "Warande", "wmo-onderzoek", date(2026, 2, 16), 58)
+        ],
+    }
+    cells = over_termijn_cells(found)
+    assert cells["wmo", "gemeente", "2026", "wmo-besluit"] == 2
+    assert cells["wmo", "gemeente", "2026-H1", "wmo-besluit"] == 1
+    assert cells["wmo", "Dierdonk", "2026-07", "wmo-besluit"] == 1
+    assert cells["wmo", "Warande", "2026-02", "wmo-onderzoek"] == 1
+    assert sum(n for (_, wijk, p, _), n in cells.items() if wijk == "gemeente" and p == "2026") == 3
