@@ -428,7 +428,7 @@ class WebhookSettings(BaseSettings):
         "this name plus '-' and the webhook's id",
     )
     health_port: int = Field(
-        8002, ge=1, le=65535, description="port of the dispatcher's GET /health (127.0.0.1)"
+        8003, ge=1, le=65535, description="port of the dispatcher's GET /health (127.0.0.1)"
     )
 
 

@@ -9,13 +9,15 @@ PY=${PYTHON:-$ROOT/.venv/bin/python}
 INTAKE_PORT=${WIJKPULS_INTAKE_PORT:-8000}
 REPORTING_PORT=${WIJKPULS_REPORTING_PORT:-8001}
 KPI_WEB_PORT=${WIJKPULS_KPI_WEB_PORT:-6066}
+SIGNALS_PORT=${WIJKPULS_SIGNALS_PORT:-8002}
 
 # name|command (python -m ...)|health url
 SERVICES=(
   "intake|services.intake|http://127.0.0.1:$INTAKE_PORT/ready"
   "kpi|services.kpi worker -l info|http://127.0.0.1:$KPI_WEB_PORT/"
   "reporting|services.reporting|http://127.0.0.1:$REPORTING_PORT/ready"
-  "webhooks|services.webhooks|http://127.0.0.1:${WIJKPULS_WEBHOOK_HEALTH_PORT:-8002}/health"
+  "signals|services.signals|http://127.0.0.1:$SIGNALS_PORT/ready"
+  "webhooks|services.webhooks|http://127.0.0.1:${WIJKPULS_WEBHOOK_HEALTH_PORT:-8003}/health"
 )
 
 usage() {
@@ -70,6 +72,7 @@ urls() {
 Wijkpuls is up.
   intake API docs:     http://127.0.0.1:$INTAKE_PORT/docs
   reporting API docs:  http://127.0.0.1:$REPORTING_PORT/docs
+  signals API docs:    http://127.0.0.1:$SIGNALS_PORT/docs  (vroegsignalering, docs/signals.md)
   a live figure:       http://127.0.0.1:$REPORTING_PORT/api/v1/kpi/doorlooptijd?wijk=gemeente
   open over termijn:   http://127.0.0.1:$REPORTING_PORT/api/v1/open-over-termijn
   event catalog:       http://127.0.0.1:$INTAKE_PORT/api/v1/catalog  (AsyncAPI: .../catalog/asyncapi)

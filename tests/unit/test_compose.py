@@ -20,7 +20,7 @@ from shared.settings import Settings
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = {"intake", "reporting", "kpi", "signals"}
 # Services whose settings class does not exist yet, with the port they publish.
-PORTS_WITHOUT_SETTINGS = {"signals": 8002}
+PORTS_WITHOUT_SETTINGS: dict[str, int] = {}
 LOCAL = re.compile(r"localhost|127\.0\.0\.1")
 
 
