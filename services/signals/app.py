@@ -11,7 +11,13 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from services.signals import routes_deliveries, routes_export, routes_privacy, routes_team
+from services.signals import (
+    routes_deliveries,
+    routes_export,
+    routes_person_rights,
+    routes_privacy,
+    routes_team,
+)
 from services.signals.auth import clients_from_settings
 from services.signals.wiring import start_edge
 from shared.logs import configure_logging
@@ -64,6 +70,7 @@ def create_app(
     for router in (health, routes_deliveries.router, routes_team.router, routes_privacy.router):
         app.include_router(router)
     app.include_router(routes_export.router)
+    app.include_router(routes_person_rights.router)
     install_problem_handlers(app)
 
     @app.exception_handler(RequestValidationError)
