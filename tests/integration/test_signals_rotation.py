@@ -1,0 +1,65 @@
+"""Key rotation of the vault on real SQLite: every pseudonym moves to the new key version,
+and a signal that arrives after the rotation still joins its household's open zaak."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from pydantic import SecretStr
+from sqlalchemy import select
+
+from services.signals import sources
+from services.signals.core import build_core
+from services.signals.loading import load_batch
+from services.signals.person_rights import inzage, person_keys
+from services.signals.pipeline import start_delivery
+from services.signals.rotation import rotate
+from services.signals.vault_schema import cases, signals
+from shared.pseudonym import Pseudonymiser
+from shared.settings import Settings, SignalsSettings
+
+BSN = "123456782"
+
+
+def _rows(*signals_: tuple[str, str, str]) -> Iterator[sources.Row]:
+    items = [
+        {"ID": sid, "bedrag": 100, "signaaldatum": day, "signaalpartner": {"type": partner},
+         "client": {"Burgerservicenummer": BSN, "Postcode": "5702 ab", "Huisnummer": "3"}}
+        for sid, partner, day in signals_
+    ]  # fmt: skip
+    body = {"leveringen": [{"teller": 1, "gemeentecode": "0794", "vroegsignalen": items}]}
+    return sources.read_ddas_json(io.BytesIO(json.dumps(body).encode()))
+
+
+def test_rotation_moves_every_pseudonym_and_keeps_grouping(tmp_path: Path) -> None:
+    settings = Settings(signals=SignalsSettings(database_url=f"sqlite:///{tmp_path}/v.db"))
+    old = build_core(settings)
+    today = date(2026, 6, 1)
+    delivery = start_delivery(old, "test", sources.DeliveryFormat.JSON)
+    load_batch(old, _rows(("R-1", "Huur", "2026-04-01")), delivery, today, (), {})
+
+    new_key = Pseudonymiser(SecretStr("a-new-secret-for-version-two"), "v2")
+    core = replace(old, pseudonymiser=new_key)
+    mapping = rotate(core)
+    expected = new_key.huishouden("5702AB", "3", None)
+    assert list(mapping.values()) == [expected]
+    with core.engine.connect() as conn:
+        rows = conn.execute(select(signals)).mappings().all()
+        zaken = conn.execute(select(cases)).mappings().all()
+    assert {(r["huishouden"], r["key_version"]) for r in rows} == {(expected, "v2")}
+    assert rows[0]["persoon"] == new_key.person_from_bsn(BSN)
+    assert rows[0]["signaal_pseudonym"].startswith("vs-v2-")
+    assert [(z["huishouden"], z["key_version"]) for z in zaken] == [(expected, "v2")]
+    assert rotate(core) == {}  # idempotent: nothing left on the old version
+
+    later = start_delivery(core, "test", sources.DeliveryFormat.JSON)
+    out = load_batch(core, _rows(("W-1", "Water", "2026-05-01")), later, today, (), {})
+    assert out.accepted == 1
+    assert out.events[0].data.model_dump()["vroegsignaalzaak_id"] == zaken[0]["id"]
+    found = inzage(core, person_keys(core, BSN))
+    assert sorted(s["signaal_id"] for s in found["signalen"]) == ["R-1", "W-1"]
