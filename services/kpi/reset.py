@@ -46,7 +46,7 @@ from shared.kafka_admin import admin_client
 from shared.settings import KafkaSettings, KpiSettings, RedisSettings
 from shared.wachtend_keys import WachtendKeys
 
-TABLES = ("zaken", "vroegsignaalzaken")
+TABLES = ("zaken", "applied-offsets", "vroegsignaalzaken")
 """The names of the worker's tables (services/kpi/tables.py, vroegsignalen.py); a unit test
 keeps them equal."""
 

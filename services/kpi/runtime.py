@@ -13,10 +13,11 @@ from redis.asyncio import Redis
 
 from services.kpi.alert_publisher import AlertPublisher
 from services.kpi.app import app, settings
+from services.kpi.gaps import AppliedOffsets, RangeReader
 from services.kpi.processor import ZaakProcessor
 from services.kpi.schedule import AlertSchedule
 from services.kpi.sink import FigureSink
-from services.kpi.tables import zaken
+from services.kpi.tables import applied_offsets, zaken
 from services.kpi.termijnen_sink import TermijnSink
 from services.kpi.topics import alerts_topic, events_topic
 from services.kpi.wachtend_sink import WachtendSink
@@ -62,6 +63,8 @@ today = WorkerToday(Today(redis, alert_keys, settings.app.environment))
 lock = asyncio.Lock()
 processed: dict[int, int] = {}
 """Events partition -> the offset after the last record processed here."""
+applied = AppliedOffsets(applied_offsets)
+skipped_reader = RangeReader(settings.kafka.bootstrap_servers, events_topic.get_topic_name())
 
 processor = ZaakProcessor(
     table=zaken,

@@ -12,7 +12,16 @@ import logging
 from typing import Any
 
 from services.kpi.app import app
-from services.kpi.runtime import assigned_partitions, lock, processed, schedule, today
+from services.kpi.gaps import GAP_TICK
+from services.kpi.runtime import (
+    applied,
+    assigned_partitions,
+    lock,
+    processed,
+    schedule,
+    skipped_reader,
+    today,
+)
 from services.kpi.topics import events_topic, ticks_topic
 from shared.settings import get_settings
 
@@ -39,19 +48,33 @@ async def _tick() -> None:
     ends = await app.consumer.highwaters(*tps)
     committed: Any = getattr(app.consumer, "_committed_offset", {})
     wake: list[int] = []
+    gaps: dict[int, int] = {}
     async with lock:
         for tp in tps:
-            done = max(processed.get(tp.partition, 0), committed.get(tp) or 0)
-            if done >= (ends.get(tp) or 0):
+            group_done = committed.get(tp)
+            if group_done and (applied.cached(tp.partition) or 0) < group_done:
+                # The group committed records this worker never applied (faust skipped them,
+                # or a takeover's restored mark lags): the tick agent reads and applies them.
+                gaps[tp.partition] = group_done
+            done = max(processed.get(tp.partition, 0), group_done or 0)
+            if tp.partition not in gaps and done >= (ends.get(tp) or 0):
                 schedule.advance(tp.partition, now)
             if schedule.should_tick(tp.partition):
                 schedule.tick_sent(tp.partition)
                 wake.append(tp.partition)
     for partition in wake:
         await ticks_topic.send(key=b"tick", value=b"", partition=partition)
+    for partition, until in gaps.items():
+        await ticks_topic.send(key=GAP_TICK, value=str(until).encode(), partition=partition)
 
 
 @app.on_partitions_assigned.connect
 async def _rebuild_schedule(app: Any, assigned: Any, **kwargs: Any) -> None:
     schedule.invalidate()
+    applied.forget()  # another worker may have moved a partition on meanwhile
     log.debug("alert schedule invalidated", extra={"partitions": sorted(assigned_partitions())})
+
+
+@app.on_before_shutdown.connect
+async def _stop_reader(app: Any, **kwargs: Any) -> None:
+    await skipped_reader.stop()
