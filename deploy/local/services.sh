@@ -72,6 +72,7 @@ urls() {
 Wijkpuls is up.
   intake API docs:     http://127.0.0.1:$INTAKE_PORT/docs
   reporting API docs:  http://127.0.0.1:$REPORTING_PORT/docs
+  dashboard:           http://127.0.0.1:$REPORTING_PORT/dashboard  (KPIs, termijnen, alerts)
   signals API docs:    http://127.0.0.1:$SIGNALS_PORT/docs  (vroegsignalering, docs/signals.md)
   a live figure:       http://127.0.0.1:$REPORTING_PORT/api/v1/kpi/doorlooptijd?wijk=gemeente
   open over termijn:   http://127.0.0.1:$REPORTING_PORT/api/v1/open-over-termijn

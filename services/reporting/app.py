@@ -16,9 +16,11 @@ from starlette.exceptions import HTTPException
 from services.reporting import (
     health,
     routes,
+    routes_dashboard,
     routes_over_termijn,
     routes_termijnen,
     routes_wachtend,
+    routes_wijken,
 )
 from services.reporting.access import access_log
 from services.reporting.openapi import DESCRIPTION, TAGS
@@ -59,7 +61,9 @@ def create_app(
     app.include_router(routes.router)
     app.include_router(routes_termijnen.router)
     app.include_router(routes_wachtend.router)
+    app.include_router(routes_wijken.router)
     app.include_router(health.router)
+    app.include_router(routes_dashboard.router)
     app.middleware("http")(access_log)
 
     @app.exception_handler(ProblemError)

@@ -39,6 +39,13 @@ zaak without besluit) whose care has not started on the peildatum, with their ag
 from the grant, and counts them per wet and wijk. The list is for the role `analist`;
 `publiek` gets the counts.
 
+**Dashboard.** `GET /dashboard` (and `/`, which redirects to it) is a page for the
+information manager and the STH team leads over this API: KPI tiles for the gemeente or a
+wijk, a table per wijk, open over termijn, wachtend and a live alert feed. It reads the API
+from the browser with the caller's own `X-API-Key` (kept in the tab's sessionStorage), so it
+shows exactly what that role may see. `GET /api/v1/wijken` gives it the configured wijken,
+the caller's role, the small-number threshold and today.
+
 **Errors** are RFC 9457 problem details (`application/problem+json`) with an `errors` list
 naming each field and the reason.
 """

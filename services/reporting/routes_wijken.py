@@ -1,0 +1,68 @@
+"""``GET /api/v1/wijken``: the configured wijken, and what a client such as the dashboard
+needs before it asks for figures (the caller's role, the small-number threshold, today)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from services.reporting.access import Caller, current_caller
+from services.reporting.problems import problem_response
+from services.reporting.query import refuse_unknown_parameters
+from services.reporting.wiring import Reporting
+from shared.domain_config import GEMEENTE, ONBEKEND, Wet
+
+router = APIRouter(prefix="/api/v1", tags=["kpi"])
+
+
+class Wijk(BaseModel):
+    naam: str
+    huishoudens: int | None = Field(
+        description="configured number of households (the basis of bereik per 1,000)"
+    )
+
+
+class WijkenAnswer(BaseModel):
+    wijken: list[Wijk] = Field(description="the configured wijken, in configured order")
+    onbekend: str = Field(description="the wijk value of a zaak without a known wijk")
+    gemeente: str = Field(description="the wijk value of all wijken together")
+    wetten: list[str] = Field(description="the values of the wet parameter")
+    rol: str = Field(description="the caller's role: publiek (no key) or analist")
+    drempel: int = Field(
+        description='small-number threshold: for publiek a count below it is "<N" and a '
+        "statistic over fewer cases is null"
+    )
+    vandaag: date = Field(description="the default and latest peildatum (Europe/Amsterdam)")
+
+
+@router.get(
+    "/wijken",
+    summary="The configured wijken, the caller's role, the small-number threshold and today",
+    description="The wijk names the `wijk` parameter accepts (besides `onbekend` and "
+    "`gemeente`), in the configured order, with their household counts; the wetten; the role "
+    "the caller's API key gives; the small-number threshold; and today, the default peildatum. "
+    "No figures: every role may read it.",
+    response_model=WijkenAnswer,
+    responses={
+        401: problem_response("X-API-Key is not a known key"),
+        422: problem_response("unknown query parameter"),
+    },
+)
+async def wijken_route(
+    request: Request, caller: Annotated[Caller, Depends(current_caller)]
+) -> WijkenAnswer:
+    reporting: Reporting = request.app.state.reporting
+    refuse_unknown_parameters(request, ())
+    domain = reporting.domain
+    return WijkenAnswer(
+        wijken=[Wijk(naam=w.naam, huishoudens=w.huishoudens) for w in domain.wijken],
+        onbekend=ONBEKEND,
+        gemeente=GEMEENTE,
+        wetten=[w.value for w in Wet],
+        rol=caller.role.value,
+        drempel=domain.small_numbers.threshold,
+        vandaag=await reporting.current_date(),
+    )
