@@ -46,7 +46,10 @@ def topic_specs(kafka: KafkaSettings, domain: DomainConfig) -> list[TopicSpec]:
         # compaction keeps a parked line until its tombstone says it was published.
         Topic.IWMO_PARKED: (1, retention.iwmo_parked_days),
     }
-    policy = {Topic.IWMO_PARKED: "compact,delete"}
+    # vroegsignalen: one key per record (shared/vroegsignaal_records.py), removed by the
+    # retention job's tombstones, never by age: age would also remove a long-open zaak's first
+    # signals before they are frozen, and the frozen figures themselves (docs/operations.md).
+    policy = {Topic.IWMO_PARKED: "compact,delete", Topic.VROEGSIGNALEN: "compact"}
     return [
         TopicSpec(topic_name(topic, kafka), partitions, days * DAY_MS, policy.get(topic, "delete"))
         for topic, (partitions, days) in shape.items()

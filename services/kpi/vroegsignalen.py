@@ -14,9 +14,9 @@ import faust
 from redis.asyncio import Redis
 
 from services.kpi.app import app, settings
-from services.kpi.sink import FigureSink
 from services.kpi.topics import dlq_topic
 from services.kpi.vroegsignaal_processor import VroegsignaalProcessor
+from services.kpi.vroegsignaal_sink import ContributionSink
 from shared.dead_letter import dead_letter_headers
 from shared.events.binding import UndecodableRecord
 from shared.figure_keys import FigureKeys
@@ -46,7 +46,9 @@ vroegsignaalzaken = app.Table(
 
 processor = VroegsignaalProcessor(
     table=vroegsignaalzaken,
-    figures=FigureSink(Redis.from_url(settings.redis.url), FigureKeys(settings.kafka.topic_prefix)),
+    figures=ContributionSink(
+        Redis.from_url(settings.redis.url), FigureKeys(settings.kafka.topic_prefix)
+    ),
 )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 from services.signals import events
 from services.signals.cases import CaseSpan, Open, assign, new_case_id
 from services.signals.core import SignalsCore
+from services.signals.event_households import event_household
 from services.signals.sources import Row
 from services.signals.validation import ValidSignal, validate_row
 from services.signals.vault_schema import cases, delivery_problems, signals
@@ -113,7 +114,9 @@ def _store(
     }
     new_id = conn.execute(insert(signals).values(row)).inserted_primary_key
     assert new_id is not None
-    return int(new_id[0]), events.ontvangen(core.source, row["event_id"], row)
+    # After a key rotation an open zaak's events keep its earlier household pseudonym.
+    carried = {**row, "huishouden": event_household(conn, case_id) or huishouden}
+    return int(new_id[0]), events.ontvangen(core.source, row["event_id"], carried)
 
 
 def _persoon(core: SignalsCore, signal: ValidSignal) -> str | None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Connection, delete, func, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from services.signals import events
 from services.signals.core import SignalsCore
-from services.signals.vault_schema import cases, contactpogingen
+from services.signals.event_households import event_household
+from services.signals.vault_schema import cases, contactpogingen, resultaat_events
 from shared.events import CloudEvent
 
 
@@ -22,11 +23,13 @@ class UnknownCase(LookupError):
 
 
 def _huishouden(core: SignalsCore, case_id: str) -> str:
+    """The household the zaak's events carry (event_households.py says why not always
+    ``cases.huishouden``)."""
     with core.engine.connect() as conn:
-        found = conn.execute(select(cases.c.huishouden).where(cases.c.id == case_id)).scalar()
+        found = event_household(conn, case_id)
     if found is None:
         raise UnknownCase(case_id)
-    return str(found)
+    return found
 
 
 def add_contactpoging(
@@ -76,6 +79,9 @@ def set_resultaat(
             .where(cases.c.id == case_id)
             .values(resultaat=resultaat, resultaat_datum=datum)
         )
+        # Kept even if the broker then refuses it: a tombstone for a record that never
+        # arrived is harmless, a published record retention cannot find is not.
+        conn.execute(insert(resultaat_events).values(case_id=case_id, event_id=event.id))
     return (previous[0], previous[1]), event
 
 

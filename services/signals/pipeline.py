@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol
 
@@ -19,9 +19,10 @@ from sqlalchemy import insert, select, update
 
 from services.signals import events
 from services.signals.core import SignalsCore
+from services.signals.event_households import events_huishouden
 from services.signals.loading import load_batch
 from services.signals.sources import DeliveryFileError, DeliveryFormat, Row
-from services.signals.vault_schema import deliveries, signals
+from services.signals.vault_schema import cases, deliveries, event_households, signals
 from shared.events import CloudEvent
 from shared.events.ddas import Signaalpartner
 
@@ -29,7 +30,7 @@ log = logging.getLogger("wijkpuls.signals")
 
 
 class EventSink(Protocol):
-    async def publish(self, events: list[CloudEvent]) -> None: ...
+    async def publish(self, events: Sequence[CloudEvent]) -> None: ...
 
 
 def start_delivery(core: SignalsCore, client: str, fmt: DeliveryFormat) -> str:
@@ -92,9 +93,19 @@ async def publish_pending(core: SignalsCore, sink: EventSink) -> int:
     """Send again what a stopped load stored but could not confirm as published."""
 
     def pending() -> list[tuple[int, CloudEvent]]:
+        query = (
+            select(signals, events_huishouden().label("events_huishouden"))
+            .join(cases, cases.c.id == signals.c.case_id)
+            .outerjoin(event_households, event_households.c.case_id == signals.c.case_id)
+            .where(signals.c.published.is_(False))
+        )
         with core.engine.connect() as conn:
-            found = conn.execute(select(signals).where(signals.c.published.is_(False))).mappings()
-            return [(r["id"], events.ontvangen(core.source, r["event_id"], r)) for r in found]
+            found = conn.execute(query).mappings().all()
+        return [
+            (r["id"], events.ontvangen(core.source, r["event_id"],
+                                       {**r, "huishouden": r["events_huishouden"]}))
+            for r in found
+        ]  # fmt: skip
 
     found = await asyncio.to_thread(pending)
     if found:

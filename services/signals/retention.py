@@ -1,31 +1,51 @@
 """``python -m services.signals.retention [--today 2027-01-01]``: delete what passed retention.
 
-Which zaken are due is the pure rule of shared/vroegsignaal_retention.py; this job reads the
-dates from the vault and deletes, per due zaak and in one transaction, its contactpogingen,
-its signals (with their encrypted identity) and the zaak itself, so the werklijst, the case
-view, inzage and the DDAS export no longer know it. ``today`` is injected for the tests and
-for a catch-up run; scheduled runs (a nightly CronJob) leave it to today in Amsterdam.
+Which zaken are due is the pure rule of shared/vroegsignaal_retention.py. Per run, in this
+order, each step acknowledged before the next:
 
-Kafka and the KPI figures are not touched here: docs/operations.md (Retention) has the
-design for the pseudonymised events and the frozen aggregates, and what is still open.
+1. freeze: the final contribution of every due zaak goes to the vroegsignalen topic as a
+   frozen record (shared/vroegsignaal_records.py), so no published figure moves, also not
+   after a replay;
+2. tombstones for every record the due zaken published, so compaction removes the
+   pseudonymised events and the KPI worker drops the zaken's household state;
+3. the vault delete, in one transaction: contactpogingen, signals (with their encrypted
+   identity), the zaak, so the werklijst, inzage and the DDAS export no longer know it.
+
+A run stopped anywhere is simply run again: the zaken are still due, the frozen records and
+tombstones are the same records again. (The vault going first would lose the record keys.)
+``today`` is injected for the tests and for a catch-up run; scheduled runs (a nightly
+CronJob) leave it to today in Amsterdam. docs/operations.md has the design.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import logging
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, delete, func, select
 
-from services.signals.core import SignalsCore, build_core
-from services.signals.vault_schema import cases, contactpogingen, signals
+from services.signals.core import SignalsCore
+from services.signals.publisher import RecordAddress
+from services.signals.retiring import RetiringZaak, retiring_zaak
+from services.signals.vault_schema import (
+    cases,
+    contactpogingen,
+    event_households,
+    resultaat_events,
+    signals,
+)
+from services.signals.wiring import start_edge
 from shared.logs import configure_logging
 from shared.settings import get_settings
+from shared.vroegsignaal_records import FrozenContribution
 from shared.vroegsignaal_retention import ZaakDates, due_zaken, retired_households
 
 log = logging.getLogger("wijkpuls.signals.retention")
@@ -37,6 +57,13 @@ class RetentionRun:
     zaken: list[str]  # vroegsignaalzaak ids deleted
     households: list[str]  # household pseudonyms with nothing left in the vault
     signals: int
+    records: int  # tombstoned on the vroegsignalen topic
+
+
+class RetentionSink(Protocol):
+    async def freeze(self, frozen: Sequence[tuple[str, FrozenContribution]]) -> None: ...
+
+    async def tombstone(self, addresses: Sequence[RecordAddress]) -> None: ...
 
 
 def vault_dates(conn: Connection) -> list[ZaakDates]:
@@ -59,41 +86,66 @@ def delete_zaken(conn: Connection, case_ids: list[str]) -> int:
         chunk = case_ids[start : start + 500]
         conn.execute(delete(contactpogingen).where(contactpogingen.c.case_id.in_(chunk)))
         deleted += conn.execute(delete(signals).where(signals.c.case_id.in_(chunk))).rowcount
+        conn.execute(delete(resultaat_events).where(resultaat_events.c.case_id.in_(chunk)))
+        conn.execute(delete(event_households).where(event_households.c.case_id.in_(chunk)))
         conn.execute(delete(cases).where(cases.c.id.in_(chunk)))
     return deleted
 
 
-def apply_retention(core: SignalsCore, today: date) -> RetentionRun:
-    rules = core.domain.retention.vroegsignalering
-    with core.engine.begin() as conn:
+def _plan(core: SignalsCore, today: date) -> tuple[list[str], list[str], list[RetiringZaak]]:
+    """The due zaak ids, the households retired with them, and what to write per zaak."""
+    with core.engine.connect() as conn:
         zaken = vault_dates(conn)
-        due = due_zaken(zaken, rules, today)
+        due = due_zaken(zaken, core.domain.retention.vroegsignalering, today)
         ids = [z.vroegsignaalzaak_id for z in due]
-        count = delete_zaken(conn, ids)
-    retired = sorted(retired_households(zaken, due))
-    run = RetentionRun(today, ids, retired, count)
+        found = (retiring_zaak(conn, core.source, i) for i in ids)
+        retiring = [r for r in found if r is not None]
+    return ids, sorted(retired_households(zaken, due)), retiring
+
+
+async def apply_retention(core: SignalsCore, sink: RetentionSink, today: date) -> RetentionRun:
+    ids, retired, retiring = await asyncio.to_thread(_plan, core, today)
+    await sink.freeze([(r.huishouden, r.frozen) for r in retiring])
+    records = [a for r in retiring for a in r.records]
+    await sink.tombstone(records)
+
+    def vault_delete() -> int:
+        with core.engine.begin() as conn:
+            return delete_zaken(conn, ids)
+
+    count = await asyncio.to_thread(vault_delete)
+    run = RetentionRun(today, ids, retired, count, len(records))
     # Counts only: the ids are pseudonymous, but a log line needs none of them.
     log.info(
         "retention applied",
         extra={"today": today.isoformat(), "zaken": len(ids), "signals": count,
-               "households": len(retired)},
+               "households": len(retired), "records": len(records)},
     )  # fmt: skip
     return run
+
+
+async def _run(today: date) -> RetentionRun:
+    edge = await start_edge(get_settings(), client_id="wijkpuls-signals-retention")
+    try:
+        return await apply_retention(edge.core, edge.publisher, today)
+    finally:
+        await edge.close()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m services.signals.retention",
-        description="Delete from the identity vault every vroegsignaalzaak past its retention "
-        "(domain.yaml retention.vroegsignalering): identity, signals, contactpogingen, zaak.",
+        description="Retire every vroegsignaalzaak past its retention (domain.yaml "
+        "retention.vroegsignalering): freeze its figures and tombstone its events in Kafka, "
+        "then delete identity, signals, contactpogingen and the zaak from the vault.",
     )
     parser.add_argument("--today", type=date.fromisoformat, help="default: today (Amsterdam)")
     args = parser.parse_args(argv)
     configure_logging("INFO")
     today = args.today or datetime.now(ZoneInfo("Europe/Amsterdam")).date()
-    run = apply_retention(build_core(get_settings()), today)
+    run = asyncio.run(_run(today))
     summary = {"today": today.isoformat(), "zaken": len(run.zaken), "signals": run.signals,
-               "households": len(run.households)}  # fmt: skip
+               "households": len(run.households), "records": run.records}  # fmt: skip
     print(json.dumps(summary))
     return 0
 

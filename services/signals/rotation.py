@@ -6,9 +6,12 @@ encrypted; the old key is not needed, and nothing leaves the process. One transa
 vault is either wholly on the old version or wholly on the new one, so grouping (a new
 signal finds its household's open zaak), inzage by BSN and retention keep working.
 
-Returned per household: old -> new pseudonym, the mapping the KPI side needs to carry open
-households' figures over (docs/operations.md, Key rotation: that part is designed, not built).
-The vroegsignaalzaak ids stay as they are: they are opaque and already in published events.
+The zaken's events keep the household pseudonym they were published under (written to
+``event_households`` here, services/signals/event_households.py): a new signal or
+contactpoging of an open zaak lands in the KPI worker's existing entry for the zaak and its
+figures carry on, with no change on the KPI side. Only zaken opened after the rotation carry
+the new pseudonym in their events. The vroegsignaalzaak ids stay as they are.
+Returned per household: old -> new pseudonym (for the operator's records).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from services.signals.core import SignalsCore, build_core
+from services.signals.event_households import keep_event_households
 from services.signals.validation import Identity
 from services.signals.vault_schema import cases, signals
 from shared.pseudonym import Pseudonymiser
@@ -44,6 +48,8 @@ def rotate(core: SignalsCore) -> dict[str, str]:
                     key_version=new.key_version,
                 )
             )  # fmt: skip
+        rotated = conn.execute(select(cases.c.id, cases.c.huishouden)).all()
+        keep_event_households(conn, [r.id for r in rotated if r.huishouden in mapping])
         for old, fresh in mapping.items():
             conn.execute(
                 update(cases)

@@ -107,6 +107,29 @@ contactpogingen = Table(
     Column("event_id", String(36), nullable=False),
 )
 
+# Added after the first release: new tables, so ``create_all`` adds them to an existing vault
+# (it never alters a table). No foreign keys: the retention and erasure jobs delete the rows.
+
+resultaat_events = Table(
+    "resultaat_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(40), nullable=False, index=True),
+    Column("event_id", String(36), nullable=False),
+)
+"""Every vroegsignaal.resultaat published per zaak (a correction is another record): the
+retention job tombstones each one's record."""
+
+event_households = Table(
+    "event_households",
+    metadata,
+    Column("case_id", String(40), primary_key=True),
+    Column("huishouden", String(64), nullable=False),
+)
+"""A zaak's events keep the household pseudonym they started with across a key rotation (its
+KPI table entry and partition); written by the rotation for the zaken it re-pseudonymises.
+Without a row, the zaak's events carry ``cases.huishouden``."""
+
 access_log = Table(
     "access_log",
     metadata,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 
 from services.signals.core import SignalsCore, build_core
+from services.signals.publisher import VroegsignaalPublisher
 from shared.kafka_io import make_producer
-from shared.publisher import Publisher
 from shared.settings import Environment, Settings
 from shared.topics import Topic, topic_name
 
@@ -20,7 +20,7 @@ class UnsafeSettingsError(RuntimeError):
 @dataclass
 class SignalsEdge:
     core: SignalsCore
-    publisher: Publisher
+    publisher: VroegsignaalPublisher
     producer: AIOKafkaProducer
 
     async def ready(self) -> dict[str, bool]:
@@ -55,5 +55,5 @@ async def start_edge(settings: Settings, client_id: str = "wijkpuls-signals") ->
     producer = make_producer(settings.kafka, client_id=client_id)
     await producer.start()
     topic = topic_name(Topic.VROEGSIGNALEN, settings.kafka)
-    publisher = Publisher(producer, topic, settings.signals.send_timeout_s)
+    publisher = VroegsignaalPublisher(producer, topic, settings.signals.send_timeout_s)
     return SignalsEdge(core, publisher, producer)

@@ -19,6 +19,7 @@ from services.signals.report import problems_csv
 from shared.events import from_kafka_record
 from shared.settings import KafkaSettings, Settings, SignalsSettings
 from shared.topics import Topic, TopicSpec, topic_name
+from shared.vroegsignaal_records import RecordOwner, household_partition, record_owner
 from tests.signals_support import read_topics, write_csv
 
 pytestmark = pytest.mark.integration
@@ -56,8 +57,13 @@ async def test_a_large_csv_loads_every_good_row_once_in_bounded_memory(
     topic = topic_name(Topic.VROEGSIGNALEN, kafka_settings)
     partitions = {spec.name: spec.partitions for spec in kafka_topics}
     records = (await read_topics(kafka_settings.bootstrap_servers, partitions))[topic]
-    found = [from_kafka_record(r.key, r.value, list(r.headers)) for r in records]
+    found = [from_kafka_record(r.key, r.value, list(r.headers), check_key=False) for r in records]
     assert len({e.id for e in found}) == ROWS - len(bad) == len(found)
     for record, event in zip(records, found, strict=True):
-        assert record.key.decode() == event.data.huishouden
+        assert record_owner(record.key) == RecordOwner(
+            event.data.huishouden, event.data.vroegsignaalzaak_id
+        )
+        assert record.partition == household_partition(
+            event.data.huishouden, range(partitions[topic])
+        )
         assert event.data.signaal_id.startswith("vs-")

@@ -50,8 +50,8 @@ async def test_retention_deletes_due_zaken_with_identity_and_keeps_the_rest(
             }
         assert 0 < len(due) < len(before)
 
-        assert apply_retention(core, date(2026, 6, 30)).zaken == []  # nothing due yet
-        run = apply_retention(core, today)
+        assert (await apply_retention(core, edge.publisher, date(2026, 6, 30))).zaken == []
+        run = await apply_retention(core, edge.publisher, today)
         assert set(run.zaken) == due
         with core.engine.connect() as conn:
             left = {row.id for row in conn.execute(select(cases.c.id))}
@@ -67,7 +67,7 @@ async def test_retention_deletes_due_zaken_with_identity_and_keeps_the_rest(
         assert left == {z.vroegsignaalzaak_id for z in before} - due
         assert orphans == attempts == 0  # no identity token of a due zaak remains
         assert not households & set(run.households)
-        assert apply_retention(core, today).zaken == []  # a second run finds nothing
+        assert (await apply_retention(core, edge.publisher, today)).zaken == []  # all done
 
         exported = build_export(core, "2026-01", today)
         ids = {s["ID"] for lev in exported["leveringen"] for s in lev["vroegsignalen"]}

@@ -15,7 +15,8 @@ import pytest
 import redis
 from reference.vroegsignalering import bereik_vroegsignalering, vroegsignalen
 from service_procs import free_port, log_says, run_service
-from test_kpi_worker import as_record, dead_letters, produce
+from test_kpi_worker import dead_letters
+from vroegsignaal_kafka_support import as_vroegsignaal_record, produce
 
 from services.reporting.kpis import AVAILABLE
 from shared.demo.vroegsignaal_output import catalog_events
@@ -54,8 +55,10 @@ def test_worker_gives_the_reference_figures_for_a_messy_vroegsignalen_stream(
     rng = random.Random(5)
     delivered = events + rng.sample(events, len(events) // 20)  # redeliveries
     rng.shuffle(delivered)  # contactpogingen before their signal, corrections before originals
-    bad = (b"hh-bad", b"{not json", [("content-type", b"application/cloudevents+json")])
-    records = [*map(as_record, delivered[:10]), bad, *map(as_record, delivered[10:])]
+    bad = (b"hh-bad", b"{not json", [("content-type", b"application/cloudevents+json")], None)
+    partitions = kafka_settings.vroegsignalen_partitions
+    records = [as_vroegsignaal_record(e, partitions) for e in delivered]
+    records.insert(10, bad)
     raw = [e.to_dict() for e in events]
     expected = {p: {n: ref(raw, p) for n, ref in REFERENCES.items()} for p in PEILDATA}
 
