@@ -13,13 +13,17 @@ from pathlib import Path
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from services.signals import sources
+from services.kpi.vroegsignaal_processor import table_key
+from services.signals import outreach, sources
 from services.signals.core import build_core
 from services.signals.loading import load_batch
 from services.signals.person_rights import inzage, person_keys
 from services.signals.pipeline import start_delivery
+from services.signals.publisher import event_address
 from services.signals.rotation import rotate
 from services.signals.vault_schema import cases, signals
+from shared.events.catalog import TYPE_PREFIX
+from shared.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
 from shared.pseudonym import Pseudonymiser
 from shared.settings import Settings, SignalsSettings
 
@@ -63,3 +67,36 @@ def test_rotation_moves_every_pseudonym_and_keeps_grouping(tmp_path: Path) -> No
     assert out.events[0].data.model_dump()["vroegsignaalzaak_id"] == zaken[0]["id"]
     found = inzage(core, person_keys(core, BSN))
     assert sorted(s["signaal_id"] for s in found["signalen"]) == ["R-1", "W-1"]
+
+
+def test_an_open_zaak_counts_on_in_the_same_figures_after_rotation(tmp_path: Path) -> None:
+    """Its new signal and contactpoging land in the KPI worker's existing entry of the zaak
+    (same household key, same partition), so the zaak's figures simply continue."""
+    settings = Settings(signals=SignalsSettings(database_url=f"sqlite:///{tmp_path}/v.db"))
+    old = build_core(settings)
+    today = date(2026, 6, 1)
+    delivery = start_delivery(old, "test", sources.DeliveryFormat.JSON)
+    before = load_batch(old, _rows(("R-1", "Huur", "2026-04-01")), delivery, today, (), {})
+    core = replace(old, pseudonymiser=Pseudonymiser(SecretStr("a-new-secret-for-v2"), "v2"))
+    rotate(core)
+
+    later = start_delivery(core, "test", sources.DeliveryFormat.JSON)
+    after = load_batch(core, _rows(("W-1", "Water", "2026-05-01")), later, today, (), {})
+    zaak = before.events[0].data.model_dump()["vroegsignaalzaak_id"]
+    _, poging = outreach.add_contactpoging(
+        core, zaak, date(2026, 5, 4), "telefoon", None, True, "t"
+    )
+    published = [*before.events, *after.events, poging]
+
+    entries: dict[str, VroegsignaalzaakHistory] = {}
+    for event in published:
+        data = event.data.model_dump(mode="python")
+        entry = table_key(data["huishouden"], data["vroegsignaalzaak_id"])
+        kind = event.type.removeprefix(TYPE_PREFIX)
+        entries[entry] = entries.get(entry, VroegsignaalzaakHistory()).add(
+            kind, event.source, event.id, event.time, data
+        )
+    assert list(entries) == [table_key(before.events[0].data.huishouden, zaak)]
+    assert {event_address(e).huishouden for e in published} == {before.events[0].data.huishouden}
+    fields = {f.split("@")[0] for (_, f) in vroegsignaalzaak_contribution(entries.popitem()[1])}
+    assert {"zaken", "meervoudig", "contact", "bereikt"} <= fields
