@@ -25,7 +25,7 @@ from pydantic import SecretStr
 from shared.demo.timing import AMSTERDAM
 from shared.demo.vroegsignalen import ZORG, PlannedCase, PlannedSignal
 from shared.events import CloudEvent, new_event
-from shared.events.ddas import SIGNAALPARTNER_TEXT, Signaalpartner
+from shared.events.ddas import SIGNAALPARTNER_TEXT
 from shared.pseudonym import Pseudonymiser
 
 SIGNALS_SOURCE = "urn:nld:oin:00000001002220647000:systeem:wijkpuls-signals"
@@ -64,6 +64,9 @@ def ddas_vroegsignaal(signal: PlannedSignal, *, corrected: bool = False) -> dict
     }
 
 
+GEMEENTECODE = "0794"  # Helmond (CBS), as in shared/config/domain.yaml
+
+
 def ddas_deliveries(cases: list[PlannedCase]) -> dict[str, dict[str, Any]]:
     """File name -> delivery: per signaalpartner type and month of the signaaldatum.
 
@@ -78,10 +81,11 @@ def ddas_deliveries(cases: list[PlannedCase]) -> dict[str, dict[str, Any]]:
             grouped[signal.signaalpartner.value, month + "-correctie"].append(
                 ddas_vroegsignaal(signal, corrected=True)
             )
+    # The Uitwisselmodel's shape, which the signals service reads: leveringen[].vroegsignalen[]
+    # (each Vroegsignaal names its own signaalpartner).
     return {
         f"{partner}-{month}.json": {
-            "signaalpartner": {"type": SIGNAALPARTNER_TEXT[Signaalpartner(partner)]},
-            "vroegsignalen": signals,
+            "leveringen": [{"teller": 1, "gemeentecode": GEMEENTECODE, "vroegsignalen": signals}]
         }
         for (partner, month), signals in sorted(grouped.items())
     }
