@@ -11,7 +11,9 @@
    time (utime + stime) from start to lag 0 gives events per CPU-second, which a busy shared
    host disturbs far less than the wall-clock rate.
 
-Prints the raw rate, the worker rate and their ratio, and the RSS.
+Prints the four figures of issue 6: the worker's events/s beside the raw rate, their ratio,
+the national year (``NATIONAL_YEAR`` events) extrapolated from the measured rates, and the
+RSS (for the 1M open zaken figure, run it on a ``--kind open`` topic of 1,000,000 events).
 """
 
 from __future__ import annotations
@@ -46,6 +48,9 @@ from benchmarks.common import (
 from benchmarks.raw_rate import raw_rate
 from shared.alert_keys import AlertKeys
 from shared.settings import KafkaSettings, RedisSettings
+
+NATIONAL_YEAR = 3_000_000
+"""Case events of a national-scale synthetic year (issue 6: >= 3 million)."""
 
 
 async def first_zaken(kafka: KafkaSettings, tps: list[TopicPartition]) -> list[str]:
@@ -131,6 +136,11 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
             sys.executable, "-m", "pyinstrument", "-r", "session", "-o", args.profile,
             "-m", "services.kpi", "worker", "-l", args.loglevel,
         ]  # fmt: skip
+    if args.cpu_profile:
+        command = [
+            sys.executable, "-m", "benchmarks.cpu_profile", args.cpu_profile,
+            "-m", "services.kpi", "worker", "-l", args.loglevel,
+        ]  # fmt: skip
     logfile = Path(args.log)
     log(f"starting the worker (group {kafka.topic_prefix}{app_id}, data {data_dir})")
     launched = time.monotonic()
@@ -193,6 +203,10 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
         )
         if "raw_rate" in result:
             result["ratio"] = round(result["worker_rate"] / result["raw_rate"], 4)  # type: ignore[operator]
+        if processed:
+            result["national_year_min_wall"] = round(NATIONAL_YEAR / (processed / took) / 60, 1)
+        if cpu and processed:
+            result["national_year_min_core"] = round(NATIONAL_YEAR * cpu / processed / 60, 1)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -228,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
     add("--skip-raw", action="store_true", help="no raw aiokafka rate first")
     add("--profile", metavar="FILE",
         help="run the worker under pyinstrument; its session (.pyisession) goes here")  # fmt: skip
+    add("--cpu-profile", metavar="FILE",
+        help="run the worker under cProfile with a CPU clock; its stats go here")  # fmt: skip
     add("--keep", action="store_true", help="keep the worker's data dir")
     add("--json", metavar="FILE", help="also write the figures as JSON here")
     add("--dump", metavar="FILE", help="after lag 0, dump the prefix's Redis keys here (sorted)")
@@ -246,7 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"throughput ratio worker/raw: {result['ratio']:.4f} (goal >= 0.5)")
     print(f"KPI worker CPU: {result['worker_cpu_s']} s = {result['events_per_cpu_s']:,} events "
           f"per CPU-second (host load average {result['load_average']:.1f})")  # fmt: skip
-    print(f"worker RSS at the end: {result['rss_mib']:,} MiB, peak {result['rss_peak_mib']:,} MiB")
+    if "national_year_min_wall" in result:
+        wall, core = result["national_year_min_wall"], result.get("national_year_min_core")
+        print(f"national year ({NATIONAL_YEAR:,} events), extrapolated: {wall} min at this "
+              f"wall rate, {core} min on one full core (goal <= 10 min)")  # fmt: skip
+    rss, peak = result["rss_mib"], result["rss_peak_mib"]
+    print(f"worker RSS at the end: {rss:,} MiB, peak {peak:,} MiB "
+          f"({result['worker_events']:,} events; at 1M open zaken goal <= 1 GiB)")  # fmt: skip
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=1))

@@ -22,7 +22,6 @@ from shared.alerts import AlertState, DueAlert, evaluate
 from shared.domain import AtwCalendar, ZaakHistory
 from shared.domain_config import DomainConfig
 from shared.events.binding import from_kafka_record
-from shared.kpi.contribution import Contribution, zaak_contribution
 
 log = logging.getLogger("wijkpuls.kpi.alerts")
 
@@ -31,15 +30,9 @@ class Publisher(Protocol):
     async def publish(self, alerts: Sequence[DueAlert], today: date) -> None: ...
 
 
-class FigureWriter(Protocol):
-    async def replace(self, zaak_id: str, contribution: Contribution) -> bool: ...
+class ViewWriter(Protocol):
+    """A Redis view of the zaak (figures, termijnen, wachtend), replaced from its history."""
 
-
-class TermijnWriter(Protocol):
-    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool: ...
-
-
-class WachtendWriter(Protocol):
     async def replace(self, zaak_id: str, history: ZaakHistory) -> bool: ...
 
 
@@ -52,9 +45,9 @@ class ZaakProcessor:
         calendar: AtwCalendar,
         schedule: AlertSchedule,
         publisher: Publisher,
-        figures: FigureWriter,
-        termijnen: TermijnWriter,
-        wachtend: WachtendWriter,
+        figures: ViewWriter,
+        termijnen: ViewWriter,
+        wachtend: ViewWriter,
     ) -> None:
         self.table = table
         self.domain = domain
@@ -98,24 +91,27 @@ class ZaakProcessor:
         key: bytes | None,
         value: bytes | None,
         headers: Sequence[tuple[str, bytes]],
-    ) -> None:
-        """Apply one events record; UndecodableRecord when it is not a catalog event."""
+    ) -> str | None:
+        """Apply one events record; UndecodableRecord when it is not a catalog event.
+
+        Returns the zaak's id (None: the record holds no zaak fact).
+        """
         cloud_event = from_kafka_record(key, value, headers)
         found = zaak_fact(cloud_event)
         if found is None:
-            return
+            return None
         zaak_id, fact = found
         state = ZaakState.from_table(self.table.get(zaak_id))
         history = state.history.add(fact)
         alerting = (state.alerting or AlertState(day)).seen_on(day)
         now = self.schedule.clock(partition) or day
         await self._evaluate(zaak_id, state, history, alerting, partition, now)
-        # Both replaces are idempotent, so they run even when nothing changed: that heals a
+        # The replaces are idempotent, so they run even when nothing changed: that heals a
         # crash between the changelog write and the Redis write.
-        contribution = zaak_contribution(history, self.domain, self.calendar, zaak_id=zaak_id)
-        await self.figures.replace(zaak_id, contribution)
+        await self.figures.replace(zaak_id, history)
         await self.termijnen.replace(zaak_id, history)
         await self.wachtend.replace(zaak_id, history)
+        return zaak_id
 
     async def on_tick(self, partition: int) -> None:
         self.schedule.tick_done(partition)

@@ -1,7 +1,9 @@
 """The one place the worker's objects are built: sinks, publisher, schedule, today, processor.
 
 Everything the two agents and the timer share lives here. ``lock`` serialises them: one
-record or tick at a time, so a zaak's read-modify-write is never interleaved.
+batch of records or one tick at a time, so a zaak's read-modify-write is never interleaved.
+The processor and the applied-offset marks see the tables through staging.py, and the Redis
+views through views.py: what a batch changes is written when ``batch.commit`` runs.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from services.kpi.app import app, settings
 from services.kpi.gaps import AppliedOffsets, RangeReader
 from services.kpi.processor import ZaakProcessor
 from services.kpi.schedule import AlertSchedule
-from services.kpi.sink import FigureSink
+from services.kpi.sink import FigureSink, ZaakFigures
+from services.kpi.staging import StagedTable, WorkerBatch
 from services.kpi.tables import applied_offsets, zaken
 from services.kpi.termijnen_sink import TermijnSink
 from services.kpi.topics import alerts_topic, events_topic
+from services.kpi.views import ViewBatch
 from services.kpi.wachtend_sink import WachtendSink
 from shared.alert_keys import AlertKeys
 from shared.clock_override import Today
@@ -58,16 +62,20 @@ domain = load_domain_config(settings.app.domain_config)
 calendar = AtwCalendar(domain.gelijkgestelde_dagen)
 redis = Redis.from_url(settings.redis.url)
 alert_keys = AlertKeys(settings.kafka.topic_prefix)
+figure_keys = FigureKeys(settings.kafka.topic_prefix)
 schedule = AlertSchedule()
 today = WorkerToday(Today(redis, alert_keys, settings.app.environment))
 lock = asyncio.Lock()
 processed: dict[int, int] = {}
 """Events partition -> the offset after the last record processed here."""
-applied = AppliedOffsets(applied_offsets)
+staged_zaken = StagedTable(zaken)
+staged_marks = StagedTable(applied_offsets)
+views = ViewBatch(redis)
+applied = AppliedOffsets(staged_marks)
 skipped_reader = RangeReader(settings.kafka.bootstrap_servers, events_topic.get_topic_name())
 
 processor = ZaakProcessor(
-    table=zaken,
+    table=staged_zaken,
     domain=domain,
     calendar=calendar,
     schedule=schedule,
@@ -78,9 +86,18 @@ processor = ZaakProcessor(
         settings.kpi.alert_source,
         domain.retention.topics.alerts_days,
     ),
-    figures=FigureSink(redis, FigureKeys(settings.kafka.topic_prefix)),
-    termijnen=TermijnSink(redis, alert_keys, domain, calendar),
-    wachtend=WachtendSink(redis, WachtendKeys(settings.kafka.topic_prefix)),
+    figures=views.staged(ZaakFigures(FigureSink(redis, figure_keys), domain, calendar)),
+    termijnen=views.staged(TermijnSink(redis, alert_keys, domain, calendar)),
+    wachtend=views.staged(WachtendSink(redis, WachtendKeys(settings.kafka.topic_prefix))),
+)
+batch = WorkerBatch(
+    app,
+    zaken=staged_zaken,
+    marks=staged_marks,
+    views=views,
+    applied=applied,
+    schedule=schedule,
+    processed=processed,
 )
 
 

@@ -10,18 +10,16 @@ are deleted, so the figures are byte-identical however a zaak's history arrived.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 
 from redis.asyncio import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from services.kpi.redis_retry import retrying
+from services.kpi.views import ScriptCall
+from shared.domain import AtwCalendar, ZaakHistory
+from shared.domain_config import DomainConfig
 from shared.figure_keys import FigureKeys
-from shared.kpi.contribution import Contribution
-
-log = logging.getLogger("wijkpuls.kpi.sink")
+from shared.kpi.contribution import Contribution, zaak_contribution
 
 _REPLACE = """
 local old = redis.call('GET', KEYS[1])
@@ -55,19 +53,30 @@ def encode(contribution: Contribution) -> str:
 
 class FigureSink:
     def __init__(self, redis: Redis, keys: FigureKeys) -> None:
-        self._redis = redis
         self._keys = keys
         self._replace = redis.register_script(_REPLACE)
 
+    def call(self, zaak_id: str, contribution: Contribution) -> ScriptCall:
+        """The script call that makes the zaak count as ``contribution`` (views.py)."""
+        args = [encode(contribution), self._keys.cell_prefix, self._keys.cells_index]
+        return ScriptCall(self._replace, [self._keys.contribution(zaak_id)], args)
+
     async def replace(self, zaak_id: str, contribution: Contribution) -> bool:
         """Make the zaak count as ``contribution``; retried while Redis is away (never skipped)."""
-        args = [encode(contribution), self._keys.cell_prefix, self._keys.cells_index]
-        delay = 0.2
-        while True:
-            try:
-                changed = await self._replace(keys=[self._keys.contribution(zaak_id)], args=args)
-                return bool(changed)
-            except (RedisConnectionError, RedisTimeoutError):
-                log.warning("redis unavailable, retrying", extra={"retry_in_s": delay})
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+        return bool(await retrying(self.call(zaak_id, contribution).run))
+
+
+class ZaakFigures:
+    """The figures view of a case zaak: its contribution to every KPI, from its history."""
+
+    def __init__(self, sink: FigureSink, domain: DomainConfig, calendar: AtwCalendar) -> None:
+        self._sink = sink
+        self._domain = domain
+        self._calendar = calendar
+
+    def call(self, zaak_id: str, history: ZaakHistory) -> ScriptCall:
+        contribution = zaak_contribution(history, self._domain, self._calendar, zaak_id=zaak_id)
+        return self._sink.call(zaak_id, contribution)
+
+    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
+        return bool(await retrying(self.call(zaak_id, history).run))

@@ -16,6 +16,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.kpi.redis_retry import retrying
+from services.kpi.views import ScriptCall
 from shared.alert_keys import OPEN, AlertKeys, clock_member
 from shared.domain import AtwCalendar, ZaakHistory, compute_clocks
 from shared.domain_config import ONBEKEND, DomainConfig
@@ -72,8 +73,12 @@ class TermijnSink:
         self._calendar = calendar
         self._replace = redis.register_script(_REPLACE)
 
-    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
+    def call(self, zaak_id: str, history: ZaakHistory) -> ScriptCall:
+        """The script call that stores the zaak's document as its history says (views.py)."""
         document = termijnen_document(zaak_id, history, self._domain, self._calendar)
-        keys = [self._keys.zaak(zaak_id), self._keys.open_until]
-        changed = await retrying(lambda: self._replace(keys=keys, args=[document]))
-        return bool(changed)
+        return ScriptCall(
+            self._replace, [self._keys.zaak(zaak_id), self._keys.open_until], [document]
+        )
+
+    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
+        return bool(await retrying(self.call(zaak_id, history).run))

@@ -16,6 +16,7 @@ import json
 from redis.asyncio import Redis
 
 from services.kpi.redis_retry import retrying
+from services.kpi.views import ScriptCall
 from shared.alert_keys import OPEN
 from shared.domain import ZaakHistory
 from shared.kpi.wachtend import wachtend_spans
@@ -52,9 +53,11 @@ class WachtendSink:
         self._keys = keys
         self._replace = redis.register_script(_REPLACE)
 
-    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
+    def call(self, zaak_id: str, history: ZaakHistory) -> ScriptCall:
+        """The script call that stores the zaak's spans as its history says (views.py)."""
         document, score = wachtend_document(zaak_id, history)
         keys = [self._keys.zaak(zaak_id), self._keys.until]
-        args: list[str | int] = [document, score, zaak_id]
-        changed = await retrying(lambda: self._replace(keys=keys, args=args))
-        return bool(changed)
+        return ScriptCall(self._replace, keys, [document, score, zaak_id])
+
+    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
+        return bool(await retrying(self.call(zaak_id, history).run))
