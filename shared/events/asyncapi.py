@@ -26,7 +26,13 @@ _CHANNELS = {
 }
 _KEYS = {
     Topic.EVENTS: "data.zaak_id: one zaak is in one partition, in order.",
-    Topic.VROEGSIGNALEN: "data.huishouden (pseudonym): one household in one partition.",
+    Topic.VROEGSIGNALEN: (
+        "<data.huishouden>:<data.vroegsignaalzaak_id>:<id>, one key per record on a compacted "
+        "topic (retention tombstones one record); the partition is chosen from data.huishouden "
+        "alone, so one household is in one partition, in order. The topic also holds the "
+        "signals service's frozen contributions (key bevroren:<vroegsignaalzaak_id>, not a "
+        "CloudEvent; docs/operations.md)."
+    ),
     Topic.ALERTS: "data.zaak_id of the zaak the alert is about.",
 }
 

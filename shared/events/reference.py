@@ -13,7 +13,7 @@ from shared.events.jsonschemas import json_schemas
 from shared.events.patterns import PATTERN_LABELS
 from shared.topics import Topic
 
-_KEY = {Topic.VROEGSIGNALEN: "data.huishouden"}
+_KEY = {Topic.VROEGSIGNALEN: "huishouden:vroegsignaalzaak_id:id"}
 
 
 def types_markdown() -> str:
