@@ -207,6 +207,9 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
             result["national_year_min_wall"] = round(NATIONAL_YEAR / (processed / took) / 60, 1)
         if cpu and processed:
             result["national_year_min_core"] = round(NATIONAL_YEAR * cpu / processed / 60, 1)
+        if args.settle and proc.poll() is None:
+            log(f"lag 0; the worker runs {args.settle:g} s more (alert ticks) before it stops")
+            await asyncio.sleep(args.settle)
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
@@ -244,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
         help="run the worker under pyinstrument; its session (.pyisession) goes here")  # fmt: skip
     add("--cpu-profile", metavar="FILE",
         help="run the worker under cProfile with a CPU clock; its stats go here")  # fmt: skip
+    add("--settle", type=float, default=0,
+        help="after lag 0 (and the figures), let the worker run this many s before it stops: "
+        "the alerts that the clock's jump to today brings come after lag 0")  # fmt: skip
     add("--keep", action="store_true", help="keep the worker's data dir")
     add("--json", metavar="FILE", help="also write the figures as JSON here")
     add("--dump", metavar="FILE", help="after lag 0, dump the prefix's Redis keys here (sorted)")
