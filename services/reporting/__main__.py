@@ -2,38 +2,18 @@
 
 from __future__ import annotations
 
-import argparse
-
-import uvicorn
-
+from shared.serve import serve
 from shared.settings import get_settings
 
 
 def main() -> None:
     settings = get_settings()
-    parser = argparse.ArgumentParser(
-        prog="python -m services.reporting",
-        description="Wijkpuls reporting: live KPI figures per wet, wijk and periode. "
-        "All settings come from WIJKPULS_* environment variables (docs/settings.md).",
-    )
-    parser.add_argument(
-        "--host",
-        default=settings.reporting.host,
-        help="interface to listen on (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--port",
-        type=int,
-        default=settings.reporting.port,
-        help="HTTP port (default: %(default)s)",
-    )
-    args = parser.parse_args()
-    uvicorn.run(
+    serve(
+        "python -m services.reporting",
+        "Wijkpuls reporting: live KPI figures per wet, wijk and periode.",
         "services.reporting.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        log_config=None,
+        host=settings.reporting.host,
+        port=settings.reporting.port,
         # access.py writes the access log; uvicorn's would repeat raw URLs, refused values too.
         access_log=False,
     )

@@ -58,9 +58,7 @@ async def get_case(request: Request, team: Team, case_id: str) -> dict[str, Any]
     rows = len(found["signalen"]) if found else 0
     record_access(core, team.name, team.role.value, "read-case", case_id[:128], rows)
     if found is None:
-        raise ProblemError(
-            404, "not-found", "Not found", "no vroegsignaalzaak with this id"
-        ) from None
+        raise _unknown_case() from None
     return found
 
 
@@ -76,16 +74,12 @@ async def post_contactpoging(
             body.dagdeel.value if body.dagdeel else None, body.bereikt, team.name,
         )  # fmt: skip
     except outreach.UnknownCase:
-        raise ProblemError(
-            404, "not-found", "Not found", "no vroegsignaalzaak with this id"
-        ) from None
+        raise _unknown_case() from None
     try:
         await edge.publisher.publish([event])
     except Exception:
         outreach.undo_contactpoging(edge.core, case_id, poging_id)
-        raise ProblemError(
-            503, "unavailable", "Not recorded", "the broker did not confirm"
-        ) from None
+        raise _not_confirmed() from None
     return {"event_id": event.id, "vroegsignaalzaak_id": case_id}
 
 
@@ -100,14 +94,19 @@ async def put_resultaat(
             edge.core, case_id, body.datum, body.resultaat.value
         )
     except outreach.UnknownCase:
-        raise ProblemError(
-            404, "not-found", "Not found", "no vroegsignaalzaak with this id"
-        ) from None
+        raise _unknown_case() from None
     try:
         await edge.publisher.publish([event])
     except Exception:
         outreach.restore_resultaat(edge.core, case_id, previous)
-        raise ProblemError(
-            503, "unavailable", "Not recorded", "the broker did not confirm"
-        ) from None
+        raise _not_confirmed() from None
     return {"event_id": event.id, "vroegsignaalzaak_id": case_id}
+
+
+def _unknown_case() -> ProblemError:
+    return ProblemError(404, "not-found", "Not found", "no vroegsignaalzaak with this id")
+
+
+def _not_confirmed() -> ProblemError:
+    """The vault change was undone: the caller may simply try again."""
+    return ProblemError(503, "unavailable", "Not recorded", "the broker did not confirm")
