@@ -59,8 +59,10 @@ start() {
       echo "==> $name already running (pid $(cat "$pid"))"
     else
       echo "==> starting $name (log: $log)"
+      # Only the service is put in the background: with `cd && nohup ... &` the whole list
+      # would be, and $! would be a subshell that `stop` kills while the service runs on.
       # shellcheck disable=SC2086  # the command is words on purpose
-      (cd "$ROOT" && nohup "$PY" -m $command >>"$log" 2>&1 & echo $! >"$pid")
+      (cd "$ROOT" || exit 1; nohup "$PY" -m $command >>"$log" 2>&1 & echo $! >"$pid")
     fi
     wait_healthy "$name" "$url" "$log"
   done
@@ -89,6 +91,11 @@ stop() {
     if running "$pid"; then
       echo "==> stopping $name"
       kill "$(cat "$pid")"
+      for _ in $(seq 1 60); do running "$pid" || break; sleep 0.5; done
+      if running "$pid"; then
+        echo "!! $name did not stop within 30 s; killing it" >&2
+        kill -9 "$(cat "$pid")"
+      fi
     fi
     rm -f "$pid"
   done
