@@ -39,9 +39,9 @@ DEMO := var/demo/helmond.jsonl
 
 demo: bootstrap ## generate a year of Helmond demo events (once) and load them through the intake
 	@mkdir -p $(dir $(DEMO))
-	@test -s $(DEMO) || $(BIN)/python -m shared.demo --months 12 --out $(DEMO)
+	@test -s $(DEMO) || $(BIN)/python -m demo --months 12 --out $(DEMO)
 	WIJKPULS_LOADER_API_KEY=$${WIJKPULS_LOADER_API_KEY:-wijkpuls-development-intake-key} $(BIN)/python -m services.intake.loader $(DEMO) --url http://127.0.0.1:$${WIJKPULS_INTAKE_PORT:-8000}
-	$(BIN)/python -m services.signals.demo_load --inhabitants 30000  # ~120 signals a month, 12 months; skipped once loaded
+	$(BIN)/python -m demo.vroegsignalering_load --inhabitants 30000  # ~120 signals a month, 12 months; skipped once loaded
 
 stop: ## stop the services, Kafka and Redis
 	-deploy/local/services.sh stop

@@ -12,8 +12,8 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from shared.settings import KafkaSettings, KpiSettings
-from shared.topics import Topic, topic_name
+from shared.contract.topics import Topic, topic_name
+from shared.platform.settings import KafkaSettings, KpiSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 

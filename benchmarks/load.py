@@ -1,7 +1,7 @@
 """python -m benchmarks.load: write N generated stored-form events to a fresh events topic.
 
 The events are what the intake edge would have published: the Helmond demo stream
-(``shared.demo``, scaled) or ``--kind open`` (zaak.aangemeld only: open zaken), each passed
+(``demo``, scaled) or ``--kind open`` (zaak.aangemeld only: open zaken), each passed
 through ``accept_at_edge`` and written in structured mode, keyed by zaak, to
 ``<prefix>wijkpuls.events`` (created with the project's topic specs), in per-partition
 batches straight from aiokafka (no HTTP). The Kafka timestamp of a demo event is its ``time``
@@ -24,13 +24,13 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 from benchmarks.common import events_topic, kafka_settings, log
-from shared.demo import DemoOptions, DemoStream
-from shared.demo.timing import AMSTERDAM
-from shared.domain_config import get_domain_config
-from shared.events import accept_at_edge, to_structured_record
-from shared.kafka_admin import ensure_topics
-from shared.pseudonym import Pseudonymiser
-from shared.settings import PseudonymSettings
+from demo import DemoOptions, DemoStream
+from demo.timing import AMSTERDAM
+from shared.contract.events import accept_at_edge, to_structured_record
+from shared.core.domain_config import get_domain_config
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.kafka_admin import ensure_topics
+from shared.platform.settings import PseudonymSettings
 
 Record = tuple[bytes, bytes, list[tuple[str, bytes]], int]  # key, value, headers, timestamp ms
 

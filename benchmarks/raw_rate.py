@@ -13,7 +13,7 @@ import time
 from aiokafka import AIOKafkaConsumer
 
 from benchmarks.common import end_offsets, events_topic, kafka_settings, log
-from shared.settings import KafkaSettings
+from shared.platform.settings import KafkaSettings
 
 
 async def raw_rate(kafka: KafkaSettings) -> tuple[int, float]:

@@ -46,8 +46,8 @@ from benchmarks.common import (
     worker_env,
 )
 from benchmarks.raw_rate import raw_rate
-from shared.alert_keys import AlertKeys
-from shared.settings import KafkaSettings, RedisSettings
+from shared.contract.alert_keys import AlertKeys
+from shared.platform.settings import KafkaSettings, RedisSettings
 
 NATIONAL_YEAR = 3_000_000
 """Case events of a national-scale synthetic year (issue 6: >= 3 million)."""

@@ -16,11 +16,11 @@ from typing import Any
 
 from services.kpi.processor import ZaakProcessor
 from services.kpi.schedule import AlertSchedule
-from shared.alerts import DueAlert
-from shared.domain import AtwCalendar
-from shared.domain_config import load_domain_config
-from shared.events import new_event, to_structured_record
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from shared.contract.events import new_event, to_structured_record
+from shared.core.alerts import DueAlert
+from shared.core.domain import AtwCalendar
+from shared.core.domain_config import load_domain_config
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:test"
 START = date(2026, 1, 5)

@@ -33,15 +33,15 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from shared.domain_config import get_domain_config
-from shared.kafka_admin import (
+from shared.contract.topics import TopicSpec, topic_specs
+from shared.core.domain_config import get_domain_config
+from shared.platform.kafka_admin import (
     BrokerUnavailableError,
     delete_topics_with_prefix,
     ensure_topics,
     wait_for_broker,
 )
-from shared.settings import KafkaSettings, RedisSettings
-from shared.topics import TopicSpec, topic_specs
+from shared.platform.settings import KafkaSettings, RedisSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ROOT / "deploy" / "local"
@@ -241,7 +241,7 @@ def kafka_settings(kafka_bootstrap: str, topic_prefix: str) -> KafkaSettings:
 
 @pytest.fixture
 def kafka_topics(kafka_settings: KafkaSettings) -> Iterator[list[TopicSpec]]:
-    """Every project topic, created for this test by shared.kafka_admin, deleted after."""
+    """Every project topic, created for this test by shared.platform.kafka_admin, deleted after."""
     domain = get_domain_config()
     ensure_topics(kafka_settings, domain)
     yield topic_specs(kafka_settings, domain)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.intake.credentials import hash_key
-from shared.settings import IntakeClient
+from shared.platform.settings import IntakeClient
 
 DATA = Path(__file__).parent / "data" / "istandaarden"
 XSD_DIR = DATA

@@ -2,7 +2,7 @@
 worker processes, waiting for them, a byte-exact snapshot of the Redis view, and the five KPIs
 as served next to the independent reference (tests/reference).
 
-The stream is the Helmond demo (``shared.demo``) with harsher delivery quirks: 5% exact
+The stream is the Helmond demo (``demo``) with harsher delivery quirks: 5% exact
 duplicates, 10% out of order (a fifth of those weeks late, so besluiten arrive before their
 aanmelding) and 3% corrections. Each event passes the edge (``accept_at_edge``) and goes
 straight to the events topic in structured mode, keyed by zaak, without the intake: the
@@ -46,20 +46,21 @@ from reference.figures import (
 )
 from service_procs import ROOT, free_port, http_ok, run_service
 
+from demo import DemoOptions, DemoStream, Quirks
 from services.kpi.facts import zaak_fact
 from services.kpi.lag import GroupLag, measure
 from services.kpi.sink import encode
 from services.kpi.termijnen_sink import termijnen_document
 from services.reporting.app import create_app
-from shared.alert_keys import AlertKeys
-from shared.demo import DemoOptions, DemoStream, Quirks
-from shared.domain import AtwCalendar, ZaakHistory
-from shared.domain_config import get_domain_config
-from shared.events import accept_at_edge, parse_stored_event, to_structured_record
-from shared.figure_keys import FigureKeys
-from shared.kpi.contribution import zaak_contribution
-from shared.pseudonym import Pseudonymiser
-from shared.settings import (
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.events import accept_at_edge, parse_stored_event, to_structured_record
+from shared.contract.figure_keys import FigureKeys
+from shared.contract.topics import Topic, topic_name
+from shared.core.domain import AtwCalendar, ZaakHistory
+from shared.core.domain_config import get_domain_config
+from shared.core.kpi.contribution import zaak_contribution
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import (
     KafkaSettings,
     KpiSettings,
     PseudonymSettings,
@@ -67,7 +68,6 @@ from shared.settings import (
     ReportingSettings,
     Settings,
 )
-from shared.topics import Topic, topic_name
 
 STREAM_EVENTS = int(os.environ.get("WIJKPULS_TEST_STREAM_EVENTS", "20000"))
 START, MONTHS, TODAY = date(2025, 7, 1), 12, date(2026, 6, 30)

@@ -1,6 +1,6 @@
 """The demo vroegsignalering run through the real signals pipeline (vault + broker).
 
-The same loader ``make run`` uses (services/signals/demo_load.py): the demo's DDAS deliveries
+The same loader ``make run`` uses (demo/vroegsignalering_load.py): the demo's DDAS deliveries
 as the signaalpartners send them, and the team's outreach calls through the service's own
 functions, each event published with the service's acks=all publisher. Used by the export and
 retention tests.
@@ -8,6 +8,6 @@ retention tests.
 
 from __future__ import annotations
 
-from services.signals.demo_load import load_demo
+from demo.vroegsignalering_load import load_demo
 
 __all__ = ["load_demo"]

@@ -11,7 +11,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from shared.events.bsn import passes_elfproef
+from shared.contract.events.bsn import passes_elfproef
 
 HEADER = [
     "ID", "Signaalpartner", "Bedrag", "Ontstaansdatum", "Signaaldatum", "Crisissignaal",

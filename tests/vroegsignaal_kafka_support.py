@@ -13,10 +13,10 @@ from kafka.structs import TopicPartition as KafkaPartition
 
 from services.kpi.reset import group_id
 from services.signals.publisher import event_address
-from shared.events import CloudEvent, to_structured_record
-from shared.kafka_admin import admin_client
-from shared.settings import KafkaSettings, KpiSettings
-from shared.vroegsignaal_records import household_partition
+from shared.contract.events import CloudEvent, to_structured_record
+from shared.contract.vroegsignaal_records import household_partition
+from shared.platform.kafka_admin import admin_client
+from shared.platform.settings import KafkaSettings, KpiSettings
 
 Record = tuple[bytes | None, bytes | None, list[tuple[str, bytes]], int | None]
 

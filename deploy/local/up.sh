@@ -13,7 +13,7 @@ Usage: deploy/local/up.sh [--help]
 Starts the local infrastructure (idempotent, safe to re-run):
   1. deploy/local/redis.sh start   redis-server on REDIS_PORT [6379], no persistence
   2. deploy/local/kafka.sh start   Apache Kafka $KAFKA_VERSION (KRaft) on KAFKA_PORT [9092]
-  3. \$PYTHON -m shared.kafka_admin ensure-topics   every topic of shared/topics.py, with the
+  3. \$PYTHON -m shared.platform.kafka_admin ensure-topics   every topic of shared/contract/topics.py, with the
      partitions from settings and the retention from the domain configuration
 
 PYTHON defaults to <repo>/.venv/bin/python. The WIJKPULS_KAFKA_* settings (e.g.
@@ -40,7 +40,7 @@ log "creating the project's topics"
 (
     cd "$REPO_ROOT"
     export WIJKPULS_KAFKA_BOOTSTRAP_SERVERS="${WIJKPULS_KAFKA_BOOTSTRAP_SERVERS:-localhost:${KAFKA_PORT:-9092}}"
-    "$PYTHON" -m shared.kafka_admin ensure-topics
+    "$PYTHON" -m shared.platform.kafka_admin ensure-topics
 )
 log "up: Kafka on localhost:${KAFKA_PORT:-9092}, Redis on 127.0.0.1:${REDIS_PORT:-6379}; \
 stop with deploy/local/down.sh"

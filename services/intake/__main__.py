@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from shared.serve import serve
-from shared.settings import get_settings
+from shared.platform.serve import serve
+from shared.platform.settings import get_settings
 
 
 def main() -> None:

@@ -12,11 +12,11 @@ from fastapi.responses import JSONResponse
 
 from services.intake import auth, catalog, health, routes
 from services.intake.iwmo import iwmo_router
-from services.intake.problems import install_problem_handlers, problem
 from services.intake.wiring import start_edge
 from services.intake.zgw.wiring import zgw_router
-from shared.logs import configure_logging
-from shared.settings import Settings, get_settings
+from shared.platform.logs import configure_logging
+from shared.platform.problems import install_problem_handlers, problem
+from shared.platform.settings import Settings, get_settings
 
 log = logging.getLogger("wijkpuls.intake")
 

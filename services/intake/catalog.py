@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 
-from shared.events.asyncapi import asyncapi_document
-from shared.events.catalog import CATALOG_VERSION
-from shared.events.jsonschemas import Form, json_schemas
+from shared.contract.events.asyncapi import asyncapi_document
+from shared.contract.events.catalog import CATALOG_VERSION
+from shared.contract.events.jsonschemas import Form, json_schemas
 
 router = APIRouter(prefix="/api/v1/catalog", tags=["catalog"])
 

@@ -1,4 +1,4 @@
-"""Who may publish: API keys kept only as SHA-256 (shared/api_keys.py says why), and each
+"""Who may publish: API keys kept only as SHA-256 (shared/platform/api_keys.py says why), and each
 client's allow-list.
 """
 
@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from shared.api_keys import find_by_key, hash_key, new_key
-from shared.events import Problem
-from shared.events.catalog import full_type
-from shared.settings import Environment, IntakeClient, Settings, development_intake_clients
+from shared.contract.events import Problem
+from shared.contract.events.catalog import full_type
+from shared.platform.api_keys import find_by_key, hash_key, new_key
+from shared.platform.settings import Environment, IntakeClient, Settings, development_intake_clients
 
 
 def glob(pattern: str) -> re.Pattern[str]:

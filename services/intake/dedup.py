@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from redis.asyncio import Redis
 
-from shared.events import CloudEvent
+from shared.contract.events import CloudEvent
 
 SEEN_TTL_S = 35 * 24 * 3600  # longer than any sender's retry horizon
 

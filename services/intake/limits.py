@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from services.intake.problems import problem
+from shared.platform.problems import problem
 
 
 async def read_limited(request: Request, limit: int) -> bytes | None:

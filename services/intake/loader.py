@@ -1,7 +1,7 @@
 """python -m services.intake.loader: send a JSON Lines file of CloudEvents to the intake.
 
 Thin: the HTTP calls and the command line. Batching, reading the answers' error positions and
-the summary are pure functions in ``shared.demo.loading``.
+the summary are pure functions in ``services.intake.load_batches``.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 from tqdm import tqdm
 
-from shared.demo import loading
-from shared.demo.loading import Line, LoadSummary
+from services.intake import load_batches as loading
+from services.intake.load_batches import Line, LoadSummary
 
 BATCH = "application/cloudevents-batch+json"
 UNAVAILABLE = 3  # exit code when the intake cannot be reached or answers unexpectedly
@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m services.intake.loader",
         description="Send a JSON Lines file of CloudEvents (one per line, e.g. from "
-        "`python -m shared.demo`) through the intake in batches, then print a summary: "
+        "`python -m demo`) through the intake in batches, then print a summary: "
         "accepted, duplicate, rejected with the reasons and their first line numbers. The "
         "intake answers per event: invalid events, events outside the client's allow-list and "
         "conflicting duplicates (same source + id, other content) are rejected, the rest of "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.events.jsonschemas import json_schemas
+from shared.contract.events.jsonschemas import json_schemas
 
 _ONE_EVENT = {"oneOf": list(json_schemas("intake").values())}
 

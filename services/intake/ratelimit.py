@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 
 from services.intake.auth import AuthenticatedClient
 from services.intake.credentials import Client
-from services.intake.problems import ProblemError
+from shared.platform.problems import ProblemError
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Any
 
-from services.intake.problems import PROBLEM_BASE, PROBLEM_JSON
-from shared.events import CloudEvent, Problem
+from shared.contract.events import CloudEvent, Problem
+from shared.platform.problems import PROBLEM_BASE, PROBLEM_JSON
 
 JSON = "application/json"
 

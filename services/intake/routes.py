@@ -23,11 +23,11 @@ from services.intake.credentials import Client
 from services.intake.dedup import Seen
 from services.intake.limits import batch_too_large, body_too_large, read_limited
 from services.intake.openapi import EVENT_REQUEST_BODY
-from services.intake.problems import problem
 from services.intake.ratelimit import too_many_requests
 from services.intake.results import CONFLICT_PROBLEM, ItemResult, Outcome, Refusal, answer
 from services.intake.wiring import Edge
-from shared.events import CloudEvent, EventValidationError, accept_at_edge
+from shared.contract.events import CloudEvent, EventValidationError, accept_at_edge
+from shared.platform.problems import problem
 
 log = logging.getLogger("wijkpuls.intake")
 router = APIRouter(prefix="/api/v1", tags=["events"])

@@ -7,8 +7,8 @@ import sys
 from services.kpi import agents, timers, vroegsignalen  # noqa: F401  (agents, tables, timer)
 from services.kpi.app import app, settings
 from services.kpi.topics import ticks_topic
-from shared.kafka_admin import admin_client, ensure_specs
-from shared.topics import DAY_MS, TopicSpec
+from shared.contract.topics import DAY_MS, TopicSpec
+from shared.platform.kafka_admin import admin_client, ensure_specs
 
 
 def ensure_ticks_topic() -> None:

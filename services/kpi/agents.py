@@ -31,9 +31,9 @@ from services.kpi.runtime import (
 )
 from services.kpi.staging import use_event
 from services.kpi.topics import dlq_topic, events_topic, ticks_topic
-from shared.clock_override import amsterdam_date
-from shared.dead_letter import dead_letter_headers
-from shared.events.binding import UndecodableRecord
+from shared.contract.dead_letter import dead_letter_headers
+from shared.contract.events.binding import UndecodableRecord
+from shared.platform.today import amsterdam_date
 
 log = logging.getLogger("wijkpuls.kpi")
 

@@ -5,7 +5,7 @@ duplicate by CloudEvents identity, not a second alert. The record is keyed by th
 the alerts of one zaak stay in order. The send is awaited until the broker has it, before the
 zaak's state records the alert as given (at-least-once; the dispatcher deduplicates).
 
-The feed (shared/alert_keys.py) keeps the first version of an alert (HSETNX) and drops
+The feed (shared/contract/alert_keys.py) keeps the first version of an alert (HSETNX) and drops
 alerts older than the alerts retention of the domain configuration.
 """
 
@@ -18,9 +18,9 @@ from datetime import date, timedelta
 from redis.asyncio import Redis
 
 from services.kpi.redis_retry import retrying
-from shared.alert_keys import AlertKeys
-from shared.alerts import DueAlert
-from shared.events import KafkaRecord, new_event, to_structured_record
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.events import KafkaRecord, new_event, to_structured_record
+from shared.core.alerts import DueAlert
 
 Send = Callable[[KafkaRecord], Awaitable[None]]
 

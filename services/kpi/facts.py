@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from shared.domain import Fact
-from shared.events.catalog import TYPE_PREFIX
-from shared.events.envelope import CloudEvent
+from shared.contract.events.catalog import TYPE_PREFIX
+from shared.contract.events.envelope import CloudEvent
+from shared.core.domain import Fact
 
 ZAAK_DOMAINS = ("zaak.", "zorg.")
 

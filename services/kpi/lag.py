@@ -21,9 +21,9 @@ from kafka.admin import OffsetSpec
 from kafka.errors import KafkaError
 
 from services.kpi.reset import group_id
-from shared.kafka_admin import admin_client
-from shared.settings import KafkaSettings, KpiSettings
-from shared.topics import Topic, topic_name
+from shared.contract.topics import Topic, topic_name
+from shared.platform.kafka_admin import admin_client
+from shared.platform.settings import KafkaSettings, KpiSettings
 
 
 class _FaustMetadata(logging.Filter):

@@ -18,10 +18,10 @@ from typing import Any, Protocol
 from services.kpi.facts import zaak_fact
 from services.kpi.schedule import AlertSchedule
 from services.kpi.zaak_state import ZaakState, waiting_entry
-from shared.alerts import AlertState, DueAlert, evaluate
-from shared.domain import AtwCalendar, ZaakHistory
-from shared.domain_config import DomainConfig
-from shared.events.binding import from_kafka_record
+from shared.contract.events.binding import from_kafka_record
+from shared.core.alerts import AlertState, DueAlert, evaluate
+from shared.core.domain import AtwCalendar, ZaakHistory
+from shared.core.domain_config import DomainConfig
 
 log = logging.getLogger("wijkpuls.kpi.alerts")
 

@@ -26,13 +26,13 @@ from services.kpi.termijnen_sink import TermijnSink
 from services.kpi.topics import alerts_topic, events_topic
 from services.kpi.views import ViewBatch
 from services.kpi.wachtend_sink import WachtendSink
-from shared.alert_keys import AlertKeys
-from shared.clock_override import Today
-from shared.domain import AtwCalendar
-from shared.domain_config import load_domain_config
-from shared.events import KafkaRecord
-from shared.figure_keys import FigureKeys
-from shared.wachtend_keys import WachtendKeys
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.events import KafkaRecord
+from shared.contract.figure_keys import FigureKeys
+from shared.contract.wachtend_keys import WachtendKeys
+from shared.core.domain import AtwCalendar
+from shared.core.domain_config import load_domain_config
+from shared.platform.today import Today
 
 
 class WorkerToday:

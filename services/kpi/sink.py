@@ -16,10 +16,10 @@ from redis.asyncio import Redis
 
 from services.kpi.redis_retry import retrying
 from services.kpi.views import ScriptCall
-from shared.domain import AtwCalendar, ZaakHistory
-from shared.domain_config import DomainConfig
-from shared.figure_keys import FigureKeys
-from shared.kpi.contribution import Contribution, zaak_contribution
+from shared.contract.figure_keys import FigureKeys
+from shared.core.domain import AtwCalendar, ZaakHistory
+from shared.core.domain_config import DomainConfig
+from shared.core.kpi.contribution import Contribution, zaak_contribution
 
 _REPLACE = """
 local old = redis.call('GET', KEYS[1])

@@ -5,7 +5,7 @@ facts with the same pure clock code as the worker, for whatever peildatum is ask
 facts the clocks read are written: zaak.* events without household pseudonym.
 
 One Lua script replaces the zaak's document and its members of the open-until index
-(shared/alert_keys.py) in one atomic step; writing the same document twice is a no-op.
+(shared/contract/alert_keys.py) in one atomic step; writing the same document twice is a no-op.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from redis.asyncio import Redis
 
 from services.kpi.redis_retry import retrying
 from services.kpi.views import ScriptCall
-from shared.alert_keys import OPEN, AlertKeys, clock_member
-from shared.domain import AtwCalendar, ZaakHistory, compute_clocks
-from shared.domain_config import ONBEKEND, DomainConfig
+from shared.contract.alert_keys import OPEN, AlertKeys, clock_member
+from shared.core.domain import AtwCalendar, ZaakHistory, compute_clocks
+from shared.core.domain_config import ONBEKEND, DomainConfig
 
 _PRIVATE = ("huishouden", "toewijzingnummer")
 

@@ -23,7 +23,7 @@ from services.kpi.runtime import (
     today,
 )
 from services.kpi.topics import events_topic, ticks_topic
-from shared.settings import get_settings
+from shared.platform.settings import get_settings
 
 log = logging.getLogger("wijkpuls.kpi.clock")
 

@@ -1,4 +1,4 @@
-"""The topics the KPI workers read and write; names come from shared.topics only.
+"""The topics the KPI workers read and write; names come from shared.contract.topics only.
 
 The alert-ticks topic is the worker's own (faust creates it, named after the app id): the
 alert clock's timer cannot write a table, so it sends a tick to the partition whose zaken
@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from services.kpi.app import app, settings
-from shared.topics import Topic, topic_name
+from shared.contract.topics import Topic, topic_name
 
 # Raw bytes: the workers decode records themselves so a bad one can be dead-lettered as sent.
 events_topic = app.topic(

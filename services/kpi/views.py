@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
 from services.kpi.redis_retry import retrying
-from shared.domain import ZaakHistory
+from shared.core.domain import ZaakHistory
 
 log = logging.getLogger("wijkpuls.kpi.views")
 

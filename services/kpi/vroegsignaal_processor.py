@@ -4,7 +4,8 @@ No faust here: the agent (services/kpi/vroegsignalen.py) hands in the record and
 so tests can drive it directly.
 
 Keys. Every record of a household sits in the household's partition (the record key is
-``<huishouden>:<vroegsignaalzaak_id>:<event id>``, shared/vroegsignaal_records.py), and faust
+``<huishouden>:<vroegsignaalzaak_id>:<event id>``, shared/contract/vroegsignaal_records.py),
+and faust
 writes a table entry's changelog to the partition of the record that changed it. The table is
 therefore keyed by (huishouden, vroegsignaalzaak_id): each key's records, and so its
 changelog entries, live in exactly one partition, and a restore or a rebalance can never find
@@ -26,20 +27,20 @@ import json
 from collections.abc import MutableMapping, Sequence
 from typing import Any, Protocol
 
-from shared.events.binding import UndecodableRecord, from_kafka_record
-from shared.events.catalog import TYPE_PREFIX
-from shared.kpi.contribution import Contribution
-from shared.kpi.vroegsignalering import (
-    KINDS,
-    VroegsignaalzaakHistory,
-    vroegsignaalzaak_contribution,
-)
-from shared.vroegsignaal_records import (
+from shared.contract.events.binding import UndecodableRecord, from_kafka_record
+from shared.contract.events.catalog import TYPE_PREFIX
+from shared.contract.vroegsignaal_records import (
     NotAFrozenContribution,
     is_frozen_key,
     parse_frozen,
     record_key,
     record_owner,
+)
+from shared.core.kpi.contribution import Contribution
+from shared.core.kpi.vroegsignalering import (
+    KINDS,
+    VroegsignaalzaakHistory,
+    vroegsignaalzaak_contribution,
 )
 
 CONTRIBUTION_PREFIX = "vroegsignaalzaak:"

@@ -12,8 +12,8 @@ from redis.asyncio import Redis
 from services.kpi.redis_retry import retrying
 from services.kpi.sink import _REPLACE as REPLACE_SCRIPT
 from services.kpi.sink import encode
-from shared.figure_keys import FigureKeys
-from shared.kpi.contribution import Contribution
+from shared.contract.figure_keys import FigureKeys
+from shared.core.kpi.contribution import Contribution
 
 
 class ContributionSink:

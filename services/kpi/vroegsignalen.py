@@ -17,10 +17,10 @@ from services.kpi.app import app, settings
 from services.kpi.topics import dlq_topic
 from services.kpi.vroegsignaal_processor import VroegsignaalProcessor
 from services.kpi.vroegsignaal_sink import ContributionSink
-from shared.dead_letter import dead_letter_headers
-from shared.events.binding import UndecodableRecord
-from shared.figure_keys import FigureKeys
-from shared.topics import Topic, topic_name
+from shared.contract.dead_letter import dead_letter_headers
+from shared.contract.events.binding import UndecodableRecord
+from shared.contract.figure_keys import FigureKeys
+from shared.contract.topics import Topic, topic_name
 
 log = logging.getLogger("wijkpuls.kpi.vroegsignalen")
 

@@ -1,11 +1,11 @@
 """Materialises each zaak's wachtend spans to Redis, for the wachtend list on any peildatum.
 
-The worker evaluates the rule (shared/kpi/wachtend.py) on the zaak's history and stores the
+The worker evaluates the rule (shared/core/kpi/wachtend.py) on the zaak's history and stores the
 spans of days on which it is wachtend, with wet, wijk and the grant date: nothing personal.
 The reporting API picks the span that covers the peildatum asked and computes the age.
 
 One Lua script replaces the zaak's document and its member of the until-index
-(shared/wachtend_keys.py) in one atomic step; writing the same document twice is a no-op. A
+(shared/contract/wachtend_keys.py) in one atomic step; writing the same document twice is a no-op. A
 zaak that is wachtend on no day writes '': its document and index member are removed.
 """
 
@@ -17,10 +17,10 @@ from redis.asyncio import Redis
 
 from services.kpi.redis_retry import retrying
 from services.kpi.views import ScriptCall
-from shared.alert_keys import OPEN
-from shared.domain import ZaakHistory
-from shared.kpi.wachtend import wachtend_spans
-from shared.wachtend_keys import WachtendKeys
+from shared.contract.alert_keys import OPEN
+from shared.contract.wachtend_keys import WachtendKeys
+from shared.core.domain import ZaakHistory
+from shared.core.kpi.wachtend import wachtend_spans
 
 _REPLACE = """
 local old = redis.call('GET', KEYS[1])

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared.alerts import AlertState
-from shared.domain import ZaakHistory
+from shared.core.alerts import AlertState
+from shared.core.domain import ZaakHistory
 
 
 @dataclass(frozen=True, slots=True)

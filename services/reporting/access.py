@@ -19,7 +19,7 @@ from fastapi import Request, Response, Security
 from fastapi.security import APIKeyHeader
 
 from services.reporting.problems import ProblemError
-from shared.settings import ReportingRole
+from shared.platform.settings import ReportingRole
 
 log = logging.getLogger("wijkpuls.reporting.access")
 

@@ -26,8 +26,8 @@ from services.reporting.access import access_log
 from services.reporting.openapi import DESCRIPTION, TAGS
 from services.reporting.problems import ProblemError, problem
 from services.reporting.wiring import start_reporting
-from shared.logs import configure_logging
-from shared.settings import Settings, get_settings
+from shared.platform.logs import configure_logging
+from shared.platform.settings import Settings, get_settings
 
 log = logging.getLogger("wijkpuls.reporting")
 _LOCATIONS = ("query", "path", "header", "cookie")

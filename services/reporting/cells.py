@@ -16,10 +16,10 @@ from enum import Enum
 
 from services.reporting.kpis import Figure, KpiDefinition
 from services.reporting.kpis.base import NO_CONTEXT, CellContext
-from shared.domain_config import GEMEENTE, ONBEKEND, Wet
-from shared.kpi.contribution import cell_key
-from shared.kpi.periods import is_periode, periode_bounds
-from shared.kpi.suppression import suppress_cell
+from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
+from shared.core.kpi.contribution import cell_key
+from shared.core.kpi.periods import is_periode, periode_bounds
+from shared.core.kpi.suppression import suppress_cell
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class CellId:
 
     @classmethod
     def parse(cls, name: str) -> CellId | None:
-        """A ``kpi|wet|wijk|periode`` cell name (shared/kpi/contribution.py cell_key)."""
+        """A ``kpi|wet|wijk|periode`` cell name (shared/core/kpi/contribution.py cell_key)."""
         parts = name.split("|")
         if len(parts) != 4 or not is_periode(parts[3]):
             return None

@@ -8,7 +8,7 @@ from datetime import date
 
 from services.reporting.termijnen import OverTermijn, open_over_termijn
 from services.reporting.wiring import Reporting
-from shared.domain_config import GEMEENTE, ClockConfig
+from shared.core.domain_config import GEMEENTE, ClockConfig
 
 
 async def find_over_termijn(

@@ -11,7 +11,7 @@ from fastapi import Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BeforeValidator
 
-from shared.domain_config import GEMEENTE, ONBEKEND, DomainConfig, Wet
+from shared.core.domain_config import GEMEENTE, ONBEKEND, DomainConfig, Wet
 
 
 def iso_date(value: Any) -> Any:

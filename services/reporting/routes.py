@@ -28,7 +28,7 @@ from services.reporting.query import (
     refuse_unknown_parameters,
 )
 from services.reporting.wiring import Reporting
-from shared.kpi.periods import is_periode
+from shared.core.kpi.periods import is_periode
 
 router = APIRouter(prefix="/api/v1", tags=["kpi"])
 

@@ -27,7 +27,7 @@ from services.reporting.query import (
 from services.reporting.routes import Cell, KpiAnswer, PeriodeQuery
 from services.reporting.termijnen import DEFINITIE, over_termijn_cells
 from services.reporting.wiring import Reporting
-from shared.kpi.suppression import SMALL
+from shared.core.kpi.suppression import SMALL
 
 KPI = "open-over-termijn"
 DESCRIPTION = (

@@ -27,9 +27,9 @@ from services.reporting.query import (
 )
 from services.reporting.termijnen import DEFINITIE, termijnen
 from services.reporting.wiring import Reporting
-from shared.alerts import AlertKind
-from shared.domain_config import GEMEENTE
-from shared.kpi.suppression import SMALL
+from shared.core.alerts import AlertKind
+from shared.core.domain_config import GEMEENTE
+from shared.core.kpi.suppression import SMALL
 
 router = APIRouter(prefix="/api/v1")
 

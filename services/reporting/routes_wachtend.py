@@ -24,9 +24,9 @@ from services.reporting.query import (
 )
 from services.reporting.wachtend import counts, wachtend_on
 from services.reporting.wiring import Reporting
-from shared.domain_config import GEMEENTE, ONBEKEND, Wet
-from shared.kpi.suppression import SMALL
-from shared.kpi.wachtend import DEFINITIE
+from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
+from shared.core.kpi.suppression import SMALL
+from shared.core.kpi.wachtend import DEFINITIE
 
 router = APIRouter(prefix="/api/v1", tags=["wachttijd"])
 

@@ -13,7 +13,7 @@ from services.reporting.access import Caller, current_caller
 from services.reporting.problems import problem_response
 from services.reporting.query import refuse_unknown_parameters
 from services.reporting.wiring import Reporting
-from shared.domain_config import GEMEENTE, ONBEKEND, Wet
+from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
 
 router = APIRouter(prefix="/api/v1", tags=["kpi"])
 

@@ -1,4 +1,4 @@
-"""Reads the live figures the KPI worker keeps in Redis (layout: shared/figure_keys.py)."""
+"""Reads the live figures the KPI worker keeps in Redis (layout: shared/contract/figure_keys.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from redis.asyncio import Redis
 
-from shared.figure_keys import FigureKeys
+from shared.contract.figure_keys import FigureKeys
 
 
 class FigureStore:

@@ -1,4 +1,7 @@
-"""Reads what the KPI worker keeps about deadlines and alerts (layout: shared/alert_keys.py)."""
+"""Reads what the KPI worker keeps about deadlines and alerts.
+
+Layout: shared/contract/alert_keys.py.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from shared.alert_keys import AlertKeys, split_member
+from shared.contract.alert_keys import AlertKeys, split_member
 
 _CHUNK = 500
 

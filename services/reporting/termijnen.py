@@ -1,6 +1,6 @@
 """Due dates, their steps and the open-over-termijn list, computed from the worker's facts.
 
-Pure: the zaak documents (shared/alert_keys.py) in, published rows out. The clocks are
+Pure: the zaak documents (shared/contract/alert_keys.py) in, published rows out. The clocks are
 computed here with the same code the worker uses for its alerts, for the peildatum asked, so
 an earlier peildatum is exact: facts dated after it do not count (BRIEF §4).
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared.domain import AtwCalendar, ClockResult, Fact, ZaakHistory, compute_clock
-from shared.domain_config import GEMEENTE, ClockConfig, DomainConfig
-from shared.kpi.periods import periods_of
+from shared.core.domain import AtwCalendar, ClockResult, Fact, ZaakHistory, compute_clock
+from shared.core.domain_config import GEMEENTE, ClockConfig, DomainConfig
+from shared.core.kpi.periods import periods_of
 
 DEFINITIE = "open-over-termijn/1"
 

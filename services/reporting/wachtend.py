@@ -1,7 +1,7 @@
 """The wachtend list and its counts on a peildatum, from the worker's span documents.
 
-Pure: documents (shared/wachtend_keys.py) in, rows and counts out. The rule itself was
-evaluated by the worker (shared/kpi/wachtend.py) on every day it can change; here the span
+Pure: documents (shared/contract/wachtend_keys.py) in, rows and counts out. The rule itself was
+evaluated by the worker (shared/core/kpi/wachtend.py) on every day it can change; here the span
 that covers the peildatum is picked and the age is counted up to the peildatum.
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared.domain_config import GEMEENTE
-from shared.kpi.wachtend import Span, on
+from shared.core.domain_config import GEMEENTE
+from shared.core.kpi.wachtend import Span, on
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Reads the wachtend documents the KPI worker keeps (layout: shared/wachtend_keys.py)."""
+"""Reads the wachtend documents the KPI worker keeps (layout: shared/contract/wachtend_keys.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from shared.wachtend_keys import WachtendKeys
+from shared.contract.wachtend_keys import WachtendKeys
 
 _CHUNK = 500
 

@@ -12,13 +12,13 @@ from services.reporting.access import ApiKeys
 from services.reporting.store import FigureStore
 from services.reporting.termijn_store import TermijnStore
 from services.reporting.wachtend_store import WachtendStore
-from shared.alert_keys import AlertKeys
-from shared.clock_override import Today, amsterdam_today
-from shared.domain import AtwCalendar
-from shared.domain_config import DomainConfig, load_domain_config
-from shared.figure_keys import FigureKeys
-from shared.settings import Settings
-from shared.wachtend_keys import WachtendKeys
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.figure_keys import FigureKeys
+from shared.contract.wachtend_keys import WachtendKeys
+from shared.core.domain import AtwCalendar
+from shared.core.domain_config import DomainConfig, load_domain_config
+from shared.platform.settings import Settings
+from shared.platform.today import Today, amsterdam_today
 
 # A Redis that does not answer turns into a 503 within seconds instead of a hung request.
 CONNECT_TIMEOUT_S = 2.0
@@ -38,7 +38,7 @@ class Reporting:
 
     async def current_date(self) -> date:
         """The default peildatum (BRIEF §4): today in Europe/Amsterdam, or in test and
-        development the date set with ``python -m shared.clock_override``."""
+        development the date set with ``python -m shared.platform.today``."""
         return await self.today()
 
     async def ready(self) -> dict[str, bool]:

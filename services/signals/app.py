@@ -20,9 +20,9 @@ from services.signals import (
 )
 from services.signals.auth import clients_from_settings
 from services.signals.wiring import start_edge
-from shared.logs import configure_logging
-from shared.problems import install_problem_handlers, problem
-from shared.settings import Settings, get_settings
+from shared.platform.logs import configure_logging
+from shared.platform.problems import install_problem_handlers, problem
+from shared.platform.settings import Settings, get_settings
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 health = APIRouter(tags=["health"])

@@ -1,4 +1,4 @@
-"""Who may call the signals service: API keys (SHA-256 only, shared/api_keys.py) and roles.
+"""Who may call the signals service: API keys (SHA-256 only, shared/platform/api_keys.py) and roles.
 
 ``Depends(require(role, ...))`` answers 401 without a known key and 403 for a role that may
 not use the route. The key comes as ``Authorization: Bearer <key>`` or ``X-API-Key``.
@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.api_keys import find_by_key
-from shared.problems import ProblemError
-from shared.settings import (
+from shared.platform.api_keys import find_by_key
+from shared.platform.problems import ProblemError
+from shared.platform.settings import (
     Environment,
     Settings,
     SignalsClient,

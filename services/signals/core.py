@@ -13,9 +13,9 @@ from sqlalchemy.engine.url import make_url
 
 from services.signals.crypto import IdentityCipher
 from services.signals.vault_schema import metadata
-from shared.domain_config import DomainConfig, load_domain_config
-from shared.pseudonym import Pseudonymiser
-from shared.settings import Settings
+from shared.core.domain_config import DomainConfig, load_domain_config
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import Settings
 
 
 @dataclass(frozen=True)

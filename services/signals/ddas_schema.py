@@ -1,4 +1,6 @@
-"""Validation of a delivery against the public DDAS v0.9 JSON Schema (shared/ddas/README.md).
+"""Validation of a delivery against the public DDAS v0.9 JSON Schema.
+
+The schema and its source: shared/contract/ddas/README.md.
 
 The ``jsonschema`` library does the checking, formats included (dates, e-mail). A problem
 is reported by its path and the rule it breaks, never by the value: the value may be a BSN
@@ -17,6 +19,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 SCHEMA_PATH = (
     Path(__file__).resolve().parents[2]
     / "shared"
+    / "contract"
     / "ddas"
     / "v0.9"
     / "json_schema_Uitwisselmodel.json"

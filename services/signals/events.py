@@ -10,7 +10,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from shared.events import CloudEvent, new_event
+from shared.contract.events import CloudEvent, new_event
 
 _EVENT_NAMESPACE = uuid.UUID("5d1c8f0e-8a3b-5c7e-b8f4-0e3a4c9b2d17")
 

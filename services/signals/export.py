@@ -21,7 +21,7 @@ from services.signals.ddas_export import cases_of_month, delivery_counts, uitwis
 from services.signals.ddas_records import month_cases
 from services.signals.ddas_schema import check_delivery
 from services.signals.export_settings import DdasExportSettings
-from shared.settings import get_settings
+from shared.platform.settings import get_settings
 
 MAAND = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 

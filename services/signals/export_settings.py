@@ -12,7 +12,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.signals.ddas_export import DeliveryHeader
-from shared.domain_config import DomainConfig
+from shared.core.domain_config import DomainConfig
 
 
 class DdasExportSettings(BaseSettings):

@@ -19,8 +19,8 @@ from services.signals import report, sources
 from services.signals.app import today_in_amsterdam
 from services.signals.pipeline import load_delivery, start_delivery
 from services.signals.wiring import start_edge
-from shared.logs import configure_logging
-from shared.settings import Settings, get_settings
+from shared.platform.logs import configure_logging
+from shared.platform.settings import Settings, get_settings
 
 
 def count_lines(path: Path) -> int:

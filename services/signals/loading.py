@@ -21,8 +21,8 @@ from services.signals.event_households import event_household
 from services.signals.sources import Row
 from services.signals.validation import ValidSignal, validate_row
 from services.signals.vault_schema import cases, delivery_problems, signals
-from shared.events import CloudEvent
-from shared.events.ddas import Signaalpartner
+from shared.contract.events import CloudEvent
+from shared.contract.events.ddas import Signaalpartner
 
 DUPLICATE_REASON = "this signal (signaalpartner + ID) was delivered before; not loaded again"
 

@@ -15,7 +15,7 @@ from services.signals import events
 from services.signals.core import SignalsCore
 from services.signals.event_households import event_household
 from services.signals.vault_schema import cases, contactpogingen, resultaat_events
-from shared.events import CloudEvent
+from shared.contract.events import CloudEvent
 
 
 class UnknownCase(LookupError):

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, delete, func, select
 
 from services.signals.core import SignalsCore
 from services.signals.vault_schema import cases, contactpogingen, signals
-from shared.pseudonym import Pseudonymiser
+from shared.core.pseudonym import Pseudonymiser
 
 
 def person_keys(core: SignalsCore, bsn: str, older: Iterable[Pseudonymiser] = ()) -> list[str]:

@@ -23,8 +23,8 @@ from services.signals.event_households import events_huishouden
 from services.signals.loading import load_batch
 from services.signals.sources import DeliveryFileError, DeliveryFormat, Row
 from services.signals.vault_schema import cases, deliveries, event_households, signals
-from shared.events import CloudEvent
-from shared.events.ddas import Signaalpartner
+from shared.contract.events import CloudEvent
+from shared.contract.events.ddas import Signaalpartner
 
 log = logging.getLogger("wijkpuls.signals")
 

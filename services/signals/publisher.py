@@ -1,4 +1,4 @@
-"""Writes to the vroegsignalen topic in its record layout (shared/vroegsignaal_records.py).
+"""Writes to the vroegsignalen topic in its record layout (shared/contract/vroegsignaal_records.py).
 
 Events get their per-record key and the household's partition; the retention job adds the
 frozen contributions and the tombstones. Every call returns only once the broker has
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from shared.events import CloudEvent, to_structured_record
-from shared.vroegsignaal_records import (
+from shared.contract.events import CloudEvent, to_structured_record
+from shared.contract.vroegsignaal_records import (
     FrozenContribution,
     frozen_key,
     frozen_value,

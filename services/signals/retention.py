@@ -1,10 +1,10 @@
 """``python -m services.signals.retention [--today 2027-01-01]``: delete what passed retention.
 
-Which zaken are due is the pure rule of shared/vroegsignaal_retention.py. Per run, in this
+Which zaken are due is the pure rule of shared/core/vroegsignaal_retention.py. Per run, in this
 order, each step acknowledged before the next:
 
 1. freeze: the final contribution of every due zaak goes to the vroegsignalen topic as a
-   frozen record (shared/vroegsignaal_records.py), so no published figure moves, also not
+   frozen record (shared/contract/vroegsignaal_records.py), so no published figure moves, also not
    after a replay;
 2. tombstones for every record the due zaken published, so compaction removes the
    pseudonymised events and the KPI worker drops the zaken's household state;
@@ -43,10 +43,10 @@ from services.signals.vault_schema import (
     signals,
 )
 from services.signals.wiring import start_edge
-from shared.logs import configure_logging
-from shared.settings import get_settings
-from shared.vroegsignaal_records import FrozenContribution
-from shared.vroegsignaal_retention import ZaakDates, due_zaken, retired_households
+from shared.contract.vroegsignaal_records import FrozenContribution
+from shared.core.vroegsignaal_retention import ZaakDates, due_zaken, retired_households
+from shared.platform.logs import configure_logging
+from shared.platform.settings import get_settings
 
 log = logging.getLogger("wijkpuls.signals.retention")
 

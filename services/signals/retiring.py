@@ -2,7 +2,7 @@
 
 Per zaak: its final contribution to the figures (to freeze) and the address of every record
 it published (to tombstone). The contribution is computed with the KPI worker's own pure
-function (shared/kpi/vroegsignalering.py) from the same events the service published, rebuilt
+function (shared/core/kpi/vroegsignalering.py) from the same events the service published, rebuilt
 from the vault rows, so it equals what the worker holds for the zaak: freezing it changes no
 cell. Only published signals count: an unpublished one never reached the worker.
 """
@@ -17,10 +17,10 @@ from services.signals import events
 from services.signals.event_households import event_household
 from services.signals.publisher import RecordAddress, event_address
 from services.signals.vault_schema import cases, contactpogingen, resultaat_events, signals
-from shared.events import CloudEvent
-from shared.events.catalog import TYPE_PREFIX
-from shared.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
-from shared.vroegsignaal_records import FrozenContribution, record_key
+from shared.contract.events import CloudEvent
+from shared.contract.events.catalog import TYPE_PREFIX
+from shared.contract.vroegsignaal_records import FrozenContribution, record_key
+from shared.core.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ from services.signals.core import SignalsCore, build_core
 from services.signals.event_households import keep_event_households
 from services.signals.validation import Identity
 from services.signals.vault_schema import cases, signals
-from shared.pseudonym import Pseudonymiser
-from shared.settings import get_settings
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import get_settings
 
 
 def rotate(core: SignalsCore) -> dict[str, str]:

@@ -11,9 +11,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from services.signals import report, sources
 from services.signals.auth import require
 from services.signals.pipeline import load_delivery, start_delivery
-from shared.events.ddas import Signaalpartner
-from shared.problems import ProblemError
-from shared.settings import SignalsClient, SignalsRole
+from shared.contract.events.ddas import Signaalpartner
+from shared.platform.problems import ProblemError
+from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1/deliveries", tags=["deliveries"])
 Uploader = Annotated[

@@ -20,8 +20,8 @@ from services.signals.auth import require
 from services.signals.ddas_export import delivery_counts
 from services.signals.ddas_schema import InvalidDelivery
 from services.signals.export import build_export
-from shared.problems import ProblemError
-from shared.settings import SignalsClient, SignalsRole
+from shared.platform.problems import ProblemError
+from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1", tags=["ddas-export"])
 Team = Annotated[SignalsClient, Depends(require(SignalsRole.VROEGSIGNALERING))]

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.signals import person_rights
 from services.signals.access_log import record_access
 from services.signals.auth import require
-from shared.events.bsn import normalise_bsn
-from shared.problems import ProblemError
-from shared.settings import SignalsClient, SignalsRole
+from shared.contract.events.bsn import normalise_bsn
+from shared.platform.problems import ProblemError
+from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1/privacy", tags=["privacy"])
 Reader = Annotated[

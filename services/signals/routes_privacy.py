@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from services.signals.access_log import query_access, record_access
 from services.signals.auth import require
-from shared.settings import SignalsClient, SignalsRole
+from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1", tags=["privacy"])
 Officer = Annotated[SignalsClient, Depends(require(SignalsRole.PRIVACY_OFFICER))]

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.signals import outreach, werklijst
 from services.signals.access_log import record_access
 from services.signals.auth import require
-from shared.events.ddas import ContactpogingSoort, Dagdeel, Resultaat
-from shared.problems import ProblemError
-from shared.settings import SignalsClient, SignalsRole
+from shared.contract.events.ddas import ContactpogingSoort, Dagdeel, Resultaat
+from shared.platform.problems import ProblemError
+from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1", tags=["werklijst"])
 Team = Annotated[SignalsClient, Depends(require(SignalsRole.VROEGSIGNALERING))]

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import ijson
 
-from shared.domain_config import REQUIRED_SIGNAL_FIELDS, SignalsCsv
+from shared.core.domain_config import REQUIRED_SIGNAL_FIELDS, SignalsCsv
 
 Row = tuple[int, dict[str, object]]
 

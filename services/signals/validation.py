@@ -14,10 +14,10 @@ from datetime import date
 from typing import TypeVar
 
 from services.signals import values
-from shared.domain_config import normalise_postcode
-from shared.events.bsn import normalise_bsn
-from shared.events.ddas import Signaalpartner, slugify
-from shared.events.patterns import TEXT_PATTERN
+from shared.contract.events.bsn import normalise_bsn
+from shared.contract.events.ddas import Signaalpartner, slugify
+from shared.contract.events.patterns import TEXT_PATTERN
+from shared.core.domain_config import normalise_postcode
 
 _IDENTIFIER = re.compile(TEXT_PATTERN)
 _HUISNUMMER = re.compile(r"[1-9][0-9]{0,4}")

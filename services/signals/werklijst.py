@@ -16,7 +16,7 @@ from services.signals.cases import CaseSignal, CaseSpan, summarise
 from services.signals.core import SignalsCore
 from services.signals.priority import Ranked, werklijst_order
 from services.signals.vault_schema import cases, contactpogingen, signals
-from shared.events.ddas import Signaalpartner
+from shared.contract.events.ddas import Signaalpartner
 
 
 def open_cases(core: SignalsCore, wijk: str | None, limit: int) -> list[dict[str, Any]]:

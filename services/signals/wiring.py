@@ -8,9 +8,9 @@ from aiokafka import AIOKafkaProducer
 
 from services.signals.core import SignalsCore, build_core
 from services.signals.publisher import VroegsignaalPublisher
-from shared.kafka_io import make_producer
-from shared.settings import Environment, Settings
-from shared.topics import Topic, topic_name
+from shared.contract.topics import Topic, topic_name
+from shared.platform.kafka_io import make_producer
+from shared.platform.settings import Environment, Settings
 
 
 class UnsafeSettingsError(RuntimeError):

@@ -19,10 +19,10 @@ from redis.asyncio import Redis
 
 from services.webhooks.delivery import Backoff, Sleep, deliver
 from services.webhooks.signing import hook_id
-from shared.alert_keys import AlertKeys
-from shared.dead_letter import dead_letter_headers
-from shared.events import UndecodableRecord, from_kafka_record
-from shared.events.alert import Alert
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.dead_letter import dead_letter_headers
+from shared.contract.events import UndecodableRecord, from_kafka_record
+from shared.contract.events.alert import Alert
 
 log = logging.getLogger("wijkpuls.webhooks")
 WEBHOOK_HEADER = "wijkpuls-dlq-webhook"

@@ -2,7 +2,7 @@
 
 Through the real services: intake, KPI worker, reporting and the webhook dispatcher, with a
 local webhook receiver. The worker's today is the wall clock until the test sets a date with
-``python -m shared.clock_override`` (honoured in the test environment only).
+``python -m shared.platform.today`` (honoured in the test environment only).
 """
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ from conftest import ANALIST_KEY, INTAKE_AUTH
 from service_procs import ROOT, free_port, http_ok, run_service
 from webhook_receiver import Receiver, receiving
 
-from shared.alerts import AlertKind, alert_id
-from shared.clock_override import amsterdam_today
-from shared.domain import AtwCalendar, ZaakHistory, compute_clock
-from shared.domain.fact import Fact
-from shared.domain_config import get_domain_config
+from shared.core.alerts import AlertKind, alert_id
+from shared.core.domain import AtwCalendar, ZaakHistory, compute_clock
+from shared.core.domain.fact import Fact
+from shared.core.domain_config import get_domain_config
+from shared.platform.today import amsterdam_today
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +90,7 @@ def dispatcher(service_env: dict[str, str], tmp_path: Path) -> Iterator[None]:
 
 def set_today(env: dict[str, str], day: date) -> None:
     subprocess.run(
-        [sys.executable, "-m", "shared.clock_override", "set", day.isoformat()],
+        [sys.executable, "-m", "shared.platform.today", "set", day.isoformat()],
         env=env, cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
 

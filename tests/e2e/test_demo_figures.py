@@ -27,11 +27,11 @@ from reference.figures import (
     wachttijd,
 )
 
-from shared.demo import DemoOptions, DemoStream
-from shared.domain_config import get_domain_config
-from shared.events import accept_at_edge
-from shared.pseudonym import Pseudonymiser
-from shared.settings import PseudonymSettings
+from demo import DemoOptions, DemoStream
+from shared.contract.events import accept_at_edge
+from shared.core.domain_config import get_domain_config
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import PseudonymSettings
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,9 +9,9 @@ import pytest
 from conftest import INTAKE_AUTH
 from intake_helpers import BATCH, SINGLE, TYPE, aangemeld, read_topic
 
-from shared.events.asyncapi import asyncapi_document
-from shared.events.binding import from_kafka_record
-from shared.events.jsonschemas import json_schemas
+from shared.contract.events.asyncapi import asyncapi_document
+from shared.contract.events.binding import from_kafka_record
+from shared.contract.events.jsonschemas import json_schemas
 
 pytestmark = pytest.mark.e2e
 

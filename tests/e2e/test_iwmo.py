@@ -21,8 +21,8 @@ from iwmo_berichten import PERSONAL, PROVIDER, PROVIDER_AUTH, XSD_DIR, Regel, be
 from service_procs import free_port, http_ok, run_service
 
 from services.intake.credentials import hash_key
-from shared.events import from_kafka_record
-from shared.settings import IntakeClient, KafkaSettings
+from shared.contract.events import from_kafka_record
+from shared.platform.settings import IntakeClient, KafkaSettings
 
 pytestmark = pytest.mark.e2e
 

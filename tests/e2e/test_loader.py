@@ -15,8 +15,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 from conftest import INTAKE_KEY
 
-from shared.demo import DemoOptions, DemoStream
-from shared.domain_config import get_domain_config
+from demo import DemoOptions, DemoStream
+from shared.core.domain_config import get_domain_config
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ from aiokafka import AIOKafkaConsumer
 from service_procs import free_port, http_ok, run_service
 from zgw_server import FakeZgw
 
-from shared.events import CloudEvent, from_kafka_record
+from shared.contract.events import CloudEvent, from_kafka_record
 
 pytestmark = pytest.mark.e2e
 

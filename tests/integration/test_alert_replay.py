@@ -28,10 +28,10 @@ from service_procs import free_port, http_ok, run_service
 from webhook_receiver import receiving
 
 from services.webhooks.signing import hook_id
-from shared.alert_keys import AlertKeys
-from shared.domain_config import get_domain_config
-from shared.kafka_admin import ensure_topics
-from shared.settings import KafkaSettings
+from shared.contract.alert_keys import AlertKeys
+from shared.core.domain_config import get_domain_config
+from shared.platform.kafka_admin import ensure_topics
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 

@@ -21,10 +21,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
-from shared.domain_config import get_domain_config
-from shared.kafka_admin import admin_client, describe_topics, ensure_specs, ensure_topics
-from shared.settings import KafkaSettings
-from shared.topics import DAY_MS, Topic, TopicSpec, topic_name, topic_specs
+from shared.contract.topics import DAY_MS, Topic, TopicSpec, topic_name, topic_specs
+from shared.core.domain_config import get_domain_config
+from shared.platform.kafka_admin import admin_client, describe_topics, ensure_specs, ensure_topics
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 
@@ -266,7 +266,7 @@ def test_ensure_topics_grows_partitions_and_corrects_retention(
 def test_ensure_topics_command_line(kafka_bootstrap: str, topic_prefix: str) -> None:
     """The entry point deploy/local/up.sh and the compose topics job run."""
     done = subprocess.run(
-        [sys.executable, "-m", "shared.kafka_admin", "ensure-topics"],
+        [sys.executable, "-m", "shared.platform.kafka_admin", "ensure-topics"],
         cwd=ROOT,
         env={
             **os.environ,

@@ -27,9 +27,9 @@ from services.intake.credentials import Client, ClientRegistry
 from services.intake.iwmo import iwmo_router
 from services.intake.iwmo.toewijzingen import Toewijzing, ToewijzingIndex
 from services.intake.ratelimit import RateLimiter
-from shared.events import CloudEvent, from_kafka_record, new_event, to_structured_record
-from shared.settings import IwmoSettings, KafkaSettings, RedisSettings, Settings
-from shared.topics import Topic, TopicSpec, topic_name
+from shared.contract.events import CloudEvent, from_kafka_record, new_event, to_structured_record
+from shared.contract.topics import Topic, TopicSpec, topic_name
+from shared.platform.settings import IwmoSettings, KafkaSettings, RedisSettings, Settings
 
 pytestmark = pytest.mark.integration
 

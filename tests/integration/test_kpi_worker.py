@@ -14,10 +14,10 @@ import redis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from service_procs import free_port, log_says, run_service
 
-from shared.dead_letter import REASON
-from shared.events import new_event, to_structured_record
-from shared.figure_keys import FigureKeys
-from shared.settings import KafkaSettings
+from shared.contract.dead_letter import REASON
+from shared.contract.events import new_event, to_structured_record
+from shared.contract.figure_keys import FigureKeys
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 

@@ -43,9 +43,9 @@ from replay_support import (
     wrong_zaken,
 )
 
-from shared.alert_keys import AlertKeys
-from shared.settings import KafkaSettings
-from shared.topics import TopicSpec
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.topics import TopicSpec
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 

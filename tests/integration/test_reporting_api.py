@@ -12,9 +12,9 @@ import pytest
 import redis
 
 from services.reporting.app import create_app
-from shared.figure_keys import FigureKeys
-from shared.kpi.contribution import cell_key, day_field
-from shared.settings import KafkaSettings, RedisSettings, ReportingSettings, Settings
+from shared.contract.figure_keys import FigureKeys
+from shared.core.kpi.contribution import cell_key, day_field
+from shared.platform.settings import KafkaSettings, RedisSettings, ReportingSettings, Settings
 
 pytestmark = pytest.mark.integration
 
@@ -26,7 +26,7 @@ WriteCell = Callable[..., None]
 
 @pytest.fixture
 def write_cell(redis_url: str, topic_prefix: str) -> Iterator[WriteCell]:
-    """Writes a cell exactly as the KPI worker does (shared/figure_keys.py); deletes after."""
+    """Writes a cell as the KPI worker does (shared/contract/figure_keys.py); deletes after."""
     keys = FigureKeys(topic_prefix)
     client = redis.Redis.from_url(redis_url)
 

@@ -16,12 +16,12 @@ from redis.asyncio import Redis
 from services.kpi.alert_publisher import AlertPublisher
 from services.kpi.termijnen_sink import TermijnSink
 from services.reporting.app import create_app
-from shared.alert_keys import AlertKeys
-from shared.alerts import AlertKind, DueAlert, alert_id
-from shared.domain import AtwCalendar, Fact, ZaakHistory
-from shared.domain_config import Wet, get_domain_config
-from shared.events import KafkaRecord
-from shared.settings import (
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.events import KafkaRecord
+from shared.core.alerts import AlertKind, DueAlert, alert_id
+from shared.core.domain import AtwCalendar, Fact, ZaakHistory
+from shared.core.domain_config import Wet, get_domain_config
+from shared.platform.settings import (
     AppSettings,
     Environment,
     KafkaSettings,

@@ -24,12 +24,12 @@ from service_procs import free_port, log_says, run_service
 from test_kpi_worker import as_record, produce
 from test_reporting_termijnen import ANALIST, settings
 
+from demo import DemoOptions, DemoStream
 from services.reporting.app import create_app
-from shared.demo import DemoOptions, DemoStream
-from shared.domain_config import get_domain_config
-from shared.events import accept_at_edge, new_event
-from shared.pseudonym import Pseudonymiser
-from shared.settings import Environment, KafkaSettings, PseudonymSettings
+from shared.contract.events import accept_at_edge, new_event
+from shared.core.domain_config import get_domain_config
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import Environment, KafkaSettings, PseudonymSettings
 
 pytestmark = pytest.mark.integration
 

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from services.reporting.app import create_app
-from shared.domain_config import load_domain_config
-from shared.settings import KafkaSettings, RedisSettings, ReportingSettings, Settings
+from shared.core.domain_config import load_domain_config
+from shared.platform.settings import KafkaSettings, RedisSettings, ReportingSettings, Settings
 
 pytestmark = pytest.mark.integration
 

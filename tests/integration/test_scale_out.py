@@ -57,10 +57,10 @@ from replay_support import (
     wrong_zaken,
 )
 
-from shared.domain_config import get_domain_config
-from shared.kafka_admin import delete_topics_with_prefix, ensure_topics
-from shared.settings import KafkaSettings
-from shared.topics import TopicSpec
+from shared.contract.topics import TopicSpec
+from shared.core.domain_config import get_domain_config
+from shared.platform.kafka_admin import delete_topics_with_prefix, ensure_topics
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 

@@ -13,9 +13,9 @@ import pytest
 import redis
 
 from services.signals.app import create_app
-from shared.logs import JsonFormatter
-from shared.settings import KafkaSettings, Settings, SignalsSettings
-from shared.topics import TopicSpec
+from shared.contract.topics import TopicSpec
+from shared.platform.logs import JsonFormatter
+from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
 from tests.signals_support import read_topics
 
 pytestmark = pytest.mark.integration

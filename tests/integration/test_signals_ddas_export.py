@@ -1,7 +1,7 @@
 """The DDAS export of a demo month validates and agrees with bereik vroegsignalering.
 
 The demo runs through the real pipeline (vault on SQLite, events on the real broker); the
-KPI side is computed from the events read back from the topic with shared/kpi/
+KPI side is computed from the events read back from the topic with shared/core/kpi/
 vroegsignalering.py, the module the KPI worker runs, so both sides see what really flowed.
 """
 
@@ -13,18 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.signals.ddas_export import delivery_counts
 from services.signals.ddas_schema import schema_problems
 from services.signals.export import build_export
 from services.signals.wiring import start_edge
-from shared.demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from shared.domain_config import get_domain_config
-from shared.events import from_kafka_record
-from shared.events.catalog import TYPE_PREFIX
-from shared.kpi.cells import cell_key
-from shared.kpi.vroegsignalering import BEREIK, WET, VroegsignaalzaakHistory, state_on
-from shared.settings import KafkaSettings, Settings, SignalsSettings
-from shared.topics import Topic, TopicSpec, topic_name
+from shared.contract.events import from_kafka_record
+from shared.contract.events.catalog import TYPE_PREFIX
+from shared.contract.topics import Topic, TopicSpec, topic_name
+from shared.core.domain_config import get_domain_config
+from shared.core.kpi.cells import cell_key
+from shared.core.kpi.vroegsignalering import BEREIK, WET, VroegsignaalzaakHistory, state_on
+from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
 from tests.signals_demo_support import load_demo
 from tests.signals_support import read_topics
 

@@ -1,4 +1,4 @@
-"""``python -m services.signals.demo_load`` (what ``make run`` calls) on the real broker: the
+"""``python -m demo.vroegsignalering_load`` (what ``make run`` calls) on the real broker: the
 demo deliveries, in the DDAS shape the service reads, load through the service with no row
 rejected, the outreach is recorded, and a second run is skipped."""
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from services.signals import demo_load
+from demo import vroegsignalering_load as demo_load
 from services.signals.core import build_core
 from services.signals.vault_schema import contactpogingen, deliveries
-from shared.settings import KafkaSettings, get_settings
-from shared.topics import TopicSpec
+from shared.contract.topics import TopicSpec
+from shared.platform.settings import KafkaSettings, get_settings
 
 pytestmark = pytest.mark.integration
 

@@ -16,10 +16,10 @@ import pytest
 from services.signals.core import build_core
 from services.signals.load import load_file
 from services.signals.report import problems_csv
-from shared.events import from_kafka_record
-from shared.settings import KafkaSettings, Settings, SignalsSettings
-from shared.topics import Topic, TopicSpec, topic_name
-from shared.vroegsignaal_records import RecordOwner, household_partition, record_owner
+from shared.contract.events import from_kafka_record
+from shared.contract.topics import Topic, TopicSpec, topic_name
+from shared.contract.vroegsignaal_records import RecordOwner, household_partition, record_owner
+from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
 from tests.signals_support import read_topics, write_csv
 
 pytestmark = pytest.mark.integration

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from services.signals.app import create_app
-from shared.settings import KafkaSettings, Settings, SignalsSettings
-from shared.topics import TopicSpec
+from shared.contract.topics import TopicSpec
+from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
 
 pytestmark = pytest.mark.integration
 TEAM = {"X-API-Key": "wijkpuls-development-signals-team-key"}

@@ -22,10 +22,10 @@ from services.signals.pipeline import start_delivery
 from services.signals.publisher import event_address
 from services.signals.rotation import rotate
 from services.signals.vault_schema import cases, signals
-from shared.events.catalog import TYPE_PREFIX
-from shared.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
-from shared.pseudonym import Pseudonymiser
-from shared.settings import Settings, SignalsSettings
+from shared.contract.events.catalog import TYPE_PREFIX
+from shared.core.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import Settings, SignalsSettings
 
 BSN = "123456782"
 

@@ -21,16 +21,16 @@ from sqlalchemy import select
 from test_vroegsignalen_worker import published
 from vroegsignaal_kafka_support import kpi_lag, latest_by_key, read_topic, settle
 
+from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.kpi.reset import group_id
 from services.signals.retention import apply_retention
 from services.signals.vault_schema import cases, signals
 from services.signals.wiring import start_edge
-from shared.demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from shared.domain_config import get_domain_config
-from shared.figure_keys import FigureKeys
-from shared.settings import KafkaSettings, KpiSettings, Settings, SignalsSettings
-from shared.topics import Topic, TopicSpec, topic_name
-from shared.vroegsignaal_records import frozen_key, record_owner
+from shared.contract.figure_keys import FigureKeys
+from shared.contract.topics import Topic, TopicSpec, topic_name
+from shared.contract.vroegsignaal_records import frozen_key, record_owner
+from shared.core.domain_config import get_domain_config
+from shared.platform.settings import KafkaSettings, KpiSettings, Settings, SignalsSettings
 from tests.signals_demo_support import load_demo
 
 pytestmark = pytest.mark.integration

@@ -18,12 +18,12 @@ from service_procs import free_port, log_says, run_service
 from test_kpi_worker import dead_letters
 from vroegsignaal_kafka_support import as_vroegsignaal_record, produce
 
+from demo.vroegsignaal_output import catalog_events
+from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.reporting.kpis import AVAILABLE
-from shared.demo.vroegsignaal_output import catalog_events
-from shared.demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from shared.domain_config import get_domain_config
-from shared.figure_keys import FigureKeys
-from shared.settings import KafkaSettings
+from shared.contract.figure_keys import FigureKeys
+from shared.core.domain_config import get_domain_config
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 

@@ -24,9 +24,9 @@ from zgw_server import FakeZgw
 
 from services.intake.zgw.reconcile import reconcile_once
 from services.intake.zgw.wiring import ZgwAdapter, zgw_router
-from shared.events import CloudEvent, from_kafka_record
-from shared.settings import KafkaSettings, RedisSettings, Settings, ZgwSettings
-from shared.topics import TopicSpec
+from shared.contract.events import CloudEvent, from_kafka_record
+from shared.contract.topics import TopicSpec
+from shared.platform.settings import KafkaSettings, RedisSettings, Settings, ZgwSettings
 
 pytestmark = pytest.mark.integration
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.alerts import AlertKind, AlertState, alert_id, due_alerts, evaluate
-from shared.domain import AtwCalendar, Fact, ZaakHistory, compute_clock
-from shared.domain_config import load_domain_config
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from shared.core.alerts import AlertKind, AlertState, alert_id, due_alerts, evaluate
+from shared.core.domain import AtwCalendar, Fact, ZaakHistory, compute_clock
+from shared.core.domain_config import load_domain_config
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 CONFIG = load_domain_config(DEFAULT_DOMAIN_CONFIG)
 CLOCKS = {c.id: c for c in CONFIG.clocks}
@@ -135,7 +135,7 @@ def test_a_fact_dated_later_is_a_next_date():
 
 
 def test_alert_data_is_a_valid_alert_event():
-    from shared.events import new_event
+    from shared.contract.events import new_event
 
     result = compute_clock(CLOCKS["wmo-besluit"], zaak(), CAL, DUE + ONE)
     assert result is not None

@@ -24,10 +24,10 @@ from alert_stream import (
     tick,
 )
 
-from shared.alerts import DueAlert
-from shared.domain import AtwCalendar, ZaakHistory
-from shared.domain_config import load_domain_config
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from shared.core.alerts import DueAlert
+from shared.core.domain import AtwCalendar, ZaakHistory
+from shared.core.domain_config import load_domain_config
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 DOMAIN = load_domain_config(DEFAULT_DOMAIN_CONFIG)
 CAL = AtwCalendar(DOMAIN.gelijkgestelde_dagen)
@@ -92,7 +92,7 @@ async def test_a_historical_load_gives_historisch_alerts_only_for_terms_already_
 
 def test_the_stored_state_round_trips_through_the_table_format():
     from services.kpi.zaak_state import ZaakState, waiting_entry
-    from shared.alerts import AlertState
+    from shared.core.alerts import AlertState
 
     state = ZaakState(ZaakHistory(), AlertState(START, frozenset({"x"}), END), 2)
     raw = state.to_table()

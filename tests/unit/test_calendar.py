@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.domain.calendar import GELIJKGESTELDE_DAG, AtwCalendar
-from shared.domain_config import load_domain_config
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from shared.core.domain.calendar import GELIJKGESTELDE_DAG, AtwCalendar
+from shared.core.domain_config import load_domain_config
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 CONFIG = load_domain_config(DEFAULT_DOMAIN_CONFIG)
 CAL = AtwCalendar(CONFIG.gelijkgestelde_dagen)

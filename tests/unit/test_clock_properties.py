@@ -6,12 +6,12 @@ from itertools import permutations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.domain.calendar import AtwCalendar
-from shared.domain.clock import compute_clock
-from shared.domain.fact import Fact
-from shared.domain.history import ZaakHistory
-from shared.domain_config import Wet, load_domain_config
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from shared.core.domain.calendar import AtwCalendar
+from shared.core.domain.clock import compute_clock
+from shared.core.domain.fact import Fact
+from shared.core.domain.history import ZaakHistory
+from shared.core.domain_config import Wet, load_domain_config
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 CONFIG = load_domain_config(DEFAULT_DOMAIN_CONFIG)
 CLOCKS = {c.id: c for c in CONFIG.clocks}

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from shared.demo import DemoOptions, DemoStream
-from shared.domain_config import DomainConfig, load_domain_config
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from demo import DemoOptions, DemoStream
+from shared.core.domain_config import DomainConfig, load_domain_config
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 TODAY = date(2026, 11, 18)
 SINGLE_VALUED = ("aangemeld", "besloten", "eerste-contact", "afgesloten")

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from shared.demo import DemoOptions, DemoStream
-from shared.demo.population import Population
-from shared.domain import AtwCalendar, Fact, ZaakHistory, compute_clock
-from shared.domain_config import DomainConfig, load_domain_config
-from shared.events import accept_at_edge
-from shared.pseudonym import Pseudonymiser
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from demo import DemoOptions, DemoStream
+from demo.population import Population
+from shared.contract.events import accept_at_edge
+from shared.core.domain import AtwCalendar, Fact, ZaakHistory, compute_clock
+from shared.core.domain_config import DomainConfig, load_domain_config
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 TODAY = date(2026, 11, 18)
 OPTIONS = DemoOptions(start=date(2025, 12, 1), months=12, seed=7, today=TODAY)

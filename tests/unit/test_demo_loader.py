@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.demo.loading import (
+from services.intake.load_batches import (
     MAX_WAIT_S,
     LoadSummary,
     batch_body,

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from services.intake import loader
+from services.intake.load_batches import LoadSummary, batches, read_lines
 from services.intake.loader import LoadError, Sender
-from shared.demo.loading import LoadSummary, batches, read_lines
 
 
 def event(n: int, **data: Any) -> dict[str, Any]:

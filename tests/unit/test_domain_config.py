@@ -3,14 +3,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shared.domain_config import (
+from shared.core.domain_config import (
     ONBEKEND,
     DomainConfigError,
     Wet,
     load_domain_config,
     normalise_postcode,
 )
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 BRIEF_WIJKEN = {
     "Binnenstad",

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.events import (
+from shared.contract.events import (
     CATALOG,
     STRUCTURED_CONTENT_TYPE,
     CloudEvent,
@@ -22,9 +22,9 @@ from shared.events import (
     to_binary_record,
     to_structured_record,
 )
-from shared.events.bsn import looks_like_bsn
-from shared.events.examples import example_event
-from shared.events.fieldtypes import EARLIEST_DATE, LATEST_DATE
+from shared.contract.events.bsn import looks_like_bsn
+from shared.contract.events.examples import example_event
+from shared.contract.events.fieldtypes import EARLIEST_DATE, LATEST_DATE
 
 ids = st.text(string.ascii_letters + string.digits + "-_./:éë€", min_size=1, max_size=40).filter(
     lambda s: not looks_like_bsn(s)

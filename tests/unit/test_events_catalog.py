@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.events import (
+from shared.contract.events import (
     CATALOG,
     CATALOG_VERSION,
     EVENT_TYPES,
@@ -13,7 +13,7 @@ from shared.events import (
     parse_stored_event,
     topic_for,
 )
-from shared.events.ddas import (
+from shared.contract.events.ddas import (
     CONTACTPOGING_SOORT_TEXT,
     DAGDEEL_TEXT,
     HULP_GEACCEPTEERD,
@@ -25,8 +25,8 @@ from shared.events.ddas import (
     Signaalpartner,
     slugify,
 )
-from shared.events.examples import OMIT, example_event
-from shared.topics import Topic
+from shared.contract.events.examples import OMIT, example_event
+from shared.contract.topics import Topic
 
 BRIEF_TYPES = {
     "zaak.aangemeld", "zaak.onderzoek-afgerond", "zaak.aanvraag-ontvangen",

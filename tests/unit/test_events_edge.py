@@ -10,18 +10,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from shared.domain_config import ONBEKEND, DomainConfig, load_domain_config
-from shared.events import (
+from shared.contract.events import (
     EventValidationError,
     accept_at_edge,
     parse_stored_event,
     to_binary_record,
     to_structured_record,
 )
-from shared.events.examples import HUISHOUDEN, OMIT, TEST_BSN, example_event
-from shared.events.zaak import ZaakAangemeld
-from shared.pseudonym import Pseudonymiser
-from shared.settings import DEFAULT_DOMAIN_CONFIG
+from shared.contract.events.examples import HUISHOUDEN, OMIT, TEST_BSN, example_event
+from shared.contract.events.zaak import ZaakAangemeld
+from shared.core.domain_config import ONBEKEND, DomainConfig, load_domain_config
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 BAD_BSN = "123456789"  # fails the 11-proef
 NAME = "Pietje Puk-Jansen"

@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.events import (
+from shared.contract.events import (
     EVENT_CLASSES,
     EventValidationError,
     new_event,
     parse_stored_event,
 )
-from shared.events.examples import HUISHOUDEN, OMIT, TEST_BSN, example_event
-from shared.events.zaak import Besloten, Uitkomst
+from shared.contract.events.examples import HUISHOUDEN, OMIT, TEST_BSN, example_event
+from shared.contract.events.zaak import Besloten, Uitkomst
 
 
 def problems(raw: object) -> list[tuple[str, str]]:

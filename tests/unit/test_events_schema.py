@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from shared.events import CATALOG, INTAKE_TYPES
-from shared.events.examples import example_event
-from shared.events.schema import asyncapi_document, json_schemas, main, render_catalog
-from shared.topics import Topic
+from shared.contract.events import CATALOG, INTAKE_TYPES
+from shared.contract.events.examples import example_event
+from shared.contract.events.schema import asyncapi_document, json_schemas, main, render_catalog
+from shared.contract.topics import Topic
 
 CATALOG_DIR = Path(__file__).resolve().parents[2] / "docs" / "catalog"
 STORED = json_schemas("stored")
@@ -29,7 +29,9 @@ def test_the_committed_catalog_is_what_the_code_generates() -> None:
         for p in CATALOG_DIR.rglob("*")
         if p.is_file()
     }
-    assert committed == render_catalog(), "run: python -m shared.events.schema --out docs/catalog/"
+    assert committed == render_catalog(), (
+        "run: python -m shared.contract.events.schema --out docs/catalog/"
+    )
 
 
 def test_the_cli_check_agrees(tmp_path: Path) -> None:

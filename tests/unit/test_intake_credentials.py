@@ -11,8 +11,8 @@ from pydantic import ValidationError
 
 from services.intake import auth, credentials
 from services.intake.credentials import Client, ClientRegistry, glob, hash_key
-from services.intake.problems import install_problem_handlers
-from shared.settings import (
+from shared.platform.problems import install_problem_handlers
+from shared.platform.settings import (
     AppSettings,
     Environment,
     IntakeClient,

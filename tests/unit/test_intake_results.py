@@ -13,9 +13,9 @@ from services.intake.results import (
     Refusal,
     answer,
 )
-from shared.domain_config import get_domain_config
-from shared.events import CloudEvent, Problem, accept_at_edge
-from shared.pseudonym import Pseudonymiser
+from shared.contract.events import CloudEvent, Problem, accept_at_edge
+from shared.core.domain_config import get_domain_config
+from shared.core.pseudonym import Pseudonymiser
 
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:wmo-zaaksysteem"
 WET = Problem(field="data.wet", reason="is not a wet", type="enum")

@@ -15,7 +15,7 @@ from services.intake.iwmo.messages import normalise_nummer
 from services.intake.iwmo.parse import Bericht, bericht_type, parse_bericht
 from services.intake.iwmo.xmlsafe import parse_xml
 from services.intake.iwmo.xsd import XsdSet, XsdSetIncomplete
-from shared.events import parse_stored_event
+from shared.contract.events import parse_stored_event
 
 HELMOND = "0794"
 

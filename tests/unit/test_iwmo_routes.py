@@ -14,8 +14,8 @@ from services.intake.iwmo import routes
 from services.intake.iwmo.adapter import IwmoAdapter
 from services.intake.iwmo.mapping import PendingFact
 from services.intake.iwmo.xsd import XsdSet
-from services.intake.problems import install_problem_handlers
-from shared.events import CloudEvent
+from shared.contract.events import CloudEvent
+from shared.platform.problems import install_problem_handlers
 
 XML = {"content-type": "application/xml", **PROVIDER_AUTH}
 

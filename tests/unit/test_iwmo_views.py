@@ -15,7 +15,7 @@ from services.intake.iwmo.parking import ParkingLot
 from services.intake.iwmo.parse import parse_bericht
 from services.intake.iwmo.toewijzingen import toewijzing_from
 from services.intake.iwmo.xmlsafe import parse_xml
-from shared.events import new_event, to_binary_record, to_structured_record
+from shared.contract.events import new_event, to_binary_record, to_structured_record
 
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:zaaksysteem"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from services.kpi import reset
-from shared.alert_keys import AlertKeys
-from shared.figure_keys import FigureKeys
-from shared.settings import KafkaSettings, KpiSettings
-from shared.wachtend_keys import WachtendKeys
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.figure_keys import FigureKeys
+from shared.contract.wachtend_keys import WachtendKeys
+from shared.platform.settings import KafkaSettings, KpiSettings
 
 
 def test_the_group_and_state_topics_are_the_faust_apps():

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.kpi.periods import is_periode, periode_bounds, periods_of
-from shared.kpi.stats import nearest_rank, percentage
-from shared.kpi.suppression import suppress_cell
+from shared.core.kpi.periods import is_periode, periode_bounds, periods_of
+from shared.core.kpi.stats import nearest_rank, percentage
+from shared.core.kpi.suppression import suppress_cell
 
 
 def test_nearest_rank_matches_the_brief():

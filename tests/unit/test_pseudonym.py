@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import SecretStr
 
-from shared.pseudonym import Pseudonymiser
+from shared.core.pseudonym import Pseudonymiser
 
 P = Pseudonymiser(SecretStr("test-key"), "v1")
 

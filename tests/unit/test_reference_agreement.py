@@ -9,15 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference.figures import doorlooptijd
 
+from demo import DemoOptions, DemoStream
 from services.kpi.facts import zaak_fact
-from shared.demo import DemoOptions, DemoStream
-from shared.domain import AtwCalendar, ZaakHistory
-from shared.domain_config import get_domain_config
-from shared.events import accept_at_edge, new_event
-from shared.kpi.contribution import doorlooptijd_contribution
-from shared.kpi.stats import nearest_rank, percentage
-from shared.pseudonym import Pseudonymiser
-from shared.settings import PseudonymSettings
+from shared.contract.events import accept_at_edge, new_event
+from shared.core.domain import AtwCalendar, ZaakHistory
+from shared.core.domain_config import get_domain_config
+from shared.core.kpi.contribution import doorlooptijd_contribution
+from shared.core.kpi.stats import nearest_rank, percentage
+from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import PseudonymSettings
 
 
 def stored_demo_events() -> list:

@@ -17,10 +17,10 @@ from test_reference_agreement import stored_demo_events
 
 from services.kpi.facts import zaak_fact
 from services.reporting.kpis import AVAILABLE, CellContext
-from shared.domain import AtwCalendar, ZaakHistory
-from shared.domain_config import get_domain_config
-from shared.events import new_event
-from shared.kpi.contribution import zaak_contribution
+from shared.contract.events import new_event
+from shared.core.domain import AtwCalendar, ZaakHistory
+from shared.core.domain_config import get_domain_config
+from shared.core.kpi.contribution import zaak_contribution
 
 Reference = Callable[[Iterable[dict[str, Any]], date], dict]
 REFERENCES: dict[str, Reference] = {

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from services.reporting.cells import CellId, CellOrder, Coverage, Filters, coverage, select
-from shared.kpi.contribution import cell_key
+from shared.core.kpi.contribution import cell_key
 
 TODAY = date(2026, 4, 15)
 WIJKEN = ["Binnenstad", "Dierdonk", "Brandevoort"]

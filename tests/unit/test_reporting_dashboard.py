@@ -16,7 +16,7 @@ from services.reporting.app import create_app
 from services.reporting.kpis import AVAILABLE
 from services.reporting.routes_dashboard import FOLDER
 from services.reporting.routes_over_termijn import KPI as OPEN_OVER_TERMIJN
-from shared.settings import Settings
+from shared.platform.settings import Settings
 
 SCRIPT = (FOLDER / "app.js").read_text(encoding="utf-8")
 API_PATH = re.compile(r"""["'`](/api/v1/[^"'`?\s]*)["'`]""")

@@ -12,7 +12,7 @@ from services.reporting.cells import CellId, publish
 from services.reporting.kpis import AVAILABLE, PLANNED
 from services.reporting.kpis.base import day_histogram
 from services.reporting.kpis.doorlooptijd import DOORLOOPTIJD, doorlooptijd_figures
-from shared.kpi.contribution import day_field
+from shared.core.kpi.contribution import day_field
 
 PEILDATUM = date(2026, 4, 15)
 CELL = CellId("doorlooptijd", "wmo", "Brandevoort", "2026-03")

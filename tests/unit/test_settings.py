@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from shared import settings_doc
-from shared.settings import (
+from shared.platform import settings_doc
+from shared.platform.settings import (
     AppSettings,
     Environment,
     KafkaSettings,
@@ -42,5 +42,5 @@ def test_every_setting_is_described_and_documented():
         for name, field in cls.model_fields.items():
             assert field.description, f"{cls.__name__}.{name} has no description"
     assert DOC.read_text() == settings_doc.render(), (
-        "run: python -m shared.settings_doc > docs/settings.md"
+        "run: python -m shared.platform.settings_doc > docs/settings.md"
     )

@@ -18,7 +18,7 @@ from services.signals.cases import (
     summarise,
 )
 from services.signals.priority import Ranked, per_wijk, werklijst_order
-from shared.events.ddas import Signaalpartner as P
+from shared.contract.events.ddas import Signaalpartner as P
 
 W = 3
 

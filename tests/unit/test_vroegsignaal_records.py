@@ -12,14 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from demo.vroegsignaal_output import catalog_events
+from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.kpi.vroegsignaal_processor import CONTRIBUTION_PREFIX, VroegsignaalProcessor
-from shared.demo.vroegsignaal_output import catalog_events
-from shared.demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from shared.domain_config import get_domain_config
-from shared.events import CloudEvent, to_structured_record
-from shared.events.binding import UndecodableRecord
-from shared.kpi.contribution import Contribution
-from shared.vroegsignaal_records import (
+from shared.contract.events import CloudEvent, to_structured_record
+from shared.contract.events.binding import UndecodableRecord
+from shared.contract.vroegsignaal_records import (
     FrozenContribution,
     frozen_key,
     frozen_value,
@@ -28,6 +26,8 @@ from shared.vroegsignaal_records import (
     record_key,
     record_owner,
 )
+from shared.core.domain_config import get_domain_config
+from shared.core.kpi.contribution import Contribution
 
 
 class Figures:

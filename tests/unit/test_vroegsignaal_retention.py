@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.domain_config import VroegsignaleringRetention
-from shared.vroegsignaal_retention import (
+from shared.core.domain_config import VroegsignaleringRetention
+from shared.core.vroegsignaal_retention import (
     ZaakDates,
     delete_on,
     due_zaken,

@@ -16,16 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference.vroegsignalering import bereik_vroegsignalering, vroegsignalen
 
+from demo.vroegsignaal_output import catalog_events
+from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.kpi.vroegsignaal_processor import table_key
 from services.reporting.kpis import AVAILABLE
-from shared.demo.vroegsignaal_output import catalog_events
-from shared.demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from shared.domain_config import get_domain_config
-from shared.events import CloudEvent, new_event
-from shared.events.catalog import TYPE_PREFIX
-from shared.kpi import vroegsignalering as kpi
-from shared.kpi.suppression import suppress_cell
-from shared.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
+from shared.contract.events import CloudEvent, new_event
+from shared.contract.events.catalog import TYPE_PREFIX
+from shared.core.domain_config import get_domain_config
+from shared.core.kpi import vroegsignalering as kpi
+from shared.core.kpi.suppression import suppress_cell
+from shared.core.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
 
 REFERENCES = {"bereik-vroegsignalering": bereik_vroegsignalering, "vroegsignalen": vroegsignalen}
 

@@ -20,9 +20,9 @@ from services.kpi.facts import zaak_fact
 from services.kpi.wachtend_sink import wachtend_document
 from services.reporting.termijnen import OverTermijn, over_termijn_cells
 from services.reporting.wachtend import counts, wachtend_on
-from shared.alert_keys import OPEN
-from shared.domain import Fact, ZaakHistory
-from shared.kpi import wachtend as rule
+from shared.contract.alert_keys import OPEN
+from shared.core.domain import Fact, ZaakHistory
+from shared.core.kpi import wachtend as rule
 
 
 def zaak_histories(events: Iterable) -> dict[str, ZaakHistory]:

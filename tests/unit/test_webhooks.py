@@ -15,10 +15,10 @@ import pytest
 from services.webhooks.delivery import Backoff, deliver
 from services.webhooks.dispatcher import WEBHOOK_HEADER, Dispatcher, Webhook
 from services.webhooks.signing import SIGNATURE_HEADER, hook_id, signature, verify
-from shared.alert_keys import AlertKeys
-from shared.alerts import AlertKind, alert_id
-from shared.dead_letter import REASON
-from shared.events import new_event, to_structured_record
+from shared.contract.alert_keys import AlertKeys
+from shared.contract.dead_letter import REASON
+from shared.contract.events import new_event, to_structured_record
+from shared.core.alerts import AlertKind, alert_id
 
 SECRET = "webhook-secret-for-tests"
 URL = "https://teamlead.example/hook?token=abc"
@@ -182,7 +182,7 @@ async def test_an_undeliverable_or_undecodable_record_goes_to_the_dead_letter_to
 def test_production_refuses_the_development_webhook_secret():
     from pydantic import SecretStr, ValidationError
 
-    from shared.settings import (
+    from shared.platform.settings import (
         AppSettings,
         Environment,
         PseudonymSettings,

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.domain.fact import Fact
-from shared.domain.history import ZaakHistory
-from shared.domain_config import Wet
+from shared.core.domain.fact import Fact
+from shared.core.domain.history import ZaakHistory
+from shared.core.domain_config import Wet
 
 T0 = datetime(2026, 1, 8, 9, 0, tzinfo=UTC)
 

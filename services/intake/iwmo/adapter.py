@@ -17,8 +17,8 @@ from services.intake.iwmo.parse import Bericht, bericht_type, parse_bericht
 from services.intake.iwmo.toewijzingen import ToewijzingIndex
 from services.intake.iwmo.xmlsafe import parse_xml
 from services.intake.iwmo.xsd import XsdSet
-from services.intake.publisher import Publisher
-from shared.events import full_type
+from shared.contract.events import full_type
+from shared.platform.publisher import Publisher
 
 GEPUBLICEERD = "gepubliceerd"
 GEPARKEERD = "geparkeerd"

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from services.intake.iwmo.messages import Soort
 from services.intake.iwmo.parse import Bericht
-from shared.events import CloudEvent, new_event
+from shared.contract.events import CloudEvent, new_event
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 IWMO_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://wijkpuls.helmond.nl/iwmo")

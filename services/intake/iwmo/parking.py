@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 
 from services.intake.iwmo.mapping import PendingFact
 from services.intake.iwmo.toewijzingen import ToewijzingIndex
-from services.intake.publisher import Publisher
+from shared.platform.publisher import Publisher
 
 log = logging.getLogger("wijkpuls.intake.iwmo")
 

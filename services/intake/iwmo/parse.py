@@ -19,7 +19,7 @@ from xml.etree.ElementTree import Element
 from services.intake.iwmo.errors import ElementProblem, MessageRefused, element_problem
 from services.intake.iwmo.messages import BY_ROOT_TAG, BerichtType, Soort, normalise_nummer
 from services.intake.iwmo.xmlsafe import local_name
-from shared.events.fieldtypes import EARLIEST_DATE, LATEST_DATE
+from shared.contract.events.fieldtypes import EARLIEST_DATE, LATEST_DATE
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _NUMMER = re.compile(r"\+?0*\d{1,9}")  # LDT_Nummer: xs:integer 0..999999999

@@ -19,8 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from services.intake.iwmo.adapter import IwmoAdapter
 from services.intake.iwmo.errors import MessageRefused
 from services.intake.limits import read_limited
-from services.intake.problems import problem
 from services.intake.ratelimit import RateLimitedClient
+from shared.platform.problems import problem
 
 log = logging.getLogger("wijkpuls.intake.iwmo")
 router = APIRouter(prefix="/api/v1/iwmo", tags=["iwmo"])

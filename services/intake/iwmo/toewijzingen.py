@@ -20,8 +20,8 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from redis.asyncio import Redis
 
 from services.intake.iwmo.messages import normalise_nummer
-from shared.events import UndecodableRecord, from_kafka_record, full_type
-from shared.events.zorg import ZorgToegewezen
+from shared.contract.events import UndecodableRecord, from_kafka_record, full_type
+from shared.contract.events.zorg import ZorgToegewezen
 
 log = logging.getLogger("wijkpuls.intake.iwmo")
 TOEGEWEZEN = full_type("zorg.toegewezen")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
-from shared.settings import ZgwSettings
+from shared.platform.settings import ZgwSettings
 
 USER_REPRESENTATION = "Wijkpuls"
 

@@ -18,8 +18,8 @@ from typing import Any, Literal
 
 from services.intake.zgw.models import Besluit, Status, Zaak, ZaakSnapshot, ZaakState
 from services.intake.zgw.moves import Fact, audit_moves, local_date, state_moves
-from shared.domain_config import ONBEKEND, DomainConfig, ZgwZaaktype
-from shared.events import CloudEvent, EventValidationError, new_event
+from shared.contract.events import CloudEvent, EventValidationError, new_event
+from shared.core.domain_config import ONBEKEND, DomainConfig, ZgwZaaktype
 
 ID_NAMESPACE = uuid.UUID("5f0c8a52-7d4e-5b1a-9c3e-2a6b8d0e4f17")
 Moves = Literal["audittrail", "state"]

@@ -19,7 +19,7 @@ from redis.exceptions import RedisError
 from services.intake.zgw.client import NotFound, ZgwError
 from services.intake.zgw.models import Besluit, Notificatie
 from services.intake.zgw.sync import Outcome, ZaakSync, parse
-from shared.domain_config import ZgwConfig
+from shared.core.domain_config import ZgwConfig
 
 log = logging.getLogger("wijkpuls.intake.zgw")
 

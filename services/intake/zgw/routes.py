@@ -14,9 +14,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from services.intake.problems import problem
 from services.intake.zgw.auth import callback_allowed
 from services.intake.zgw.models import Notificatie
+from shared.platform.problems import problem
 
 router = APIRouter(prefix="/api/v1/zgw", tags=["zgw"])
 MAX_BODY_BYTES = 65_536  # a notification is well under 2 kB

@@ -17,7 +17,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from services.intake.publisher import Publisher
 from services.intake.zgw.client import NotFound, Refused, ZgwClient, ZgwError
 from services.intake.zgw.mapping import derive
 from services.intake.zgw.models import (
@@ -29,8 +28,9 @@ from services.intake.zgw.models import (
     ZaakSnapshot,
 )
 from services.intake.zgw.state import StateStore
-from shared.domain_config import DomainConfig, ZgwZaaktype
-from shared.settings import ZgwSettings
+from shared.core.domain_config import DomainConfig, ZgwZaaktype
+from shared.platform.publisher import Publisher
+from shared.platform.settings import ZgwSettings
 
 log = logging.getLogger("wijkpuls.intake.zgw")
 M = TypeVar("M", bound=BaseModel)

@@ -18,7 +18,6 @@ import httpx
 from fastapi import APIRouter
 from redis.asyncio import Redis
 
-from services.intake.publisher import Publisher
 from services.intake.zgw import routes
 from services.intake.zgw.auth import authorization_header
 from services.intake.zgw.client import ZgwClient
@@ -26,10 +25,11 @@ from services.intake.zgw.notifications import Notifications
 from services.intake.zgw.reconcile import run_periodically
 from services.intake.zgw.state import StateStore
 from services.intake.zgw.sync import ZaakSync
-from shared.domain_config import load_domain_config
-from shared.kafka_io import make_producer
-from shared.settings import Settings
-from shared.topics import Topic, topic_name
+from shared.contract.topics import Topic, topic_name
+from shared.core.domain_config import load_domain_config
+from shared.platform.kafka_io import make_producer
+from shared.platform.publisher import Publisher
+from shared.platform.settings import Settings
 
 
 @dataclass

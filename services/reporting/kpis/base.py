@@ -1,5 +1,5 @@
 """What a KPI of the reporting API is: its name, the version of its definition, and a pure
-function from the counters of one cell (shared/figure_keys.py) to its published figures."""
+function from the counters of one cell (shared/contract/figure_keys.py) to its published figures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-from shared.domain_config import GEMEENTE, DomainConfig
+from shared.core.domain_config import GEMEENTE, DomainConfig
 
 Figure = int | float | str | None
 """A published figure: a count, a statistic, "<5" for a small count, or None when withheld."""
@@ -58,7 +58,7 @@ class KpiDefinition:
     statistic_bases: Mapping[str, str] = field(default_factory=dict)
     """Statistic -> the count it is taken over, where that is not ``basis``."""
     any_peildatum: bool = False
-    """The counters are dated (shared/kpi/dated.py): they answer every peildatum exactly,
+    """The counters are dated (shared/core/kpi/dated.py): they answer every peildatum exactly,
     a periode still running on an earlier peildatum included."""
 
     @property

@@ -1,7 +1,7 @@
 """bereik ondersteuning (BRIEF §4), one cell per wet, wijk and periode of a start of care.
 
-The KPI worker (shared/kpi/bereik.py) keeps a reference count per household in the cell,
-dated by the zaak's first start in the periode (shared/kpi/dated.py); the households on a
+The KPI worker (shared/core/kpi/bereik.py) keeps a reference count per household in the cell,
+dated by the zaak's first start in the periode (shared/core/kpi/dated.py); the households on a
 peildatum are the household fields whose changes up to it sum to more than zero.
 """
 
@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from services.reporting.kpis.base import NO_CONTEXT, CellContext, Figure, KpiDefinition
-from shared.kpi.bereik import HOUSEHOLD_PREFIXES, KPI
-from shared.kpi.dated import counts_on
-from shared.kpi.stats import per_thousand
+from shared.core.kpi.bereik import HOUSEHOLD_PREFIXES, KPI
+from shared.core.kpi.dated import counts_on
+from shared.core.kpi.stats import per_thousand
 
 
 def bereik_ondersteuning_figures(

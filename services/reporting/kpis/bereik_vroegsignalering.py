@@ -1,7 +1,7 @@
 """bereik vroegsignalering (BRIEF §4), one cell per wijk and periode of the case's first signal.
 
-The KPI worker (shared/kpi/vroegsignalering.py) writes each vroegsignaalzaak's state as dated
-changes (shared/kpi/dated.py): ``zaken``, ``contact``, ``bereikt``, ``geaccepteerd``,
+The KPI worker (shared/core/kpi/vroegsignalering.py) writes each vroegsignaalzaak's state as dated
+changes (shared/core/kpi/dated.py): ``zaken``, ``contact``, ``bereikt``, ``geaccepteerd``,
 ``meervoudig``, ``crisis`` and one ``d<days>`` field for the days from the first signal to the
 first contactpoging. Summed up to the peildatum they are exactly the cases known on it.
 Cells carry wet ``wgs`` (docs/kpis.md says why).
@@ -20,9 +20,9 @@ from services.reporting.kpis.base import (
     count,
     day_histogram,
 )
-from shared.kpi.dated import counts_on
-from shared.kpi.stats import nearest_rank, percentage
-from shared.kpi.vroegsignalering import (
+from shared.core.kpi.dated import counts_on
+from shared.core.kpi.stats import nearest_rank, percentage
+from shared.core.kpi.vroegsignalering import (
     BEREIK,
     BEREIKT,
     CONTACT,

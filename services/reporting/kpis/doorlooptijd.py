@@ -1,6 +1,6 @@
 """doorlooptijd and tijdig beslist (BRIEF §4), one cell per wet, wijk and periode of the besluit.
 
-The KPI worker (shared/kpi/contribution.py) counts every besluit except ingetrokken in ``n``,
+The KPI worker (shared/core/kpi/contribution.py) counts every besluit except ingetrokken in ``n``,
 the ones taken on or before their due date in ``tijdig``, and its lead time in days in
 ``d<days>``; here those counters become the published figures.
 """
@@ -18,8 +18,8 @@ from services.reporting.kpis.base import (
     count,
     day_histogram,
 )
-from shared.kpi.contribution import TIJDIG, N
-from shared.kpi.stats import nearest_rank, percentage
+from shared.core.kpi.contribution import TIJDIG, N
+from shared.core.kpi.stats import nearest_rank, percentage
 
 
 def doorlooptijd_figures(

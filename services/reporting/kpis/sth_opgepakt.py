@@ -1,6 +1,7 @@
 """opgepakt binnen norm (STH, BRIEF §4), one cell per wijk and periode of the hulpvraag.
 
-The KPI worker (shared/kpi/sth.py) dates each hulpvraag's change (shared/kpi/dated.py): one
+The KPI worker (shared/core/kpi/sth.py) dates each hulpvraag's change
+(shared/core/kpi/dated.py): one
 contacted within the norm enters ``n`` and ``binnen`` on the day of the contact; any other
 enters ``n`` on the day after its norm day, contacted late or not at all. Summed up to the
 peildatum this leaves out exactly the hulpvragen without contact whose norm day has not passed.
@@ -12,9 +13,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from services.reporting.kpis.base import NO_CONTEXT, CellContext, Figure, KpiDefinition, count
-from shared.kpi.dated import counts_on
-from shared.kpi.stats import percentage
-from shared.kpi.sth import BINNEN, OPGEPAKT, N
+from shared.core.kpi.dated import counts_on
+from shared.core.kpi.stats import percentage
+from shared.core.kpi.sth import BINNEN, OPGEPAKT, N
 
 
 def sth_opgepakt_figures(

@@ -1,7 +1,7 @@
 """zonder verwijzing (STH, BRIEF §4), one cell per wijk and periode of the closing.
 
-The KPI worker (shared/kpi/sth.py) counts each closed trajectory in ``n`` and, when it was
-closed with verwezen = false, in ``zonder``, dated by the closing (shared/kpi/dated.py).
+The KPI worker (shared/core/kpi/sth.py) counts each closed trajectory in ``n`` and, when it was
+closed with verwezen = false, in ``zonder``, dated by the closing (shared/core/kpi/dated.py).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from datetime import date
 
 from services.reporting.kpis.base import NO_CONTEXT, CellContext, Figure, KpiDefinition, count
-from shared.kpi.dated import counts_on
-from shared.kpi.stats import percentage
-from shared.kpi.sth import ZONDER, ZONDER_VERWIJZING, N
+from shared.core.kpi.dated import counts_on
+from shared.core.kpi.stats import percentage
+from shared.core.kpi.sth import ZONDER, ZONDER_VERWIJZING, N
 
 
 def sth_zonder_verwijzing_figures(

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from services.reporting.kpis.base import NO_CONTEXT, CellContext, Figure, KpiDefinition, count
-from shared.kpi.dated import counts_on
-from shared.kpi.vroegsignalering import CRISIS, SIGNAALPARTNERS, SIGNALEN, N, partner_field
+from shared.core.kpi.dated import counts_on
+from shared.core.kpi.vroegsignalering import CRISIS, SIGNAALPARTNERS, SIGNALEN, N, partner_field
 
 
 def partner_figure(slug: str) -> str:

@@ -1,7 +1,7 @@
 """wachttijd (BRIEF §4), one cell per wet, wijk and periode of the first start of care.
 
-The KPI worker (shared/kpi/wachttijd.py) writes one dated ``d<days>@<YYYYMMDD>`` change per
-zaak (shared/kpi/dated.py); summed up to the peildatum they are the exact histogram of the
+The KPI worker (shared/core/kpi/wachttijd.py) writes one dated ``d<days>@<YYYYMMDD>`` change per
+zaak (shared/core/kpi/dated.py); summed up to the peildatum they are the exact histogram of the
 waits known on it, from which the count and the nearest-rank quantiles follow.
 """
 
@@ -17,9 +17,9 @@ from services.reporting.kpis.base import (
     KpiDefinition,
     day_histogram,
 )
-from shared.kpi.dated import counts_on
-from shared.kpi.stats import nearest_rank
-from shared.kpi.wachttijd import KPI
+from shared.core.kpi.dated import counts_on
+from shared.core.kpi.stats import nearest_rank
+from shared.core.kpi.wachttijd import KPI
 
 
 def wachttijd_figures(

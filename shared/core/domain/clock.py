@@ -1,0 +1,118 @@
+"""The legal clocks of BRIEF §2: when a term started, when it is due, whether it was met.
+
+One function serves the alerts, the open-over-termijn list and the doorlooptijd/tijdig KPIs,
+so a zaak can never be on time in one figure and late in another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from shared.core.domain.calendar import AtwCalendar
+from shared.core.domain.clock_result import ClockResult, Step
+from shared.core.domain.history import ZaakHistory
+from shared.core.domain.moves import apply_moves
+from shared.core.domain_config import ClockConfig, Term
+
+INGETROKKEN = "ingetrokken"
+_UNIT_NL = {"weeks": "weken", "days": "dagen", "werkdagen": "werkdagen"}
+
+
+def compute_clock(
+    clock: ClockConfig,
+    history: ZaakHistory,
+    calendar: AtwCalendar,
+    peildatum: date | None = None,
+) -> ClockResult | None:
+    """The clock's state as of ``peildatum``; None when its start fact is missing.
+
+    Without a peildatum every known fact counts, and a suspension that is still open (no
+    hervat, no besluit) runs to the latest date the zaak's facts mention.
+    """
+    if peildatum is not None:
+        history = history.as_of(peildatum)
+    start_fact = history.current(clock.start)
+    if start_fact is None and clock.start_fallback is not None:
+        start_fact = history.current(clock.start_fallback)
+    if start_fact is None:
+        return None
+    start = start_fact.datum
+    aangemeld = history.current("zaak.aangemeld")
+    crisis = clock.crisis_term is not None and aangemeld is not None and aangemeld.crisis is True
+    term = clock.crisis_term if crisis and clock.crisis_term is not None else clock.term
+    due = _term_end(start, term, calendar)
+    term_text = f"{term.amount} {_UNIT_NL[term.unit]}" + (" (crisis)" if crisis else "")
+    term_reason = f"termijn {term_text} vanaf {start} ({start_fact.event_type}): {due}"
+    steps = [Step("term", start, None, (due - start).days, True, due, term_reason)]
+
+    stop_fact = history.current(clock.stop)
+    stopped = stop_fact.datum if stop_fact is not None else None
+    counted, suspended_now = 0, False
+    if clock.is_besluit_clock:
+        end = stopped or peildatum or history.latest_datum or start
+        moved = apply_moves(due, start, end, stopped is not None, history, calendar)
+        due, counted, suspended_now = moved.due, moved.counted_suspended_days, moved.suspended_now
+        steps.extend(moved.steps)
+
+    due_before_shift = due
+    due, skipped = calendar.shift_explained(due)
+    if skipped:
+        why = ", ".join(f"{d} is {reason}" for d, reason in skipped)
+        shift_reason = f"{why}: termijn eindigt op {due} (Atw art. 1)"
+        steps.append(
+            Step("atw-shift", due_before_shift, due, len(skipped), True, due, shift_reason)
+        )
+
+    uitkomst = stop_fact.uitkomst if stop_fact is not None else None
+    ingetrokken = clock.is_besluit_clock and uitkomst == INGETROKKEN
+    if stop_fact is not None and stopped is not None:
+        steps.append(_stop_step(stop_fact.event_type, stopped, due, uitkomst, ingetrokken))
+    warning_days = clock.crisis_warning_days if crisis else clock.warning_days
+    return ClockResult(
+        clock_id=clock.id,
+        wet=clock.wet,
+        start=start,
+        due=due,
+        due_before_shift=due_before_shift,
+        stopped=stopped,
+        uitkomst=uitkomst,
+        ingetrokken=ingetrokken,
+        crisis=crisis,
+        counted_suspended_days=counted,
+        suspended_now=suspended_now,
+        warning_on=None if warning_days is None else due - timedelta(days=warning_days),
+        peildatum=peildatum,
+        steps=tuple(steps),
+    )
+
+
+def compute_clocks(
+    clocks: Iterable[ClockConfig],
+    history: ZaakHistory,
+    calendar: AtwCalendar,
+    peildatum: date | None = None,
+) -> list[ClockResult]:
+    """Every configured clock of the zaak's wet that has started."""
+    wet = history.wet
+    results = (compute_clock(c, history, calendar, peildatum) for c in clocks if c.wet is wet)
+    return [r for r in results if r is not None]
+
+
+def _term_end(start: date, term: Term, calendar: AtwCalendar) -> date:
+    """Weeks and days run from the day after receipt; werkdagen count those after it."""
+    if term.unit == "werkdagen":
+        return calendar.add_werkdagen(start, term.amount)
+    return start + timedelta(days=term.amount * (7 if term.unit == "weeks" else 1))
+
+
+def _stop_step(
+    event_type: str, stopped: date, due: date, uitkomst: str | None, ingetrokken: bool
+) -> Step:
+    what = f"{event_type} op {stopped}" + (f" ({uitkomst})" if uitkomst else "")
+    late = (stopped - due).days
+    verdict = "tijdig" if late <= 0 else f"{late} dagen te laat"
+    reason = f"{what}: termijn {due}, {verdict}"
+    if ingetrokken:
+        reason += "; ingetrokken: telt niet mee voor doorlooptijd en tijdig beslist"
+    return Step("stop", stopped, None, max(late, 0), late <= 0, due, reason)

@@ -1,0 +1,22 @@
+"""Kafka clients configured the one way the project relies on.
+
+The producer is idempotent with acks=all: an event is only confirmed to a sender after every
+in-sync replica has it, and a retried send cannot write it twice (BRIEF §6).
+"""
+
+from __future__ import annotations
+
+from aiokafka import AIOKafkaProducer
+
+from shared.platform.settings import KafkaSettings
+
+
+def make_producer(kafka: KafkaSettings, client_id: str) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=kafka.bootstrap_servers,
+        client_id=client_id,
+        acks="all",
+        enable_idempotence=True,
+        request_timeout_ms=kafka.request_timeout_ms,
+        linger_ms=5,
+    )

@@ -1,0 +1,40 @@
+"""``python -m services.<name>``: the one command-line runner of the HTTP services.
+
+Each service passes its description, its app factory and its host/port settings; the
+options, their help and the uvicorn call are the same for all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import uvicorn
+
+
+def serve(
+    prog: str,
+    description: str,
+    factory: str,
+    *,
+    host: str,
+    port: int,
+    access_log: bool = True,
+) -> None:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description=description + " All settings come from WIJKPULS_* environment variables "
+        "(docs/settings.md).",
+    )
+    parser.add_argument(
+        "--host", default=host, help="interface to listen on (default: %(default)s)"
+    )
+    parser.add_argument("--port", type=int, default=port, help="HTTP port (default: %(default)s)")
+    args = parser.parse_args()
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=None,  # shared.platform.logs configures JSON lines in the app factory
+        access_log=access_log,
+    )
