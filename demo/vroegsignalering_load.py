@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 from demo.timing import month_start
 from demo.vroegsignaal_output import ddas_deliveries, outreach_calls
 from demo.vroegsignalen import PlannedCase, VroegsignaalOptions, plan_vroegsignalering
-from services.signals import outreach, sources
-from services.signals.pipeline import load_delivery, start_delivery
-from services.signals.vault_schema import deliveries, signals
+from services.signals.pipeline import outreach, sources
+from services.signals.pipeline.delivery import load_delivery, start_delivery
+from services.signals.vault.schema import deliveries, signals
 from services.signals.wiring import SignalsEdge, start_edge
 from shared.core.domain_config import get_domain_config
 from shared.platform.settings import get_settings

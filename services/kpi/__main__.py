@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from services.kpi import agents, timers, vroegsignalen  # noqa: F401  (agents, tables, timer)
 from services.kpi.app import app, settings
 from services.kpi.topics import ticks_topic
+from services.kpi.vroegsignalen import agent as vroegsignalen_agent  # noqa: F401  (agent, tables)
+from services.kpi.zaken import agent, timers  # noqa: F401  (agents, tables, timer)
 from shared.contract.topics import DAY_MS, TopicSpec
 from shared.platform.kafka_admin import admin_client, ensure_specs
 

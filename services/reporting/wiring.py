@@ -9,9 +9,9 @@ from datetime import date
 from redis.asyncio import Redis
 
 from services.reporting.access import ApiKeys
-from services.reporting.store import FigureStore
-from services.reporting.termijn_store import TermijnStore
-from services.reporting.wachtend_store import WachtendStore
+from services.reporting.kpis.figures_store import FigureStore
+from services.reporting.termijnen.termijnen_store import TermijnStore
+from services.reporting.wachtend.wachtend_store import WachtendStore
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.wachtend_keys import WachtendKeys

@@ -11,14 +11,12 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from services.signals import (
-    routes_deliveries,
-    routes_export,
-    routes_person_rights,
-    routes_privacy,
-    routes_team,
-)
-from services.signals.auth import clients_from_settings
+from services.signals.api import deliveries as routes_deliveries
+from services.signals.api import export as routes_export
+from services.signals.api import person_rights as routes_person_rights
+from services.signals.api import privacy as routes_privacy
+from services.signals.api import team as routes_team
+from services.signals.api.auth import clients_from_settings
 from services.signals.wiring import start_edge
 from shared.platform.logs import configure_logging
 from shared.platform.problems import install_problem_handlers, problem

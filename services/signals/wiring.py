@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
 
-from services.signals.core import SignalsCore, build_core
-from services.signals.publisher import VroegsignaalPublisher
+from services.signals.pipeline.publisher import VroegsignaalPublisher
+from services.signals.vault.vault_context import SignalsCore, build_core
 from shared.contract.topics import Topic, topic_name
 from shared.platform.kafka_io import make_producer
 from shared.platform.settings import Environment, Settings

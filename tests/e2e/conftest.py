@@ -9,7 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from service_procs import free_port, http_ok, run_service
+from fixtures.service_procs import free_port, http_ok, run_service
 
 from shared.core.domain_config import get_domain_config
 from shared.platform.kafka_admin import ensure_topics

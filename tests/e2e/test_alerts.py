@@ -20,8 +20,8 @@ from typing import Any
 import httpx
 import pytest
 from conftest import ANALIST_KEY, INTAKE_AUTH
-from service_procs import ROOT, free_port, http_ok, run_service
-from webhook_receiver import Receiver, receiving
+from fixtures.service_procs import ROOT, free_port, http_ok, run_service
+from fixtures.webhook_receiver import Receiver, receiving
 
 from shared.core.alerts import AlertKind, alert_id
 from shared.core.domain import AtwCalendar, ZaakHistory, compute_clock

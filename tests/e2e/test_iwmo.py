@@ -17,8 +17,8 @@ import httpx
 import pytest
 import redis
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
-from iwmo_berichten import PERSONAL, PROVIDER, PROVIDER_AUTH, XSD_DIR, Regel, bericht
-from service_procs import free_port, http_ok, run_service
+from fixtures.iwmo_berichten import PERSONAL, PROVIDER, PROVIDER_AUTH, XSD_DIR, Regel, bericht
+from fixtures.service_procs import free_port, http_ok, run_service
 
 from services.intake.credentials import hash_key
 from shared.contract.events import from_kafka_record

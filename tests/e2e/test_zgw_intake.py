@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
-from service_procs import free_port, http_ok, run_service
-from zgw_server import FakeZgw
+from fixtures.service_procs import free_port, http_ok, run_service
+from fixtures.zgw_server import FakeZgw
 
 from shared.contract.events import CloudEvent, from_kafka_record
 

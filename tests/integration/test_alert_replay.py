@@ -4,7 +4,7 @@ alerts, each once at the webhook, with a worker restart in the middle of the fir
 Run 1 reads the stream as a backlog and is stopped and started again midway (its table comes
 back from the changelog, its schedule is rebuilt). Run 2 is a full replay: a new consumer
 group with empty state reads the same topic from the start. Both must give exactly the alerts
-the in-process worker flow gives for the stream (tests/alert_stream.py), and the webhook
+the in-process worker flow gives for the stream (tests/fixtures/alert_stream.py), and the webhook
 dispatcher, running throughout, must deliver each alert that is not historisch exactly once.
 """
 
@@ -23,9 +23,9 @@ import pytest
 import redis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from alert_stream import END, Record, replay, stream
-from service_procs import free_port, http_ok, run_service
-from webhook_receiver import receiving
+from fixtures.alert_stream import END, Record, replay, stream
+from fixtures.service_procs import free_port, http_ok, run_service
+from fixtures.webhook_receiver import receiving
 
 from services.webhooks.signing import hook_id
 from shared.contract.alert_keys import AlertKeys

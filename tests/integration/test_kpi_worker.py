@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from service_procs import free_port, log_says, run_service
+from fixtures.service_procs import free_port, log_says, run_service
 
 from shared.contract.dead_letter import REASON
 from shared.contract.events import new_event, to_structured_record

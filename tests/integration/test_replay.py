@@ -1,10 +1,12 @@
 """A full replay gives the same Redis view, byte for byte, and every figure is the reference's.
 
-One generated stream (tests/replay_support.py: ``WIJKPULS_TEST_STREAM_EVENTS`` events, default
+One generated stream (tests/fixtures/replay_support.py: ``WIJKPULS_TEST_STREAM_EVENTS`` events,
+default
 20,000, with 5% duplicates, 10% out of order, late events and corrections) goes to the events
 topic. A KPI worker consumes it until the group's lag is 0 and the view stops changing; the
 five KPIs the reporting API serves then equal the independent reference (tests/reference)
-cell by cell. The worker is stopped, ``python -m services.kpi.reset`` forgets its offsets,
+cell by cell. The worker is stopped, ``python -m services.kpi.operations.reset`` forgets its
+offsets,
 changelog, local state and the Redis view (keeping the webhook delivery marks), and a new
 worker replays the topic: every key of the view is identical to the first run's.
 
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import pytest
 import redis
-from replay_support import (
+from fixtures.replay_support import (
     STREAM_EVENTS,
     counted,
     describe_snapshot,

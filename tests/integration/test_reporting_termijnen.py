@@ -1,5 +1,5 @@
 """Open over termijn, a zaak's termijnen and the alert feed, over a real Redis written by the
-KPI worker's own sinks (services/kpi/termijnen_sink.py, alert_publisher.py)."""
+KPI worker's own sinks (services/kpi/zaken/termijnen_sink.py, alert_publisher.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import redis
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from services.kpi.alert_publisher import AlertPublisher
-from services.kpi.termijnen_sink import TermijnSink
+from services.kpi.zaken.alert_publisher import AlertPublisher
+from services.kpi.zaken.termijnen_sink import TermijnSink
 from services.reporting.app import create_app
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.events import KafkaRecord

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 import redis
+from fixtures.service_procs import free_port, log_says, run_service
 from reference.wachtend import wachtend as reference_wachtend
-from service_procs import free_port, log_says, run_service
 from test_kpi_worker import as_record, produce
 from test_reporting_termijnen import ANALIST, settings
 

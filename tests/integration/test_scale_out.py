@@ -7,7 +7,7 @@ matter, because the zaak's state ignores an event id it has seen and the Redis s
 a zaak's contribution atomically.
 
 One stream of ``WIJKPULS_TEST_SCALE_OUT_EVENTS`` events (default 10,000; the quirks of
-tests/replay_support.py) is processed three times, each on its own topics:
+tests/fixtures/replay_support.py) is processed three times, each on its own topics:
 
 - by one worker: the figures served are the independent reference's, and its Redis view is
   the yardstick for the two runs below;
@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 import redis
-from replay_support import (
+from fixtures.replay_support import (
     Snapshot,
     Stream,
     alert_record_ids,

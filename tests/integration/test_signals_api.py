@@ -16,7 +16,7 @@ from services.signals.app import create_app
 from shared.contract.topics import TopicSpec
 from shared.platform.logs import JsonFormatter
 from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
-from tests.signals_support import read_topics
+from tests.fixtures.signals_support import read_topics
 
 pytestmark = pytest.mark.integration
 TEAM = {"X-API-Key": "wijkpuls-development-signals-team-key"}

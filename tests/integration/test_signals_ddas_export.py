@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from services.signals.ddas_export import delivery_counts
-from services.signals.ddas_schema import schema_problems
-from services.signals.export import build_export
+from services.signals.cli.export import build_export
+from services.signals.rules.ddas_export import delivery_counts
+from services.signals.rules.ddas_schema import schema_problems
 from services.signals.wiring import start_edge
 from shared.contract.events import from_kafka_record
 from shared.contract.events.catalog import TYPE_PREFIX
@@ -25,8 +25,8 @@ from shared.core.domain_config import get_domain_config
 from shared.core.kpi.cells import cell_key
 from shared.core.kpi.vroegsignalering import BEREIK, WET, VroegsignaalzaakHistory, state_on
 from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
-from tests.signals_demo_support import load_demo
-from tests.signals_support import read_topics
+from tests.fixtures.signals_demo_support import load_demo
+from tests.fixtures.signals_support import read_topics
 
 pytestmark = pytest.mark.integration
 OPTIONS = VroegsignaalOptions(start=date(2026, 1, 1), months=4, inhabitants=20_000, seed=11)

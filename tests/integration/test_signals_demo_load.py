@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from demo import vroegsignalering_load as demo_load
-from services.signals.core import build_core
-from services.signals.vault_schema import contactpogingen, deliveries
+from services.signals.vault.schema import contactpogingen, deliveries
+from services.signals.vault.vault_context import build_core
 from shared.contract.topics import TopicSpec
 from shared.platform.settings import KafkaSettings, get_settings
 

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from services.signals.core import build_core
-from services.signals.load import load_file
-from services.signals.report import problems_csv
+from services.signals.cli.load import load_file
+from services.signals.rules.report import problems_csv
+from services.signals.vault.vault_context import build_core
 from shared.contract.events import from_kafka_record
 from shared.contract.topics import Topic, TopicSpec, topic_name
 from shared.contract.vroegsignaal_records import RecordOwner, household_partition, record_owner
 from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
-from tests.signals_support import read_topics, write_csv
+from tests.fixtures.signals_support import read_topics, write_csv
 
 pytestmark = pytest.mark.integration
 ROWS = int(os.environ.get("WIJKPULS_SIGNALS_TEST_ROWS", "5000"))

@@ -13,15 +13,15 @@ import pytest
 from sqlalchemy import func, select
 
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from services.signals.export import build_export
-from services.signals.retention import apply_retention, vault_dates
-from services.signals.vault_schema import cases, contactpogingen, signals
+from services.signals.cli.export import build_export
+from services.signals.vault.retention import apply_retention, vault_dates
+from services.signals.vault.schema import cases, contactpogingen, signals
 from services.signals.wiring import start_edge
 from shared.contract.topics import TopicSpec
 from shared.core.domain_config import get_domain_config
 from shared.core.vroegsignaal_retention import delete_on
 from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
-from tests.signals_demo_support import load_demo
+from tests.fixtures.signals_demo_support import load_demo
 
 pytestmark = pytest.mark.integration
 OPTIONS = VroegsignaalOptions(start=date(2026, 1, 1), months=3, inhabitants=15_000, seed=5)

@@ -13,15 +13,15 @@ from pathlib import Path
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from services.kpi.vroegsignaal_processor import table_key
-from services.signals import outreach, sources
-from services.signals.core import build_core
-from services.signals.loading import load_batch
-from services.signals.person_rights import inzage, person_keys
-from services.signals.pipeline import start_delivery
-from services.signals.publisher import event_address
-from services.signals.rotation import rotate
-from services.signals.vault_schema import cases, signals
+from services.kpi.vroegsignalen.processor import table_key
+from services.signals.pipeline import outreach, sources
+from services.signals.pipeline.delivery import start_delivery
+from services.signals.pipeline.loading import load_batch
+from services.signals.pipeline.publisher import event_address
+from services.signals.vault.person_rights import inzage, person_keys
+from services.signals.vault.rotation import rotate
+from services.signals.vault.schema import cases, signals
+from services.signals.vault.vault_context import build_core
 from shared.contract.events.catalog import TYPE_PREFIX
 from shared.core.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
 from shared.core.pseudonym import Pseudonymiser

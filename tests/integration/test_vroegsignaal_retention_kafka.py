@@ -4,7 +4,7 @@ The demo deliveries go through the signals pipeline, a KPI worker computes the f
 retention job then freezes the due zaken's figures, tombstones their events and empties the
 vault of them. The topic as a consumer reads it holds no value of theirs any more, the
 worker's table changelog no household state of theirs, and every figure is what it was, also
-after ``python -m services.kpi.reset`` and a replay from the topic.
+after ``python -m services.kpi.operations.reset`` and a replay from the topic.
 """
 
 from __future__ import annotations
@@ -16,22 +16,22 @@ from typing import Any
 
 import pytest
 import redis
-from replay_support import reset, worker, worker_env
+from fixtures.replay_support import reset, worker, worker_env
+from fixtures.vroegsignaal_kafka_support import kpi_lag, latest_by_key, read_topic, settle
 from sqlalchemy import select
 from test_vroegsignalen_worker import published
-from vroegsignaal_kafka_support import kpi_lag, latest_by_key, read_topic, settle
 
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from services.kpi.reset import group_id
-from services.signals.retention import apply_retention
-from services.signals.vault_schema import cases, signals
+from services.kpi.operations.reset import group_id
+from services.signals.vault.retention import apply_retention
+from services.signals.vault.schema import cases, signals
 from services.signals.wiring import start_edge
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.topics import Topic, TopicSpec, topic_name
 from shared.contract.vroegsignaal_records import frozen_key, record_owner
 from shared.core.domain_config import get_domain_config
 from shared.platform.settings import KafkaSettings, KpiSettings, Settings, SignalsSettings
-from tests.signals_demo_support import load_demo
+from tests.fixtures.signals_demo_support import load_demo
 
 pytestmark = pytest.mark.integration
 OPTIONS = VroegsignaalOptions(start=date(2026, 1, 1), months=3, inhabitants=15_000, seed=5)

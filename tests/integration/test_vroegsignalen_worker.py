@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import redis
+from fixtures.service_procs import free_port, log_says, run_service
+from fixtures.vroegsignaal_kafka_support import as_vroegsignaal_record, produce
 from reference.vroegsignalering import bereik_vroegsignalering, vroegsignalen
-from service_procs import free_port, log_says, run_service
 from test_kpi_worker import dead_letters
-from vroegsignaal_kafka_support import as_vroegsignaal_record, produce
 
 from demo.vroegsignaal_output import catalog_events
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering

@@ -1,6 +1,7 @@
 """ZGW adapter end to end: Open Notificaties callback -> Zaken/Besluiten API over HTTP -> Kafka.
 
-The APIs are a local HTTP server with the specifications' payloads (tests/zgw_server.py); the
+The APIs are a local HTTP server with the specifications' payloads (tests/fixtures/zgw_server.py);
+the
 broker and Redis are the real ones. The router runs in a FastAPI app of its own here, as the
 intake includes it.
 """
@@ -19,8 +20,8 @@ import pytest
 import redis.asyncio
 from aiokafka import AIOKafkaConsumer
 from fastapi import FastAPI
+from fixtures.zgw_server import FakeZgw
 from pydantic import SecretStr
-from zgw_server import FakeZgw
 
 from services.intake.zgw.reconcile import reconcile_once
 from services.intake.zgw.wiring import ZgwAdapter, zgw_router

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from alert_stream import (
+from fixtures.alert_stream import (
     END,
     LOAD_DAY,
     START,
@@ -91,7 +91,7 @@ async def test_a_historical_load_gives_historisch_alerts_only_for_terms_already_
 
 
 def test_the_stored_state_round_trips_through_the_table_format():
-    from services.kpi.zaak_state import ZaakState, waiting_entry
+    from services.kpi.zaken.state import ZaakState, waiting_entry
     from shared.core.alerts import AlertState
 
     state = ZaakState(ZaakHistory(), AlertState(START, frozenset({"x"}), END), 2)
@@ -101,7 +101,7 @@ def test_the_stored_state_round_trips_through_the_table_format():
 
 
 def test_the_schedule_pops_in_date_order_and_skips_superseded_waits():
-    from services.kpi.schedule import AlertSchedule
+    from services.kpi.zaken.schedule import AlertSchedule
 
     schedule = AlertSchedule()
     schedule.build(0, [("a", START + 5 * ONE), ("b", START + 2 * ONE)])

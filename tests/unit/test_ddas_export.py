@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from services.signals.ddas_export import (
+from services.signals.rules.ddas_export import (
     DeliveryHeader,
     ExportCase,
     ExportPoging,
@@ -14,7 +14,7 @@ from services.signals.ddas_export import (
     month_bounds,
     uitwisselmodel,
 )
-from services.signals.ddas_schema import schema_problems
+from services.signals.rules.ddas_schema import schema_problems
 
 HEADER = DeliveryHeader("WIJKPULS", "0794", {"naam": "Gemeente Helmond"})
 NOW = datetime(2026, 4, 5, 10, 30, tzinfo=UTC)

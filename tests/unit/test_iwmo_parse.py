@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from iwmo_berichten import AGB, PERSONAL, VOORBEELDEN, XSD_DIR, Regel, bericht
+from fixtures.iwmo_berichten import AGB, PERSONAL, VOORBEELDEN, XSD_DIR, Regel, bericht
 
 from services.intake.iwmo.errors import MessageRefused
 from services.intake.iwmo.mapping import PendingFact, pending_facts

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 import httpx
 import pytest
 from fastapi import FastAPI
-from iwmo_berichten import PERSONAL, PROVIDER, PROVIDER_AUTH, XSD_DIR, Regel, bericht
+from fixtures.iwmo_berichten import PERSONAL, PROVIDER, PROVIDER_AUTH, XSD_DIR, Regel, bericht
 
 from services.intake.credentials import Client, ClientRegistry
 from services.intake.iwmo import routes

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from iwmo_berichten import Regel, bericht
+from fixtures.iwmo_berichten import Regel, bericht
 
 from services.intake.iwmo.mapping import pending_facts
 from services.intake.iwmo.parking import ParkingLot

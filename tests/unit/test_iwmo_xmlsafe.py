@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from iwmo_berichten import Regel, bericht
+from fixtures.iwmo_berichten import Regel, bericht
 
 from services.intake.iwmo.errors import MessageRefused
 from services.intake.iwmo.xmlsafe import MAX_DEPTH, parse_xml

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from services.kpi.batching import ready_batches
-from services.kpi.staging import StagedTable
-from services.kpi.views import combined_source
+from services.kpi.stream.batching import ready_batches
+from services.kpi.stream.staging import StagedTable
+from services.kpi.zaken.views import combined_source
 
 
 class FakeStream:

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from services.reporting.cells import CellId, publish
 from services.reporting.kpis import AVAILABLE, PLANNED, CellContext
 from services.reporting.kpis.base import configured_households
 from services.reporting.kpis.bereik_ondersteuning import bereik_ondersteuning_figures
+from services.reporting.kpis.cells import CellId, publish
 from services.reporting.kpis.sth_opgepakt import STH_OPGEPAKT, sth_opgepakt_figures
 from services.reporting.kpis.sth_zonder_verwijzing import sth_zonder_verwijzing_figures
 from services.reporting.kpis.wachttijd import wachttijd_figures

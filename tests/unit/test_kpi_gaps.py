@@ -1,8 +1,9 @@
-"""The applied-offset mark of the KPI worker (services/kpi/gaps.py), on a dict as its table."""
+"""The applied-offset mark of the KPI worker (services/kpi/stream/gaps.py), on a dict as its
+table."""
 
 from __future__ import annotations
 
-from services.kpi.gaps import AppliedOffsets
+from services.kpi.stream.gaps import AppliedOffsets
 
 
 def test_nothing_applied_reads_as_none_and_the_first_mark_is_persisted_at_once():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from services.kpi import reset
+from services.kpi.operations import reset
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.wachtend_keys import WachtendKeys
@@ -12,9 +12,10 @@ from shared.platform.settings import KafkaSettings, KpiSettings
 
 
 def test_the_group_and_state_topics_are_the_faust_apps():
-    from services.kpi import tables, vroegsignalen  # noqa: F401  (every table of the worker)
+    from services.kpi import tables  # noqa: F401  (every table of the worker)
     from services.kpi.app import app
     from services.kpi.topics import ticks_topic
+    from services.kpi.vroegsignalen import agent  # noqa: F401
 
     group = reset.group_id(KafkaSettings(), KpiSettings())
     assert group == app.conf.id

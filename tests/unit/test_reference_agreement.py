@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from reference.figures import doorlooptijd
 
 from demo import DemoOptions, DemoStream
-from services.kpi.facts import zaak_fact
+from services.kpi.zaken.facts import zaak_fact
 from shared.contract.events import accept_at_edge, new_event
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import get_domain_config

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from reference.figures import bereik_ondersteuning, sth_opgepakt, sth_zonder_verwijzing, wachttijd
 from test_reference_agreement import stored_demo_events
 
-from services.kpi.facts import zaak_fact
+from services.kpi.zaken.facts import zaak_fact
 from services.reporting.kpis import AVAILABLE, CellContext
 from shared.contract.events import new_event
 from shared.core.domain import AtwCalendar, ZaakHistory

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.reporting.cells import CellId, CellOrder, Coverage, Filters, coverage, select
+from services.reporting.kpis.cells import CellId, CellOrder, Coverage, Filters, coverage, select
 from shared.core.kpi.contribution import cell_key
 
 TODAY = date(2026, 4, 15)

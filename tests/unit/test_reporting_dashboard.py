@@ -13,9 +13,9 @@ import pytest
 from fastapi import FastAPI
 
 from services.reporting.app import create_app
+from services.reporting.dashboard.routes import FOLDER
 from services.reporting.kpis import AVAILABLE
-from services.reporting.routes_dashboard import FOLDER
-from services.reporting.routes_over_termijn import KPI as OPEN_OVER_TERMIJN
+from services.reporting.termijnen.routes_cells import KPI as OPEN_OVER_TERMIJN
 from shared.platform.settings import Settings
 
 SCRIPT = (FOLDER / "app.js").read_text(encoding="utf-8")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.reporting.cells import CellId, publish
 from services.reporting.kpis import AVAILABLE, PLANNED
 from services.reporting.kpis.base import day_histogram
+from services.reporting.kpis.cells import CellId, publish
 from services.reporting.kpis.doorlooptijd import DOORLOOPTIJD, doorlooptijd_figures
 from shared.core.kpi.contribution import day_field
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.signals.cases import (
+from services.signals.rules.cases import (
     CaseSignal,
     CaseSpan,
     Join,
@@ -17,7 +17,7 @@ from services.signals.cases import (
     new_case_id,
     summarise,
 )
-from services.signals.priority import Ranked, per_wijk, werklijst_order
+from services.signals.rules.priority import Ranked, per_wijk, werklijst_order
 from shared.contract.events.ddas import Signaalpartner as P
 
 W = 3

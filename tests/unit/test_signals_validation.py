@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from services.signals.validation import RowProblem, ValidSignal, validate_row
+from services.signals.rules.validation import RowProblem, ValidSignal, validate_row
 from shared.contract.events.ddas import Signaalpartner
 
 TODAY = date(2026, 3, 15)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from demo.vroegsignaal_output import catalog_events
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from services.kpi.vroegsignaal_processor import CONTRIBUTION_PREFIX, VroegsignaalProcessor
+from services.kpi.vroegsignalen.processor import CONTRIBUTION_PREFIX, VroegsignaalProcessor
 from shared.contract.events import CloudEvent, to_structured_record
 from shared.contract.events.binding import UndecodableRecord
 from shared.contract.vroegsignaal_records import (

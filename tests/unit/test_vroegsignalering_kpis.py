@@ -18,7 +18,7 @@ from reference.vroegsignalering import bereik_vroegsignalering, vroegsignalen
 
 from demo.vroegsignaal_output import catalog_events
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from services.kpi.vroegsignaal_processor import table_key
+from services.kpi.vroegsignalen.processor import table_key
 from services.reporting.kpis import AVAILABLE
 from shared.contract.events import CloudEvent, new_event
 from shared.contract.events.catalog import TYPE_PREFIX

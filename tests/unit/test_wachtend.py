@@ -16,10 +16,10 @@ from reference.wachtend import wachtend as reference_wachtend
 from test_reference_agreement import stored_demo_events
 from test_reference_kpis import histories
 
-from services.kpi.facts import zaak_fact
-from services.kpi.wachtend_sink import wachtend_document
-from services.reporting.termijnen import OverTermijn, over_termijn_cells
-from services.reporting.wachtend import counts, wachtend_on
+from services.kpi.zaken.facts import zaak_fact
+from services.kpi.zaken.wachtend_sink import wachtend_document
+from services.reporting.termijnen.explanation import OverTermijn, over_termijn_cells
+from services.reporting.wachtend.lists import counts, wachtend_on
 from shared.contract.alert_keys import OPEN
 from shared.core.domain import Fact, ZaakHistory
 from shared.core.kpi import wachtend as rule

@@ -1,0 +1,3 @@
+"""The vroegsignalen agent: signals, contactpogingen and resultaten per vroegsignaalzaak ->
+bereik vroegsignalering figures in Redis.
+"""

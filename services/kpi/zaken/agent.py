@@ -1,0 +1,195 @@
+"""The zaak agents: events -> per-zaak state -> alerts, figures, termijnen -> or dead letter.
+
+``process_events`` applies case events in batches (batching.py: what the stream has ready, up
+to ``BATCH_MAX``), each record in order and first any the consumer skipped (gaps.py);
+``process_ticks`` evaluates the zaken whose date the alert clock reached and applies skipped
+records at a partition's tail (timers.py sends both kinds of tick). A batch's table writes,
+Redis views and applied-offset marks are staged and made durable together (staging.py)
+before its records are acked. Concurrency stays 1 (faust #606); throughput comes from
+batches, partitions and worker processes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import faust
+from faust.types import TP
+
+from services.kpi.app import app
+from services.kpi.stream.batching import ready_batches
+from services.kpi.stream.gaps import GAP_TICK, EventsRecord
+from services.kpi.stream.staging import use_event
+from services.kpi.topics import dlq_topic, events_topic, ticks_topic
+from services.kpi.wiring import (
+    applied,
+    assigned_partitions,
+    batch,
+    lock,
+    processor,
+    skipped_reader,
+    today,
+)
+from shared.contract.dead_letter import dead_letter_headers
+from shared.contract.events.binding import UndecodableRecord
+from shared.platform.today import amsterdam_date
+
+log = logging.getLogger("wijkpuls.kpi")
+
+BATCH_MAX = 500
+"""Records per batch at most: bounds the unacked work a stop or rebalance sends round again."""
+BATCH_LINGER_S = 0.01
+"""How long a batch waits for more records after its first: the latency a live record gets."""
+
+_last: dict[str, EventsRecord] = {}
+"""Zaak -> its last record in the batch being applied (for a failed Redis write)."""
+_gaps: list[tuple[int, int, int]] = []
+"""(partition, first, last) offsets applied from the broker in this batch, for faust."""
+
+
+@app.agent(events_topic, concurrency=1)
+async def process_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+    # Acked by hand, once the batch is durable. faust's own ack sits in a ``finally`` of the
+    # stream, so a stop (SIGTERM) that cancels this agent halfway through a batch would ack
+    # it anyway and the final commit would skip it: its facts, and the alerts and figures
+    # they bring, would be lost for good. Unacked, they come again after the restart, and
+    # applying them again is harmless (seen event ids are ignored, alert ids are stable,
+    # sinks idempotent).
+    records = stream.noack()
+    async for events in ready_batches(records, BATCH_MAX, BATCH_LINGER_S):
+        async with lock:
+            try:
+                processor.ensure_built(assigned_partitions())
+                for event in events:
+                    if not batch.accepts([event]):
+                        break  # a rebalance: the commit drops the batch, the records come again
+                    use_event(event)  # table reads and writes go to the record's partition
+                    await _apply_message(event.message)
+                committed = await _commit(events)
+            except BaseException:
+                batch.discard()  # a stop or a crash: nothing of the batch is written or acked
+                raise
+        if committed:
+            for event in events:
+                await records.ack(event)
+        yield None
+
+
+async def _apply_message(message: faust.types.Message) -> None:
+    await _apply_skipped(message.partition, until=message.offset)
+    done = applied.next_offset(message.partition)
+    if done is None or message.offset >= done:
+        await _apply(
+            EventsRecord(
+                message.partition,
+                message.offset,
+                message.timestamp,
+                message.key,
+                message.value,
+                list(message.headers or []),
+            )
+        )
+
+
+@app.agent(ticks_topic, concurrency=1)
+async def process_ticks(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+    async for event in stream.events():
+        message = event.message
+        async with lock:
+            try:
+                processor.ensure_built(assigned_partitions())
+                if message.key == GAP_TICK:
+                    await _apply_skipped(message.partition, until=int(message.value))
+                else:
+                    await processor.on_tick(message.partition)
+            except Exception:
+                log.exception("alert tick failed", extra={"partition": message.partition})
+            try:
+                await _commit([event])
+            except BaseException:
+                batch.discard()
+                raise
+        yield None
+
+
+async def _commit(events: list[faust.types.EventT]) -> bool:
+    """Make what the events changed durable (staging.py); False: dropped, not to be acked."""
+    try:
+        failed = await batch.commit(events)
+        if failed is None:
+            log.info("batch dropped by a rebalance; its records come again", extra={})
+            return False
+        for zaak_id, exc in sorted(failed.items()):
+            log.error("redis write failed", extra={"zaak_id": zaak_id, "error": repr(exc)})
+            record = _last.get(zaak_id)
+            if record is not None:
+                await _dead_letter(record, f"processing error: {type(exc).__name__}")
+        for partition, first, last in _gaps:
+            # faust commits only an unbroken run of acked offsets after its committed one:
+            # told nothing, it would hold the partition's commit back forever (a "head gap").
+            await app.consumer._add_gap(TP(events_topic.get_topic_name(), partition), first, last)
+        return True
+    finally:
+        _last.clear()
+        _gaps.clear()
+
+
+async def _apply_skipped(partition: int, until: int) -> None:
+    """Apply the records before ``until`` that this group never applied (gaps.py)."""
+    start = applied.next_offset(partition)
+    if start is not None and start >= until:
+        return
+    count, first = 0, until
+    async for record in skipped_reader.read(partition, start, until):
+        await _apply(record)
+        count, first = count + 1, min(first, record.offset)
+    if count:
+        _gaps.append((partition, first, until - 1))  # told to faust once the batch is in
+        log.warning(
+            "applied %d records faust did not deliver (skipped by it, or applied here before "
+            "the last persisted mark): partition %d, offsets %s..%d",
+            count,
+            partition,
+            "start" if start is None else start,
+            until - 1,
+        )
+
+
+async def _apply(record: EventsRecord) -> None:
+    """One record: the alert clock to its day, then the zaak; a bad one to the dead letter."""
+    now = await today.current()
+    day = amsterdam_date(record.timestamp_s) if record.timestamp_s else now
+    try:
+        day = await processor.catch_up(record.partition, day, now)
+    except Exception:  # alerts of other zaken failed; they wait for the next tick
+        log.exception("alert clock catch-up failed", extra={"offset": record.offset})
+    try:
+        zaak_id = await processor.apply(
+            record.partition, day, record.key, record.value, record.headers
+        )
+        if zaak_id is not None:
+            _last[zaak_id] = record
+    except UndecodableRecord as exc:
+        await _dead_letter(record, str(exc))
+    except Exception as exc:  # a bug on one record must not stop the processor
+        log.exception("record failed", extra={"offset": record.offset})
+        await _dead_letter(record, f"processing error: {type(exc).__name__}")
+    batch.processed(record.partition, record.offset + 1)
+    applied.mark(record.partition, record.offset + 1)
+
+
+async def _dead_letter(record: EventsRecord, reason: str) -> None:
+    headers = dead_letter_headers(
+        record.headers,
+        reason,
+        topic=events_topic.get_topic_name(),
+        partition=record.partition,
+        offset=record.offset,
+        consumer=app.conf.id,
+    )
+    await dlq_topic.send(key=record.key, value=record.value, headers=headers)
+    log.warning(
+        "dead-lettered",
+        extra={"reason": reason, "offset": record.offset, "partition": record.partition},
+    )

@@ -1,0 +1,228 @@
+"""Deadlines: ``/open-over-termijn``, ``/zaken/{zaak_id}/termijnen`` and the ``/alerts`` feed.
+
+Single zaken (ids, their dates) are shown to the role analist only; publiek gets the counts
+per clock, with counts below the small-number threshold shown as "<5" (BRIEF §4).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from pydantic import BaseModel, BeforeValidator, Field
+
+from services.reporting.access import Caller, current_caller, require_zaak_level
+from services.reporting.problems import ProblemError, problem_response
+from services.reporting.query import (
+    PeildatumQuery,
+    WetQuery,
+    WijkQuery,
+    configured_wijk,
+    invalid,
+    iso_date,
+    peildatum_or_today,
+    refuse_unknown_parameters,
+)
+from services.reporting.termijnen.explanation import DEFINITIE, termijnen
+from services.reporting.termijnen.over_termijn import find_over_termijn
+from services.reporting.wiring import Reporting
+from shared.core.alerts import AlertKind
+from shared.core.domain_config import GEMEENTE
+from shared.core.kpi.suppression import SMALL
+
+router = APIRouter(prefix="/api/v1")
+
+ClockQuery = Annotated[
+    str | None, Query(description="Only this clock (an id of the domain configuration).")
+]
+_ERRORS = {
+    401: problem_response("X-API-Key is not a known key"),
+    422: problem_response("invalid query; each parameter and reason is listed"),
+    503: problem_response("the figures store (Redis) does not answer"),
+}
+_ZAAK_LEVEL = {403: problem_response("single zaken are for the role analist")}
+
+
+class OverTermijnRow(BaseModel):
+    zaak_id: str
+    wet: str
+    wijk: str
+    clock: str
+    due: date
+    days_over: int = Field(description="days between the due date and the peildatum")
+
+
+class ClockCount(BaseModel):
+    clock: str
+    wet: str
+    n: int | str = Field(description='zaken over termijn; "<5" for a small count (publiek)')
+    zaken: list[OverTermijnRow] | None = Field(
+        description="the zaken, longest over termijn first; null for the role publiek"
+    )
+
+
+class OpenOverTermijn(BaseModel):
+    definitie: str
+    peildatum: date
+    clocks: list[ClockCount] = Field(description="clocks with at least one zaak over termijn")
+
+
+@router.get(
+    "/open-over-termijn",
+    tags=["termijnen"],
+    summary="Zaken over their legal term on the peildatum, per clock",
+    description="Per clock, the zaken whose due date is before the peildatum without the "
+    "stopping event on or before it (BRIEF §4, open over termijn). Due dates follow "
+    "opschorting, verdaging and the Atw shift as of the peildatum. Publiek sees the counts; "
+    "the role analist also the list (zaak_id, wet, wijk, clock, due, days_over).",
+    response_model=OpenOverTermijn,
+    responses=_ERRORS,
+)
+async def open_over_termijn_route(
+    request: Request,
+    caller: Annotated[Caller, Depends(current_caller)],
+    peildatum: PeildatumQuery = None,
+    wet: WetQuery = None,
+    wijk: WijkQuery = None,
+    clock: ClockQuery = None,
+) -> OpenOverTermijn:
+    reporting: Reporting = request.app.state.reporting
+    refuse_unknown_parameters(request, ("peildatum", "wet", "wijk", "clock"))
+    wijk = configured_wijk(wijk, reporting.domain)
+    peildatum = peildatum_or_today(peildatum, await reporting.current_date())
+    clocks = {
+        c.id: c
+        for c in reporting.domain.clocks
+        if (clock is None or c.id == clock) and (wet is None or c.wet is wet)
+    }
+    if clock is not None and clock not in {c.id for c in reporting.domain.clocks}:
+        raise invalid("clock", "not a clock of the domain configuration")
+    found = await find_over_termijn(reporting, peildatum, clocks, wijk)
+    threshold = reporting.domain.small_numbers.threshold
+    zaak_level = caller.role.sees_small_numbers
+    counts = []
+    for clock_id, config in clocks.items():
+        rows = found.get(clock_id)
+        if not rows:
+            continue
+        n: int | str = len(rows)
+        if not zaak_level and len(rows) < threshold:
+            n = SMALL.format(threshold=threshold)
+        listed = [OverTermijnRow.model_validate(r.row()) for r in rows] if zaak_level else None
+        counts.append(ClockCount(clock=clock_id, wet=config.wet.value, n=n, zaken=listed))
+    return OpenOverTermijn(definitie=DEFINITIE, peildatum=peildatum, clocks=counts)
+
+
+class Termijnen(BaseModel):
+    zaak_id: str
+    wet: str | None
+    wijk: str | None
+    peildatum: date
+    termijnen: list[dict[str, Any]] = Field(
+        description="per started clock: status (lopend, opgeschort, over-termijn, tijdig, "
+        "te-laat), start, due, warning_on, stopped, days_over and the steps that made the "
+        "due date, each with its reason in words"
+    )
+
+
+@router.get(
+    "/zaken/{zaak_id}/termijnen",
+    tags=["termijnen"],
+    summary="The legal terms of one zaak and why each due date is what it is",
+    description="Every clock of the zaak's wet that has started, as of the peildatum, with "
+    "the steps that made its due date: the term from the start, each opschorting and "
+    "verdaging (counted or not, and why), the Atw shift past weekend and feestdagen, and the "
+    "stopping event. Role analist only.",
+    response_model=Termijnen,
+    responses={**_ERRORS, **_ZAAK_LEVEL, 404: problem_response("no zaak with this id")},
+)
+async def termijnen_route(
+    request: Request,
+    caller: Annotated[Caller, Depends(current_caller)],
+    zaak_id: Annotated[str, Path(description="the case system's zaak id")],
+    peildatum: PeildatumQuery = None,
+) -> Termijnen:
+    reporting: Reporting = request.app.state.reporting
+    refuse_unknown_parameters(request, ("peildatum",))
+    require_zaak_level(caller)
+    peildatum = peildatum_or_today(peildatum, await reporting.current_date())
+    document = await reporting.termijnen.zaak(zaak_id)
+    if document is None:
+        raise ProblemError(
+            404,
+            "unknown-zaak",
+            "Unknown zaak",
+            "no events of this zaak have reached the KPI workers",
+            [{"field": "zaak_id", "reason": "unknown"}],
+        )
+    return Termijnen(
+        zaak_id=zaak_id,
+        wet=document.get("wet"),
+        wijk=document.get("wijk"),
+        peildatum=peildatum,
+        termijnen=termijnen(document, reporting.domain, reporting.calendar, peildatum),
+    )
+
+
+class AlertRow(BaseModel):
+    alert_id: str
+    type: str = Field(description="alert.waarschuwing, alert.termijn-overschreden or "
+                      "alert.opgelost-na-termijn")  # fmt: skip
+    zaak_id: str
+    wet: str
+    wijk: str
+    clock: str
+    due: date
+    datum: date = Field(description="the day the alert became due")
+    historisch: bool = Field(description="the term had passed before Wijkpuls first saw the zaak")
+
+
+class AlertFeed(BaseModel):
+    alerts: list[AlertRow]
+
+
+@router.get(
+    "/alerts",
+    tags=["alerts"],
+    summary="Recent alerts, newest first",
+    description="The alerts the KPI workers gave (BRIEF §2): each once, by its stable "
+    "alert_id. historisch alerts (the term had passed before Wijkpuls first saw the zaak) "
+    "are listed here but not pushed to webhooks. Role analist only.",
+    response_model=AlertFeed,
+    responses={**_ERRORS, **_ZAAK_LEVEL},
+)
+async def alerts_route(
+    request: Request,
+    caller: Annotated[Caller, Depends(current_caller)],
+    since: Annotated[
+        date | None,
+        Query(description="only alerts with a datum on or after this date"),
+        BeforeValidator(iso_date),
+    ] = None,
+    kind: Annotated[AlertKind | None, Query(description="only this kind")] = None,
+    wet: WetQuery = None,
+    wijk: WijkQuery = None,
+    clock: ClockQuery = None,
+    historisch: Annotated[bool | None, Query(description="only (not) historisch")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 100,
+) -> AlertFeed:
+    reporting: Reporting = request.app.state.reporting
+    known = ("since", "kind", "wet", "wijk", "clock", "historisch", "limit")
+    refuse_unknown_parameters(request, known)
+    require_zaak_level(caller)
+    wijk = configured_wijk(wijk, reporting.domain)
+    wanted = {
+        "type": kind.event_type if kind else None,
+        "wet": wet.value if wet else None,
+        "wijk": None if wijk == GEMEENTE else wijk,
+        "clock": clock,
+        "historisch": historisch,
+    }
+    rows = [
+        alert
+        for alert in await reporting.termijnen.alerts(since)
+        if all(value is None or alert.get(name) == value for name, value in wanted.items())
+    ]
+    rows.sort(key=lambda a: (a["datum"], a["alert_id"]), reverse=True)
+    return AlertFeed(alerts=[AlertRow.model_validate(a) for a in rows[:limit]])

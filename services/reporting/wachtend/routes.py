@@ -1,0 +1,109 @@
+"""``GET /api/v1/wachtend``: zaken granted whose care has not started on the peildatum.
+
+The counts per wet and wijk follow the small-number rule (BRIEF §4); the list of single zaken
+(ids, grant dates, ages) is for the role analist only, as for open over termijn.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from services.reporting.access import Caller, current_caller
+from services.reporting.problems import problem_response
+from services.reporting.query import (
+    PeildatumQuery,
+    WetQuery,
+    WijkQuery,
+    configured_wijk,
+    peildatum_or_today,
+    refuse_unknown_parameters,
+)
+from services.reporting.wachtend.lists import counts, wachtend_on
+from services.reporting.wiring import Reporting
+from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
+from shared.core.kpi.suppression import SMALL
+from shared.core.kpi.wachtend import DEFINITIE
+
+router = APIRouter(prefix="/api/v1", tags=["wachttijd"])
+
+
+class WachtendRow(BaseModel):
+    zaak_id: str
+    wet: str
+    wijk: str
+    sinds: date = Field(description="the grant the wait runs from (as for wachttijd)")
+    grond: str = Field(description="besluit (toegekend) or toewijzing (no besluit)")
+    dagen: int = Field(description="calendar days from `sinds` to the peildatum")
+
+
+class WachtendCount(BaseModel):
+    wet: str
+    wijk: str = Field(description="a wijk, onbekend, or gemeente (all wijken together)")
+    n: int | str = Field(description='zaken wachtend; "<5" for a small count (publiek)')
+
+
+class WachtendAnswer(BaseModel):
+    definitie: str
+    peildatum: date
+    counts: list[WachtendCount] = Field(description="per wet and wijk with any zaak wachtend")
+    zaken: list[WachtendRow] | None = Field(
+        description="the zaken, longest waiting first; null for the role publiek"
+    )
+
+
+@router.get(
+    "/wachtend",
+    summary="Zaken granted whose care has not started on the peildatum, with their age",
+    description="BRIEF §4 wachttijd, 'wachtend': zaken with a grant known on the peildatum "
+    "(a besluit with uitkomst toegekend or, for a zaak without any besluit, its earliest "
+    "zorg.toegewezen) and no zorg.gestart known on it; a zaak closed (zaak.afgesloten) by "
+    "then waits no more. The age is the calendar days from the grant to the peildatum, the "
+    "start point wachttijd uses. Events dated after the peildatum do not count, and a "
+    "corrected fact counts in its current version only. Counts per wet and wijk (and "
+    'gemeente); publiek sees them with small numbers as "<5", the role analist also the '
+    "list (zaak_id, wet, wijk, sinds, grond, dagen). No names or pseudonyms.",
+    response_model=WachtendAnswer,
+    responses={
+        401: problem_response("X-API-Key is not a known key"),
+        422: problem_response("invalid query; each parameter and reason is listed"),
+        503: problem_response("the figures store (Redis) does not answer"),
+    },
+)
+async def wachtend_route(
+    request: Request,
+    caller: Annotated[Caller, Depends(current_caller)],
+    peildatum: PeildatumQuery = None,
+    wet: WetQuery = None,
+    wijk: WijkQuery = None,
+) -> WachtendAnswer:
+    reporting: Reporting = request.app.state.reporting
+    refuse_unknown_parameters(request, ("peildatum", "wet", "wijk"))
+    wijk = configured_wijk(wijk, reporting.domain)
+    peildatum = peildatum_or_today(peildatum, await reporting.current_date())
+    documents = await reporting.wachtend.candidates(peildatum)
+    rows = wachtend_on(documents, peildatum, wet.value if wet else None, wijk)
+    threshold = reporting.domain.small_numbers.threshold
+    zaak_level = caller.role.sees_small_numbers
+    wets = {w.value: i for i, w in enumerate(Wet)}
+    wijken = {w: i for i, w in enumerate([*reporting.domain.wijk_names, ONBEKEND, GEMEENTE])}
+    counted = sorted(
+        counts(rows, wijk).items(),
+        key=lambda c: (wets.get(c[0][0], len(wets)), wijken.get(c[0][1], len(wijken)), c[0]),
+    )
+    return WachtendAnswer(
+        definitie=DEFINITIE,
+        peildatum=peildatum,
+        counts=[
+            WachtendCount(
+                wet=w,
+                wijk=where,
+                n=n if zaak_level or n >= threshold else SMALL.format(threshold=threshold),
+            )
+            for (w, where), n in counted
+        ],
+        zaken=[WachtendRow.model_validate(r.row()) for r in rows] if zaak_level else None,
+    )

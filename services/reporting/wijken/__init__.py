@@ -1,0 +1,1 @@
+"""The configured wijken, for clients such as the dashboard."""

@@ -1,0 +1,1 @@
+"""The signals service's HTTP routes and who may call them."""

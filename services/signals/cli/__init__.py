@@ -1,0 +1,1 @@
+"""Command-line entry points: load a delivery, write the month's DDAS export."""

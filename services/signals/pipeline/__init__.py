@@ -1,0 +1,3 @@
+"""Deliveries in: rows streamed, validated, stored in the vault and published to Kafka;
+contactpogingen and resultaten recorded and published.
+"""

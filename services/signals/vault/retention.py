@@ -1,0 +1,155 @@
+"""``python -m services.signals.vault.retention [--today 2027-01-01]``: delete what passed
+retention.
+
+Which zaken are due is the pure rule of shared/core/vroegsignaal_retention.py. Per run, in this
+order, each step acknowledged before the next:
+
+1. freeze: the final contribution of every due zaak goes to the vroegsignalen topic as a
+   frozen record (shared/contract/vroegsignaal_records.py), so no published figure moves, also not
+   after a replay;
+2. tombstones for every record the due zaken published, so compaction removes the
+   pseudonymised events and the KPI worker drops the zaken's household state;
+3. the vault delete, in one transaction: contactpogingen, signals (with their encrypted
+   identity), the zaak, so the werklijst, inzage and the DDAS export no longer know it.
+
+A run stopped anywhere is simply run again: the zaken are still due, the frozen records and
+tombstones are the same records again. (The vault going first would lose the record keys.)
+``today`` is injected for the tests and for a catch-up run; scheduled runs (a nightly
+CronJob) leave it to today in Amsterdam. docs/operations.md has the design.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, delete, func, select
+
+from services.signals.pipeline.publisher import RecordAddress
+from services.signals.vault.retiring import RetiringZaak, retiring_zaak
+from services.signals.vault.schema import (
+    cases,
+    contactpogingen,
+    event_households,
+    resultaat_events,
+    signals,
+)
+from services.signals.vault.vault_context import SignalsCore
+from services.signals.wiring import start_edge
+from shared.contract.vroegsignaal_records import FrozenContribution
+from shared.core.vroegsignaal_retention import ZaakDates, due_zaken, retired_households
+from shared.platform.logs import configure_logging
+from shared.platform.settings import get_settings
+
+log = logging.getLogger("wijkpuls.signals.retention")
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    today: date
+    zaken: list[str]  # vroegsignaalzaak ids deleted
+    households: list[str]  # household pseudonyms with nothing left in the vault
+    signals: int
+    records: int  # tombstoned on the vroegsignalen topic
+
+
+class RetentionSink(Protocol):
+    async def freeze(self, frozen: Sequence[tuple[str, FrozenContribution]]) -> None: ...
+
+    async def tombstone(self, addresses: Sequence[RecordAddress]) -> None: ...
+
+
+def vault_dates(conn: Connection) -> list[ZaakDates]:
+    last = (
+        select(signals.c.case_id, func.max(signals.c.signaaldatum).label("laatste"))
+        .group_by(signals.c.case_id)
+        .subquery()
+    )
+    query = select(
+        cases.c.id, cases.c.huishouden, last.c.laatste, cases.c.datum_opgepakt,
+        cases.c.resultaat_datum,
+    ).join(last, last.c.case_id == cases.c.id)  # fmt: skip
+    return [ZaakDates(*row) for row in conn.execute(query)]
+
+
+def delete_zaken(conn: Connection, case_ids: list[str]) -> int:
+    """Deletes the zaken with everything that hangs on them; returns the signals deleted."""
+    deleted = 0
+    for start in range(0, len(case_ids), 500):  # bounded IN lists
+        chunk = case_ids[start : start + 500]
+        conn.execute(delete(contactpogingen).where(contactpogingen.c.case_id.in_(chunk)))
+        deleted += conn.execute(delete(signals).where(signals.c.case_id.in_(chunk))).rowcount
+        conn.execute(delete(resultaat_events).where(resultaat_events.c.case_id.in_(chunk)))
+        conn.execute(delete(event_households).where(event_households.c.case_id.in_(chunk)))
+        conn.execute(delete(cases).where(cases.c.id.in_(chunk)))
+    return deleted
+
+
+def _plan(core: SignalsCore, today: date) -> tuple[list[str], list[str], list[RetiringZaak]]:
+    """The due zaak ids, the households retired with them, and what to write per zaak."""
+    with core.engine.connect() as conn:
+        zaken = vault_dates(conn)
+        due = due_zaken(zaken, core.domain.retention.vroegsignalering, today)
+        ids = [z.vroegsignaalzaak_id for z in due]
+        found = (retiring_zaak(conn, core.source, i) for i in ids)
+        retiring = [r for r in found if r is not None]
+    return ids, sorted(retired_households(zaken, due)), retiring
+
+
+async def apply_retention(core: SignalsCore, sink: RetentionSink, today: date) -> RetentionRun:
+    ids, retired, retiring = await asyncio.to_thread(_plan, core, today)
+    await sink.freeze([(r.huishouden, r.frozen) for r in retiring])
+    records = [a for r in retiring for a in r.records]
+    await sink.tombstone(records)
+
+    def vault_delete() -> int:
+        with core.engine.begin() as conn:
+            return delete_zaken(conn, ids)
+
+    count = await asyncio.to_thread(vault_delete)
+    run = RetentionRun(today, ids, retired, count, len(records))
+    # Counts only: the ids are pseudonymous, but a log line needs none of them.
+    log.info(
+        "retention applied",
+        extra={"today": today.isoformat(), "zaken": len(ids), "signals": count,
+               "households": len(retired), "records": len(records)},
+    )  # fmt: skip
+    return run
+
+
+async def _run(today: date) -> RetentionRun:
+    edge = await start_edge(get_settings(), client_id="wijkpuls-signals-retention")
+    try:
+        return await apply_retention(edge.core, edge.publisher, today)
+    finally:
+        await edge.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m services.signals.vault.retention",
+        description="Retire every vroegsignaalzaak past its retention (domain.yaml "
+        "retention.vroegsignalering): freeze its figures and tombstone its events in Kafka, "
+        "then delete identity, signals, contactpogingen and the zaak from the vault.",
+    )
+    parser.add_argument("--today", type=date.fromisoformat, help="default: today (Amsterdam)")
+    args = parser.parse_args(argv)
+    configure_logging("INFO")
+    today = args.today or datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    run = asyncio.run(_run(today))
+    summary = {"today": today.isoformat(), "zaken": len(run.zaken), "signals": run.signals,
+               "households": len(run.households), "records": run.records}  # fmt: skip
+    print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
