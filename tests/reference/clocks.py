@@ -46,7 +46,15 @@ def besluit(zaak: Zaak, config: dict[str, Any], cal: Calendar) -> Besluit | None
     if wet == "sth":
         return None
     start = (zaak.datum("zaak.eerste-contact") if wet == "wgs" else None) or aangemeld
-    due = start + timedelta(days=besluit_term_days(config, wet))
+    due, counted = moved_due(zaak, start + timedelta(days=besluit_term_days(config, wet)),
+                             start, stop, cal)  # fmt: skip
+    return Besluit(stop, due, (stop - aangemeld).days - counted, stop <= due)
+
+
+def moved_due(zaak: Zaak, due: date, start: date, stop: date, cal: Calendar) -> tuple[date, int]:
+    """A besluit clock's due date (start + term given) moved by the suspensions and verdagingen
+    inside [start, stop], in date order, then Atw-shifted; and the suspended days that moved it.
+    """
     moves = [(s, "opschorting", (e - s).days) for s, e in suspensions(zaak, start, stop)]
     moves += [(date.fromisoformat(v["data"]["datum"]), "verdaging", v["data"]["dagen"])
               for v in zaak.dates("zaak.verdaagd")
@@ -56,8 +64,7 @@ def besluit(zaak: Zaak, config: dict[str, Any], cal: Calendar) -> Besluit | None
         if when <= cal.shift(due):
             due += timedelta(days=days)
             counted += days if kind == "opschorting" else 0
-    due = cal.shift(due)
-    return Besluit(stop, due, (stop - aangemeld).days - counted, stop <= due)
+    return cal.shift(due), counted
 
 
 def suspensions(zaak: Zaak, start: date, stop: date) -> list[tuple[date, date]]:

@@ -28,11 +28,23 @@ def pct(numerator: int, n: int) -> float:
 
 
 def doorlooptijd(events: Iterable[dict[str, Any]]) -> dict[Cell, dict[str, Any]]:
+    return _doorlooptijd_of(build_zaken(events).values())
+
+
+def doorlooptijd_at(
+    events: Iterable[dict[str, Any]], peildatum: date
+) -> dict[Cell, dict[str, Any]]:
+    """doorlooptijd with only the facts known on the peildatum (BRIEF §4 Peildatum): a besluit
+    counts in its current version when dated on or before it, the running periode cut there."""
+    return _doorlooptijd_of(known_on(z, peildatum) for z in build_zaken(events).values())
+
+
+def _doorlooptijd_of(zaken: Iterable[Zaak]) -> dict[Cell, dict[str, Any]]:
     config = load_config()
     cal = calendar_from(config)
     durations: dict[Cell, list[int]] = defaultdict(list)
     on_time: dict[Cell, int] = defaultdict(int)
-    for zaak in build_zaken(events).values():
+    for zaak in zaken:
         result = besluit(zaak, config, cal)
         if result is None:
             continue

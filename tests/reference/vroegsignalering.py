@@ -1,7 +1,7 @@
 """bereik vroegsignalering and vroegsignalen recomputed from raw vroegsignaal.* events (BRIEF §4).
 
-Written from BRIEF §2/§3/§4 and docs/kpis.md alone: plain dicts, no shared.kpi or
-shared.domain. Rules: one event per (source, id); a signal (signaal_id) and a resultaat are
+Written from BRIEF §2/§3/§4 and docs/kpis.md alone: plain dicts, no shared.core.kpi or
+shared.core.domain. Rules: one event per (source, id); a signal (signaal_id) and a resultaat are
 corrected by the latest ``time`` (equal times: the greater id); a case opens on its earliest
 known signal (ties: smallest signaal_id, for the wijk); only facts dated on or before the
 peildatum are known, a corrected one only in its current version.
