@@ -21,7 +21,12 @@ def main() -> None:
     if flag != "-m":
         raise SystemExit(__doc__)
     profile = cProfile.Profile(time.process_time)
-    atexit.register(lambda: (profile.disable(), profile.dump_stats(out)))
+
+    def stop() -> None:
+        profile.disable()
+        profile.dump_stats(out)
+
+    atexit.register(stop)
     sys.argv = [module, *rest]
     profile.enable()
     runpy.run_module(module, run_name="__main__", alter_sys=True)

@@ -25,21 +25,22 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from benchmarks.common import events_topic, kafka_settings, log
 from demo import DemoOptions, DemoStream
-from demo.timing import AMSTERDAM
 from shared.contract.events import accept_at_edge, to_structured_record
-from shared.core.domain_config import get_domain_config
+from shared.core.local_time import AMSTERDAM
 from shared.core.pseudonym import Pseudonymiser
 from shared.platform.kafka_admin import ensure_topics
-from shared.platform.settings import PseudonymSettings
+from shared.platform.settings import PseudonymSettings, get_domain_config
 
 Record = tuple[bytes, bytes, list[tuple[str, bytes]], int]  # key, value, headers, timestamp ms
 
 
-def demo_events(scale: float, months: int, start: date, today: date, seed: int) -> Iterator[dict]:
+def demo_events(
+    scale: float, months: int, start: date, today: date, seed: int
+) -> Iterator[dict[str, Any]]:
     yield from DemoStream(DemoOptions(start, months, seed, today, scale), get_domain_config())
 
 
-def open_events(today: date, seed: int) -> Iterator[dict]:
+def open_events(today: date, seed: int) -> Iterator[dict[str, Any]]:
     """zaak.aangemeld of the demo's mix, endlessly, as new zaken of the last three days.
 
     Recent on purpose: no term is near its warning day, so the worker only stores the zaak.

@@ -33,6 +33,7 @@ from pathlib import Path
 
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from redis.typing import ZSetRangeResponse
 
 from benchmarks.common import (
     ROOT,
@@ -86,20 +87,41 @@ async def clear_redis(client: aioredis.Redis, prefix: str) -> int:
     return removed
 
 
+def _bytes(reply: bytes | str | None) -> bytes:
+    """A reply of the client, which has no ``decode_responses``: always bytes."""
+    if not isinstance(reply, bytes):
+        raise TypeError(f"expected a bytes reply from Redis, got {type(reply).__name__}")
+    return reply
+
+
+def _scored(members: ZSetRangeResponse) -> list[tuple[bytes, float]]:
+    """The (member, score) pairs of a ``zrange(..., withscores=True)`` reply."""
+    pairs = []
+    for entry in members:
+        if isinstance(entry, bytes | str):
+            raise TypeError("expected (member, score) pairs: zrange withscores=True")
+        member, score = entry
+        pairs.append((_bytes(member), score))
+    return pairs
+
+
 async def dump_redis(client: aioredis.Redis, prefix: str, path: Path) -> int:
     """Every key of the prefix with its value, sorted: two runs must give the same file."""
     rows = []
     async for key in client.scan_iter(match=f"{prefix}wp:*", count=10_000):
-        kind = (await client.type(key)).decode()
+        kind = _bytes(await client.type(key)).decode()
         if kind == "string":
-            value: object = (await client.get(key)).decode()
+            value: object = _bytes(await client.get(key)).decode()
         elif kind == "hash":
-            value = sorted((k.decode(), v.decode()) for k, v in (await client.hgetall(key)).items())
+            value = sorted(
+                (_bytes(k).decode(), _bytes(v).decode())
+                for k, v in (await client.hgetall(key)).items()
+            )
         elif kind == "set":
-            value = sorted(m.decode() for m in await client.smembers(key))
+            value = sorted(_bytes(m).decode() for m in await client.smembers(key))
         elif kind == "zset":
             members = await client.zrange(key, 0, -1, withscores=True)
-            value = sorted((m.decode(), score) for m, score in members)
+            value = sorted((m.decode(), score) for m, score in _scored(members))
         else:
             value = kind
         rows.append(json.dumps([key.decode(), value]))

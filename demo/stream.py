@@ -19,9 +19,11 @@ from typing import Any
 from demo import profile
 from demo.delivery import Delivery, Quirks
 from demo.stats import DemoStats
-from demo.timing import AMSTERDAM, Timing, add_months, today
+from demo.timing import Timing, add_months, today
 from demo.zaken import ZaakMaker
-from shared.core.domain_config import DomainConfig, Wet, get_domain_config
+from shared.core.domain_config import DomainConfig, Wet
+from shared.core.local_time import AMSTERDAM
+from shared.platform.settings import get_domain_config
 
 DEFAULT_QUIRKS = Quirks(profile.DUPLICATE_RATE, profile.OUT_OF_ORDER_RATE, profile.CORRECTION_RATE)
 _Entry = tuple[int, int, Delivery]  # (release timestamp, tie-breaker, delivery)

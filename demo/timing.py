@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from shared.core.domain import AtwCalendar
 from shared.core.domain_config import ClockConfig, DomainConfig, Term, Wet
+from shared.core.local_time import AMSTERDAM, amsterdam_today
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 _DAY = timedelta(days=1)
 
 
@@ -70,7 +69,7 @@ class Timing:
 
 
 def today() -> date:
-    return datetime.now(AMSTERDAM).date()
+    return amsterdam_today()
 
 
 def month_start(text: str) -> date:

@@ -16,7 +16,7 @@ from pathlib import Path
 from demo.timing import month_start
 from demo.vroegsignaal_output import catalog_events, ddas_deliveries, outreach_calls
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
-from shared.core.domain_config import get_domain_config
+from shared.platform.settings import get_domain_config
 
 
 def write_files(out: Path, options: VroegsignaalOptions, *, events: bool = False) -> int:

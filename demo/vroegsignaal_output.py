@@ -22,10 +22,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from demo.timing import AMSTERDAM
 from demo.vroegsignalen import ZORG, PlannedCase, PlannedSignal
 from shared.contract.events import CloudEvent, new_event
-from shared.contract.events.ddas import SIGNAALPARTNER_TEXT
+from shared.core.ddas import SIGNAALPARTNER_TEXT
+from shared.core.local_time import AMSTERDAM
 from shared.core.pseudonym import Pseudonymiser
 
 SIGNALS_SOURCE = "urn:nld:oin:00000001002220647000:systeem:wijkpuls-signals"

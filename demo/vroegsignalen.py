@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from typing import TypeVar
 
 from demo.population import Population, test_bsn
-from shared.contract.events.ddas import ContactpogingSoort, Dagdeel, Resultaat, Signaalpartner
+from shared.core.ddas import ContactpogingSoort, Dagdeel, Resultaat, Signaalpartner
 from shared.core.domain_config import DomainConfig
 
 SIGNALS_PER_1000_PER_MONTH = 4.0  # Divosa monitor 2023, BRIEF §3

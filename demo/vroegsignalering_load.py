@@ -15,8 +15,7 @@ import asyncio
 import io
 import json
 import sys
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import func, select
 
@@ -27,8 +26,8 @@ from services.signals.pipeline import outreach, sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
 from services.signals.vault.schema import deliveries, signals
 from services.signals.wiring import SignalsEdge, start_edge
-from shared.core.domain_config import get_domain_config
-from shared.platform.settings import get_settings
+from shared.core.local_time import amsterdam_today
+from shared.platform.settings import get_domain_config, get_settings
 
 DEMO_CLIENT = "demo-"
 
@@ -76,7 +75,7 @@ async def _run(options: VroegsignaalOptions, today: date) -> dict[str, object]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    today = amsterdam_today()
     parser = argparse.ArgumentParser(prog="python -m demo.vroegsignalering_load")
     parser.add_argument("--start", type=month_start, metavar="YYYY-MM",
                         help="first month (default: 12 months before this one)")  # fmt: skip

@@ -34,14 +34,13 @@ import pytest
 import redis
 
 from shared.contract.topics import TopicSpec, topic_specs
-from shared.core.domain_config import get_domain_config
 from shared.platform.kafka_admin import (
     BrokerUnavailableError,
     delete_topics_with_prefix,
     ensure_topics,
     wait_for_broker,
 )
-from shared.platform.settings import KafkaSettings, RedisSettings
+from shared.platform.settings import KafkaSettings, RedisSettings, get_domain_config
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ROOT / "deploy" / "local"

@@ -32,7 +32,7 @@ def registry(request: Request) -> ClientRegistry:
     found = getattr(request.app.state, "clients", None)
     if found is None:
         found = request.app.state.clients = ClientRegistry.from_settings(get_settings())
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 async def authenticated_client(

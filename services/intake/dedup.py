@@ -50,7 +50,7 @@ class DedupStore:
         lookup = list(first.values())
         keys = [self._key(*events[i].dedup_key) for i in lookup]
         stored = dict(zip(lookup, await self._redis.mget(keys), strict=True)) if keys else {}
-        statuses = []
+        statuses: list[Seen] = []
         for index, event in enumerate(events):
             earlier = first[event.dedup_key]
             if earlier != index:
@@ -58,10 +58,11 @@ class DedupStore:
                 same = contents[earlier] == contents[index]
                 ok = same and statuses[earlier] is not Seen.CONFLICT
                 statuses.append(Seen.DUPLICATE if ok else Seen.CONFLICT)
-            elif stored[index] is None:
+            elif (raw := stored[index]) is None:
                 statuses.append(Seen.NEW)
             else:
-                same = stored[index].decode() == fingerprint(contents[index])
+                text = raw.decode() if isinstance(raw, bytes) else raw
+                same = text == fingerprint(contents[index])
                 statuses.append(Seen.DUPLICATE if same else Seen.CONFLICT)
         return statuses
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from tqdm import tqdm
+from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs in the dev group
 
 from services.intake import load_batches as loading
 from services.intake.load_batches import Line, LoadSummary

@@ -10,39 +10,33 @@ partitions of the same number.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
+
+import faust
 
 from services.kpi.app import app, settings
 from shared.contract.topics import Topic, topic_name
 
-# Raw bytes: the workers decode records themselves so a bad one can be dead-lettered as sent.
-events_topic = app.topic(
-    topic_name(Topic.EVENTS, settings.kafka),
-    key_type=bytes,
-    value_type=bytes,
-    key_serializer="raw",
-    value_serializer="raw",
-)
-dlq_topic = app.topic(
-    topic_name(Topic.DLQ, settings.kafka),
-    key_type=bytes,
-    value_type=bytes,
-    key_serializer="raw",
-    value_serializer="raw",
-)
-alerts_topic = app.topic(
-    topic_name(Topic.ALERTS, settings.kafka),
-    key_type=bytes,
-    value_type=bytes,
-    key_serializer="raw",
-    value_serializer="raw",
-)
-ticks_topic = app.topic(
+
+def _raw_topic(name: str, **options: Any) -> faust.TopicT:
+    """Raw bytes: the workers decode records themselves so a bad one can be dead-lettered as
+    sent, and write records already encoded in the contract's format."""
+    return app.topic(
+        name,
+        key_type=bytes,
+        value_type=bytes,
+        key_serializer="raw",
+        value_serializer="raw",
+        **options,
+    )
+
+
+events_topic = _raw_topic(topic_name(Topic.EVENTS, settings.kafka))
+dlq_topic = _raw_topic(topic_name(Topic.DLQ, settings.kafka))
+alerts_topic = _raw_topic(topic_name(Topic.ALERTS, settings.kafka))
+ticks_topic = _raw_topic(
     f"{app.conf.id}-alert-ticks",
     internal=True,
     partitions=settings.kafka.events_partitions,
     retention=timedelta(days=1),
-    key_type=bytes,
-    value_type=bytes,
-    key_serializer="raw",
-    value_serializer="raw",
 )

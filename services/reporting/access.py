@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import Request, Response, Security
 from fastapi.security import APIKeyHeader
 
-from services.reporting.problems import ProblemError
+from shared.platform.problems import ProblemError
 from shared.platform.settings import ReportingRole
 
 log = logging.getLogger("wijkpuls.reporting.access")

@@ -18,13 +18,13 @@ from services.reporting.access import access_log
 from services.reporting.dashboard import routes as routes_dashboard
 from services.reporting.kpis import routes
 from services.reporting.openapi import DESCRIPTION, TAGS
-from services.reporting.problems import ProblemError, problem
 from services.reporting.termijnen import routes as routes_termijnen
 from services.reporting.termijnen import routes_cells as routes_over_termijn
 from services.reporting.wachtend import routes as routes_wachtend
 from services.reporting.wijken import routes as routes_wijken
 from services.reporting.wiring import start_reporting
 from shared.platform.logs import configure_logging
+from shared.platform.problems import ProblemError, problem
 from shared.platform.settings import Settings, get_settings
 
 log = logging.getLogger("wijkpuls.reporting")

@@ -17,8 +17,9 @@ from shared.contract.figure_keys import FigureKeys
 from shared.contract.wachtend_keys import WachtendKeys
 from shared.core.domain import AtwCalendar
 from shared.core.domain_config import DomainConfig, load_domain_config
+from shared.core.local_time import amsterdam_today
 from shared.platform.settings import Settings
-from shared.platform.today import Today, amsterdam_today
+from shared.platform.today import Today
 
 # A Redis that does not answer turns into a 503 within seconds instead of a hung request.
 CONNECT_TIMEOUT_S = 2.0

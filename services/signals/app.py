@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
@@ -18,39 +17,34 @@ from services.signals.api import privacy as routes_privacy
 from services.signals.api import team as routes_team
 from services.signals.api.auth import clients_from_settings
 from services.signals.wiring import start_edge
+from shared.platform.health import health_router
 from shared.platform.logs import configure_logging
 from shared.platform.problems import install_problem_handlers, problem
 from shared.platform.settings import Settings, get_settings
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-health = APIRouter(tags=["health"])
+
+async def _ready_checks(request: Request) -> dict[str, bool]:
+    checks: dict[str, bool] = await request.app.state.edge.ready()
+    return checks
 
 
-@health.get("/health", summary="The process is alive")
-async def alive() -> dict[str, str]:
-    return {"status": "ok"}
-
-
-@health.get("/ready", summary="Kafka and the vault answer; deliveries can be loaded")
-async def ready(request: Request) -> JSONResponse:
-    checks = await request.app.state.edge.ready()
-    status = 200 if all(checks.values()) else 503
-    return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
-
-
-def today_in_amsterdam() -> date:
-    return datetime.now(AMSTERDAM).date()
+health = health_router(
+    "Kafka and the vault answer; deliveries can be loaded", _ready_checks, alive_name="alive"
+)
 
 
 def create_app(
-    settings: Settings | None = None, today: Callable[[], date] = today_in_amsterdam
+    settings: Settings | None = None, today: Callable[[], date] | None = None
 ) -> FastAPI:
+    """``today`` replaces the wall clock (tests); the test override of shared/platform/today.py
+    applies either way in test and development."""
     settings = settings or get_settings()
     configure_logging(settings.app.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.edge = await start_edge(settings)
+        app.state.edge = await start_edge(settings, today=today)
+        app.state.today = app.state.edge.today
         try:
             yield
         finally:
@@ -64,7 +58,6 @@ def create_app(
     )
     app.state.signals_clients = clients_from_settings(settings)
     app.state.max_upload_bytes = settings.signals.max_upload_bytes
-    app.state.today = today
     for router in (health, routes_deliveries.router, routes_team.router, routes_privacy.router):
         app.include_router(router)
     app.include_router(routes_export.router)

@@ -34,7 +34,8 @@ class Backoff:
 
     def wait_before(self, attempt: int) -> float:
         """Seconds to wait before attempt ``attempt`` (2, 3, ...)."""
-        return min(self.initial_s * 2 ** (attempt - 2), self.max_s)
+        factor: float = 2 ** (attempt - 2)  # int ** int is typed Any (a negative power is a float)
+        return min(self.initial_s * factor, self.max_s)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from shared.core.domain_config import DomainConfig
-from shared.platform.settings import KafkaSettings
 
 DAY_MS = 24 * 60 * 60 * 1000
 
@@ -17,6 +17,21 @@ class Topic(StrEnum):
     ALERTS = "wijkpuls.alerts"
     DLQ = "wijkpuls.dlq"
     IWMO_PARKED = "wijkpuls.iwmo-parked"
+
+
+class TopicSettings(Protocol):
+    """What names and sizes the topics: the platform's KafkaSettings has these fields."""
+
+    @property
+    def topic_prefix(self) -> str: ...
+    @property
+    def events_partitions(self) -> int: ...
+    @property
+    def vroegsignalen_partitions(self) -> int: ...
+    @property
+    def alerts_partitions(self) -> int: ...
+    @property
+    def dlq_partitions(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -30,11 +45,11 @@ class TopicSpec:
         return {"retention.ms": str(self.retention_ms), "cleanup.policy": self.cleanup_policy}
 
 
-def topic_name(topic: Topic, kafka: KafkaSettings) -> str:
+def topic_name(topic: Topic, kafka: TopicSettings) -> str:
     return f"{kafka.topic_prefix}{topic.value}"
 
 
-def topic_specs(kafka: KafkaSettings, domain: DomainConfig) -> list[TopicSpec]:
+def topic_specs(kafka: TopicSettings, domain: DomainConfig) -> list[TopicSpec]:
     """Every topic the project owns, with partitions from settings and retention from config."""
     retention = domain.retention.topics
     shape = {

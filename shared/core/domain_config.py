@@ -10,7 +10,6 @@ import itertools
 import re
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -292,10 +291,3 @@ def load_domain_config(path: Path) -> DomainConfig:
             for err in exc.errors()
         )
         raise DomainConfigError(f"{path}: invalid domain configuration: {problems}") from exc
-
-
-@lru_cache
-def get_domain_config(path: Path | None = None) -> DomainConfig:
-    from shared.platform.settings import get_settings
-
-    return load_domain_config(path or get_settings().app.domain_config)

@@ -36,8 +36,8 @@ from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 from kafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPartitionError
 
 from shared.contract.topics import TopicSpec, topic_specs
-from shared.core.domain_config import DomainConfig, get_domain_config
-from shared.platform.settings import KafkaSettings
+from shared.core.domain_config import DomainConfig
+from shared.platform.settings import KafkaSettings, get_domain_config
 
 _UNKNOWN_TOPIC = 3  # Kafka error code UNKNOWN_TOPIC_OR_PARTITION
 

@@ -1,7 +1,7 @@
 """RFC 9457 problem details for every HTTP service: the field and reason, never the value.
 
-One helper for the intake and the signals service (the reporting API keeps its own variant
-with OpenAPI response helpers). ``type`` is ``PROBLEM_BASE`` + a slug.
+The one helper of every HTTP service (intake, signals, reporting), with the OpenAPI entries
+that describe it. ``type`` is ``PROBLEM_BASE`` + a slug.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def problem(
 
 
 class ProblemError(HTTPException):
-    """Raised from a dependency (authentication, rate limit); answered as a problem."""
+    """Raised from a route or dependency (authentication, a refused query); answered as a
+    problem, with the fields and reasons in ``errors`` and any extension members."""
 
     def __init__(
         self,
@@ -49,10 +50,24 @@ class ProblemError(HTTPException):
         slug: str,
         title: str,
         detail: str,
+        errors: list[dict[str, Any]] | None = None,
+        *,
         headers: Mapping[str, str] | None = None,
+        **extensions: Any,
     ) -> None:
         super().__init__(status, detail, dict(headers) if headers else None)
-        self.slug, self.title = slug, title
+        self.slug, self.title, self.errors, self.extensions = slug, title, errors, extensions
+
+    def response(self) -> JSONResponse:
+        return problem(
+            self.status_code,
+            self.slug,
+            self.title,
+            str(self.detail),
+            self.errors,
+            headers=self.headers,
+            **self.extensions,
+        )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -60,7 +75,36 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def as_problem(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, ProblemError):
+            return exc.response()
         phrase = HTTPStatus(exc.status_code).phrase
-        slug = getattr(exc, "slug", phrase.lower().replace(" ", "-"))
-        title = getattr(exc, "title", phrase)
-        return problem(exc.status_code, slug, title, str(exc.detail), headers=exc.headers)
+        slug = phrase.lower().replace(" ", "-")
+        return problem(exc.status_code, slug, phrase, str(exc.detail), headers=exc.headers)
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "reason"],
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def problem_response(description: str, example: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An OpenAPI ``responses`` entry for a problem+json answer."""
+    media: dict[str, Any] = {"schema": PROBLEM_SCHEMA}
+    if example:
+        media["example"] = example
+    return {"description": description, "content": {PROBLEM_JSON: media}}

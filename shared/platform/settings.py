@@ -24,6 +24,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.core.domain_config import DomainConfig, load_domain_config
+
 DEFAULT_DOMAIN_CONFIG = Path(__file__).parents[1] / "config" / "domain.yaml"
 DEV_INTAKE_CLIENTS = Path(__file__).parents[1] / "config" / "dev_clients.yaml"
 DEV_PSEUDONYM_KEY = "wijkpuls-development-key-not-for-production"
@@ -475,3 +477,9 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+@lru_cache
+def get_domain_config(path: Path | None = None) -> DomainConfig:
+    """The domain configuration this process runs with (``app.domain_config``), loaded once."""
+    return load_domain_config(path or get_settings().app.domain_config)

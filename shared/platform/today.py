@@ -15,29 +15,20 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from redis.asyncio import Redis
 
 from shared.contract.alert_keys import AlertKeys
+from shared.core.local_time import amsterdam_today
 from shared.platform.settings import Environment, get_settings
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 OVERRIDABLE = frozenset({Environment.DEVELOPMENT, Environment.TEST})
 
 
-def amsterdam_today() -> date:
-    return datetime.now(AMSTERDAM).date()
-
-
-def amsterdam_date(timestamp_s: float) -> date:
-    """The local date of a Unix timestamp (a Kafka record's, in seconds)."""
-    return datetime.fromtimestamp(timestamp_s, UTC).astimezone(AMSTERDAM).date()
-
-
 class Today:
-    """An async source of today's date for one service."""
+    """An async source of today's date for one service: the wall clock in Europe/Amsterdam,
+    or in test and development the date set in Redis (every service reads the same key)."""
 
     def __init__(
         self,

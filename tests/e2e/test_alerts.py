@@ -26,8 +26,8 @@ from fixtures.webhook_receiver import Receiver, receiving
 from shared.core.alerts import AlertKind, alert_id
 from shared.core.domain import AtwCalendar, ZaakHistory, compute_clock
 from shared.core.domain.fact import Fact
-from shared.core.domain_config import get_domain_config
-from shared.platform.today import amsterdam_today
+from shared.core.local_time import amsterdam_today
+from shared.platform.settings import get_domain_config
 
 pytestmark = pytest.mark.e2e
 

@@ -29,9 +29,8 @@ from reference.figures import (
 
 from demo import DemoOptions, DemoStream
 from shared.contract.events import accept_at_edge
-from shared.core.domain_config import get_domain_config
 from shared.core.pseudonym import Pseudonymiser
-from shared.platform.settings import PseudonymSettings
+from shared.platform.settings import PseudonymSettings, get_domain_config
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

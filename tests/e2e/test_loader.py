@@ -16,7 +16,7 @@ from aiokafka import AIOKafkaConsumer
 from conftest import INTAKE_KEY
 
 from demo import DemoOptions, DemoStream
-from shared.core.domain_config import get_domain_config
+from shared.platform.settings import get_domain_config
 
 pytestmark = pytest.mark.e2e
 

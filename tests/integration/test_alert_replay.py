@@ -29,9 +29,8 @@ from fixtures.webhook_receiver import receiving
 
 from services.webhooks.signing import hook_id
 from shared.contract.alert_keys import AlertKeys
-from shared.core.domain_config import get_domain_config
 from shared.platform.kafka_admin import ensure_topics
-from shared.platform.settings import KafkaSettings
+from shared.platform.settings import KafkaSettings, get_domain_config
 
 pytestmark = pytest.mark.integration
 

@@ -22,9 +22,8 @@ from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
 from shared.contract.topics import DAY_MS, Topic, TopicSpec, topic_name, topic_specs
-from shared.core.domain_config import get_domain_config
 from shared.platform.kafka_admin import admin_client, describe_topics, ensure_specs, ensure_topics
-from shared.platform.settings import KafkaSettings
+from shared.platform.settings import KafkaSettings, get_domain_config
 
 pytestmark = pytest.mark.integration
 

@@ -20,7 +20,7 @@ from shared.contract.alert_keys import AlertKeys
 from shared.contract.events import KafkaRecord
 from shared.core.alerts import AlertKind, DueAlert, alert_id
 from shared.core.domain import AtwCalendar, Fact, ZaakHistory
-from shared.core.domain_config import Wet, get_domain_config
+from shared.core.domain_config import Wet
 from shared.platform.settings import (
     AppSettings,
     Environment,
@@ -29,6 +29,7 @@ from shared.platform.settings import (
     RedisSettings,
     ReportingSettings,
     Settings,
+    get_domain_config,
 )
 
 pytestmark = pytest.mark.integration

@@ -27,9 +27,13 @@ from test_reporting_termijnen import ANALIST, settings
 from demo import DemoOptions, DemoStream
 from services.reporting.app import create_app
 from shared.contract.events import accept_at_edge, new_event
-from shared.core.domain_config import get_domain_config
 from shared.core.pseudonym import Pseudonymiser
-from shared.platform.settings import Environment, KafkaSettings, PseudonymSettings
+from shared.platform.settings import (
+    Environment,
+    KafkaSettings,
+    PseudonymSettings,
+    get_domain_config,
+)
 
 pytestmark = pytest.mark.integration
 

@@ -58,9 +58,8 @@ from fixtures.replay_support import (
 )
 
 from shared.contract.topics import TopicSpec
-from shared.core.domain_config import get_domain_config
 from shared.platform.kafka_admin import delete_topics_with_prefix, ensure_topics
-from shared.platform.settings import KafkaSettings
+from shared.platform.settings import KafkaSettings, get_domain_config
 
 pytestmark = pytest.mark.integration
 

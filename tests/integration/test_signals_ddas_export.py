@@ -21,10 +21,9 @@ from services.signals.wiring import start_edge
 from shared.contract.events import from_kafka_record
 from shared.contract.events.catalog import TYPE_PREFIX
 from shared.contract.topics import Topic, TopicSpec, topic_name
-from shared.core.domain_config import get_domain_config
 from shared.core.kpi.cells import cell_key
 from shared.core.kpi.vroegsignalering import BEREIK, WET, VroegsignaalzaakHistory, state_on
-from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
+from shared.platform.settings import KafkaSettings, Settings, SignalsSettings, get_domain_config
 from tests.fixtures.signals_demo_support import load_demo
 from tests.fixtures.signals_support import read_topics
 

@@ -18,9 +18,8 @@ from services.signals.vault.retention import apply_retention, vault_dates
 from services.signals.vault.schema import cases, contactpogingen, signals
 from services.signals.wiring import start_edge
 from shared.contract.topics import TopicSpec
-from shared.core.domain_config import get_domain_config
 from shared.core.vroegsignaal_retention import delete_on
-from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
+from shared.platform.settings import KafkaSettings, Settings, SignalsSettings, get_domain_config
 from tests.fixtures.signals_demo_support import load_demo
 
 pytestmark = pytest.mark.integration

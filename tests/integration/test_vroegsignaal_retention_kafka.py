@@ -29,8 +29,13 @@ from services.signals.wiring import start_edge
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.topics import Topic, TopicSpec, topic_name
 from shared.contract.vroegsignaal_records import frozen_key, record_owner
-from shared.core.domain_config import get_domain_config
-from shared.platform.settings import KafkaSettings, KpiSettings, Settings, SignalsSettings
+from shared.platform.settings import (
+    KafkaSettings,
+    KpiSettings,
+    Settings,
+    SignalsSettings,
+    get_domain_config,
+)
 from tests.fixtures.signals_demo_support import load_demo
 
 pytestmark = pytest.mark.integration

@@ -22,8 +22,7 @@ from demo.vroegsignaal_output import catalog_events
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.reporting.kpis import AVAILABLE
 from shared.contract.figure_keys import FigureKeys
-from shared.core.domain_config import get_domain_config
-from shared.platform.settings import KafkaSettings
+from shared.platform.settings import KafkaSettings, get_domain_config
 
 pytestmark = pytest.mark.integration
 

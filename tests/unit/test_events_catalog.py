@@ -13,7 +13,9 @@ from shared.contract.events import (
     parse_stored_event,
     topic_for,
 )
-from shared.contract.events.ddas import (
+from shared.contract.events.examples import OMIT, example_event
+from shared.contract.topics import Topic
+from shared.core.ddas import (
     CONTACTPOGING_SOORT_TEXT,
     DAGDEEL_TEXT,
     HULP_GEACCEPTEERD,
@@ -25,8 +27,6 @@ from shared.contract.events.ddas import (
     Signaalpartner,
     slugify,
 )
-from shared.contract.events.examples import OMIT, example_event
-from shared.contract.topics import Topic
 
 BRIEF_TYPES = {
     "zaak.aangemeld", "zaak.onderzoek-afgerond", "zaak.aanvraag-ontvangen",

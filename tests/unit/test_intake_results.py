@@ -14,8 +14,8 @@ from services.intake.results import (
     answer,
 )
 from shared.contract.events import CloudEvent, Problem, accept_at_edge
-from shared.core.domain_config import get_domain_config
 from shared.core.pseudonym import Pseudonymiser
+from shared.platform.settings import get_domain_config
 
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:wmo-zaaksysteem"
 WET = Problem(field="data.wet", reason="is not a wet", type="enum")

@@ -9,9 +9,10 @@ from itertools import count
 import pytest
 
 from shared.core.domain import AtwCalendar, Fact, ZaakHistory
-from shared.core.domain_config import Wet, get_domain_config
+from shared.core.domain_config import Wet
 from shared.core.kpi.contribution import zaak_contribution
 from shared.core.kpi.dated import counts_on, dated_field, split_dated_field
+from shared.platform.settings import get_domain_config
 
 DOMAIN = get_domain_config()
 CALENDAR = AtwCalendar(DOMAIN.gelijkgestelde_dagen)

@@ -13,8 +13,8 @@ from services.reporting.kpis.cells import CellId, publish
 from services.reporting.kpis.sth_opgepakt import STH_OPGEPAKT, sth_opgepakt_figures
 from services.reporting.kpis.sth_zonder_verwijzing import sth_zonder_verwijzing_figures
 from services.reporting.kpis.wachttijd import wachttijd_figures
-from shared.core.domain_config import get_domain_config
 from shared.core.kpi.stats import per_thousand
+from shared.platform.settings import get_domain_config
 
 MARCH_1, MARCH_10, APRIL = date(2026, 3, 1), date(2026, 3, 10), date(2026, 4, 30)
 

@@ -13,11 +13,10 @@ from demo import DemoOptions, DemoStream
 from services.kpi.zaken.facts import zaak_fact
 from shared.contract.events import accept_at_edge, new_event
 from shared.core.domain import AtwCalendar, ZaakHistory
-from shared.core.domain_config import get_domain_config
 from shared.core.kpi.contribution import doorlooptijd_contribution
 from shared.core.kpi.stats import nearest_rank, percentage
 from shared.core.pseudonym import Pseudonymiser
-from shared.platform.settings import PseudonymSettings
+from shared.platform.settings import PseudonymSettings, get_domain_config
 
 
 def stored_demo_events() -> list:

@@ -19,8 +19,8 @@ from services.kpi.zaken.facts import zaak_fact
 from services.reporting.kpis import AVAILABLE, CellContext
 from shared.contract.events import new_event
 from shared.core.domain import AtwCalendar, ZaakHistory
-from shared.core.domain_config import get_domain_config
 from shared.core.kpi.contribution import zaak_contribution
+from shared.platform.settings import get_domain_config
 
 Reference = Callable[[Iterable[dict[str, Any]], date], dict]
 REFERENCES: dict[str, Reference] = {

@@ -18,7 +18,7 @@ from services.signals.rules.cases import (
     summarise,
 )
 from services.signals.rules.priority import Ranked, per_wijk, werklijst_order
-from shared.contract.events.ddas import Signaalpartner as P
+from shared.core.ddas import Signaalpartner as P
 
 W = 3
 

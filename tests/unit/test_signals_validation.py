@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from services.signals.rules.validation import RowProblem, ValidSignal, validate_row
-from shared.contract.events.ddas import Signaalpartner
+from shared.core.ddas import Signaalpartner
 
 TODAY = date(2026, 3, 15)
 GOOD = {

@@ -26,8 +26,8 @@ from shared.contract.vroegsignaal_records import (
     record_key,
     record_owner,
 )
-from shared.core.domain_config import get_domain_config
 from shared.core.kpi.contribution import Contribution
+from shared.platform.settings import get_domain_config
 
 
 class Figures:

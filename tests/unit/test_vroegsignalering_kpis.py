@@ -22,10 +22,10 @@ from services.kpi.vroegsignalen.processor import table_key
 from services.reporting.kpis import AVAILABLE
 from shared.contract.events import CloudEvent, new_event
 from shared.contract.events.catalog import TYPE_PREFIX
-from shared.core.domain_config import get_domain_config
 from shared.core.kpi import vroegsignalering as kpi
 from shared.core.kpi.suppression import suppress_cell
 from shared.core.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
+from shared.platform.settings import get_domain_config
 
 REFERENCES = {"bereik-vroegsignalering": bereik_vroegsignalering, "vroegsignalen": vroegsignalen}
 

@@ -23,7 +23,8 @@ from services.intake.zgw.models import (
 from services.intake.zgw.moves import duration_days
 from services.intake.zgw.notifications import relevant
 from shared.contract.events import CloudEvent
-from shared.core.domain_config import DomainConfig, get_domain_config
+from shared.core.domain_config import DomainConfig
+from shared.platform.settings import get_domain_config
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "zgw"
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:openzaak"

@@ -18,13 +18,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from datetime import time as clock_time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.intake.iwmo.messages import Soort
 from services.intake.iwmo.parse import Bericht
 from shared.contract.events import CloudEvent, new_event
+from shared.core.local_time import AMSTERDAM
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 IWMO_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://wijkpuls.helmond.nl/iwmo")
 PARKED_VERSION = 1
 

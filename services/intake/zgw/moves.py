@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from services.intake.zgw.models import AuditEntry, Verlenging, Zaak, ZaakState
+from shared.core.local_time import AMSTERDAM
 
-TZ = ZoneInfo("Europe/Amsterdam")
+TZ = AMSTERDAM
 # ISO 8601 durations in whole days; years and months have no fixed number of days.
 _DURATION = re.compile(r"^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 

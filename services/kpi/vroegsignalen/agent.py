@@ -14,10 +14,9 @@ import faust
 from redis.asyncio import Redis
 
 from services.kpi.app import app, settings
-from services.kpi.topics import dlq_topic
+from services.kpi.stream.dead_letter import dead_letter
 from services.kpi.vroegsignalen.figures_sink import ContributionSink
 from services.kpi.vroegsignalen.processor import VroegsignaalProcessor
-from shared.contract.dead_letter import dead_letter_headers
 from shared.contract.events.binding import UndecodableRecord
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.topics import Topic, topic_name
@@ -72,16 +71,12 @@ async def process_vroegsignalen(stream: faust.StreamT[bytes]) -> AsyncIterator[N
 
 
 async def _dead_letter(message: faust.types.Message, reason: str) -> None:
-    headers = dead_letter_headers(
-        list(message.headers or []),
-        reason,
+    await dead_letter(
+        key=message.key,
+        value=message.value,
+        headers=list(message.headers or []),
+        reason=reason,
         topic=message.topic,
         partition=message.partition,
         offset=message.offset,
-        consumer=app.conf.id,
-    )
-    await dlq_topic.send(key=message.key, value=message.value, headers=headers)
-    log.warning(
-        "dead-lettered",
-        extra={"reason": reason, "offset": message.offset, "partition": message.partition},
     )

@@ -19,9 +19,10 @@ from faust.types import TP
 
 from services.kpi.app import app
 from services.kpi.stream.batching import ready_batches
+from services.kpi.stream.dead_letter import dead_letter
 from services.kpi.stream.gaps import GAP_TICK, EventsRecord
 from services.kpi.stream.staging import use_event
-from services.kpi.topics import dlq_topic, events_topic, ticks_topic
+from services.kpi.topics import events_topic, ticks_topic
 from services.kpi.wiring import (
     applied,
     assigned_partitions,
@@ -31,9 +32,8 @@ from services.kpi.wiring import (
     skipped_reader,
     today,
 )
-from shared.contract.dead_letter import dead_letter_headers
 from shared.contract.events.binding import UndecodableRecord
-from shared.platform.today import amsterdam_date
+from shared.core.local_time import amsterdam_date
 
 log = logging.getLogger("wijkpuls.kpi")
 
@@ -180,16 +180,12 @@ async def _apply(record: EventsRecord) -> None:
 
 
 async def _dead_letter(record: EventsRecord, reason: str) -> None:
-    headers = dead_letter_headers(
-        record.headers,
-        reason,
+    await dead_letter(
+        key=record.key,
+        value=record.value,
+        headers=record.headers,
+        reason=reason,
         topic=events_topic.get_topic_name(),
         partition=record.partition,
         offset=record.offset,
-        consumer=app.conf.id,
-    )
-    await dlq_topic.send(key=record.key, value=record.value, headers=headers)
-    log.warning(
-        "dead-lettered",
-        extra={"reason": reason, "offset": record.offset, "partition": record.partition},
     )

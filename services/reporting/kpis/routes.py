@@ -17,7 +17,6 @@ from services.reporting.openapi import (
     UNKNOWN_KPI_EXAMPLE,
     kpi_route_description,
 )
-from services.reporting.problems import ProblemError, problem_response
 from services.reporting.query import (
     PeildatumQuery,
     WetQuery,
@@ -29,6 +28,7 @@ from services.reporting.query import (
 )
 from services.reporting.wiring import Reporting
 from shared.core.kpi.periods import is_periode
+from shared.platform.problems import ProblemError, problem_response
 
 router = APIRouter(prefix="/api/v1", tags=["kpi"])
 

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, BeforeValidator, Field
 
 from services.reporting.access import Caller, current_caller, require_zaak_level
-from services.reporting.problems import ProblemError, problem_response
 from services.reporting.query import (
     PeildatumQuery,
     WetQuery,
@@ -30,6 +29,7 @@ from services.reporting.wiring import Reporting
 from shared.core.alerts import AlertKind
 from shared.core.domain_config import GEMEENTE
 from shared.core.kpi.suppression import SMALL
+from shared.platform.problems import ProblemError, problem_response
 
 router = APIRouter(prefix="/api/v1")
 

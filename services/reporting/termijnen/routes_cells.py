@@ -15,7 +15,6 @@ from fastapi import APIRouter, Depends, Query, Request
 from services.reporting.access import Caller, current_caller
 from services.reporting.kpis.cells import CellId, CellOrder, Filters
 from services.reporting.kpis.routes import Cell, KpiAnswer, PeriodeQuery
-from services.reporting.problems import problem_response
 from services.reporting.query import (
     PeildatumQuery,
     WetQuery,
@@ -29,6 +28,7 @@ from services.reporting.termijnen.explanation import DEFINITIE, over_termijn_cel
 from services.reporting.termijnen.over_termijn import find_over_termijn
 from services.reporting.wiring import Reporting
 from shared.core.kpi.suppression import SMALL
+from shared.platform.problems import problem_response
 
 KPI = "open-over-termijn"
 DESCRIPTION = (

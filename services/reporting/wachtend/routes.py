@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from services.reporting.access import Caller, current_caller
-from services.reporting.problems import problem_response
 from services.reporting.query import (
     PeildatumQuery,
     WetQuery,
@@ -27,6 +26,7 @@ from services.reporting.wiring import Reporting
 from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
 from shared.core.kpi.suppression import SMALL
 from shared.core.kpi.wachtend import DEFINITIE
+from shared.platform.problems import problem_response
 
 router = APIRouter(prefix="/api/v1", tags=["wachttijd"])
 

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from services.reporting.access import Caller, current_caller
-from services.reporting.problems import problem_response
 from services.reporting.query import refuse_unknown_parameters
 from services.reporting.wiring import Reporting
 from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
+from shared.platform.problems import problem_response
 
 router = APIRouter(prefix="/api/v1", tags=["kpi"])
 

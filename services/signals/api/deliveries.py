@@ -12,7 +12,7 @@ from services.signals.api.auth import require
 from services.signals.pipeline import sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
 from services.signals.rules import report
-from shared.contract.events.ddas import Signaalpartner
+from shared.core.ddas import Signaalpartner
 from shared.platform.problems import ProblemError
 from shared.platform.settings import SignalsClient, SignalsRole
 
@@ -41,7 +41,7 @@ async def upload(
         mapping = core.domain.signals.csv
         rows, labels = sources.read_csv(file.file, mapping), dict(mapping.columns)
     allowed = {Signaalpartner(p) for p in client.signaalpartners}
-    today: date = request.app.state.today()
+    today: date = await request.app.state.today()
     await load_delivery(
         core, edge.publisher, delivery_id, rows, today, allowed=allowed, labels=labels
     )

@@ -36,7 +36,7 @@ async def get_ddas_export(
     client: Annotated[bool, Query(description="false: empty Client blocks")] = True,
 ) -> Response:
     core = request.app.state.edge.core
-    day: date = peildatum or request.app.state.today()
+    day: date = peildatum or await request.app.state.today()
     try:
         document = await asyncio.to_thread(build_export, core, maand, day, with_client=client)
     except InvalidDelivery as exc:

@@ -16,7 +16,7 @@ from services.signals.api.auth import require
 from services.signals.pipeline import outreach
 from services.signals.vault import werklijst
 from services.signals.vault.access_log import record_access
-from shared.contract.events.ddas import ContactpogingSoort, Dagdeel, Resultaat
+from shared.core.ddas import ContactpogingSoort, Dagdeel, Resultaat
 from shared.platform.problems import ProblemError
 from shared.platform.settings import SignalsClient, SignalsRole
 

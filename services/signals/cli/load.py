@@ -13,9 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
+from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs in the dev group
 
-from services.signals.app import today_in_amsterdam
 from services.signals.pipeline import sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
 from services.signals.rules import report
@@ -48,7 +47,7 @@ async def load_file(
                 mapping = core.domain.signals.csv
                 rows, labels = sources.read_csv(handle, mapping), dict(mapping.columns)
             await load_delivery(
-                core, edge.publisher, delivery_id, rows, today_in_amsterdam(),
+                core, edge.publisher, delivery_id, rows, await edge.today(),
                 labels=labels, progress=bar.update,
             )  # fmt: skip
         found = report.delivery_report(core, delivery_id)

@@ -24,7 +24,7 @@ from services.signals.vault.event_households import events_huishouden
 from services.signals.vault.schema import cases, deliveries, event_households, signals
 from services.signals.vault.vault_context import SignalsCore
 from shared.contract.events import CloudEvent
-from shared.contract.events.ddas import Signaalpartner
+from shared.core.ddas import Signaalpartner
 
 log = logging.getLogger("wijkpuls.signals")
 

@@ -22,7 +22,7 @@ from services.signals.vault.event_households import event_household
 from services.signals.vault.schema import cases, delivery_problems, signals
 from services.signals.vault.vault_context import SignalsCore
 from shared.contract.events import CloudEvent
-from shared.contract.events.ddas import Signaalpartner
+from shared.core.ddas import Signaalpartner
 
 DUPLICATE_REASON = "this signal (signaalpartner + ID) was delivered before; not loaded again"
 
@@ -92,11 +92,12 @@ def _store(
     pseudonymiser = core.pseudonymiser
     huishouden = pseudonymiser.huishouden(who.postcode, who.huisnummer, who.toevoeging)
     case_id, wijk = _case_for(conn, core, huishouden, signal, partner)
+    event_id = events.signal_event_id(partner, signal.signaal_id)
     row = {
         "signaalpartner": partner,
         "signaal_id": signal.signaal_id,
         "signaal_pseudonym": pseudonymiser.signaal(partner, signal.signaal_id),
-        "event_id": events.signal_event_id(partner, signal.signaal_id),
+        "event_id": event_id,
         "published": False,
         "delivery_id": delivery_id,
         "case_id": case_id,
@@ -116,7 +117,7 @@ def _store(
     assert new_id is not None
     # After a key rotation an open zaak's events keep its earlier household pseudonym.
     carried = {**row, "huishouden": event_household(conn, case_id) or huishouden}
-    return int(new_id[0]), events.ontvangen(core.source, row["event_id"], carried)
+    return int(new_id[0]), events.ontvangen(core.source, event_id, carried)
 
 
 def _persoon(core: SignalsCore, signal: ValidSignal) -> str | None:

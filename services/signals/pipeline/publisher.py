@@ -91,10 +91,12 @@ class VroegsignaalPublisher:
     async def _send(
         self, key: str, value: bytes | None, partition: int, headers: list[tuple[str, bytes]]
     ) -> asyncio.Future[object]:
-        return await self._producer.send(
+        # aiokafka is untyped: send() returns the delivery future of the record
+        sent: asyncio.Future[object] = await self._producer.send(
             self._topic, value=value, key=key.encode("utf-8"), partition=partition,
             headers=headers,
         )  # fmt: skip
+        return sent
 
     async def _acked(self, pending: list[asyncio.Future[object]]) -> None:
         if pending:

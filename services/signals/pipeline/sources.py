@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from typing import IO, Any
 
-import ijson
+import ijson  # type: ignore[import-untyped]  # ships no py.typed and has no stub package
 
 from shared.core.domain_config import REQUIRED_SIGNAL_FIELDS, SignalsCsv
 

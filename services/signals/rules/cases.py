@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from shared.contract.events.ddas import Signaalpartner
+from shared.core.ddas import Signaalpartner
 
 _CASE_NAMESPACE = uuid.UUID("0b9f4c1e-2f4a-5d27-9a53-7b6f1d9d4c21")
 

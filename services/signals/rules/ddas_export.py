@@ -8,7 +8,7 @@ resolves inside the same levering, as the specification asks.
 
 The peildatum cuts the facts like the KPI does: a signal, contactpoging or resultaat dated
 after it is not in the delivery, so an export made later for the same peildatum is the same.
-Enumerations leave as their DDAS text (shared/contract/events/ddas.py), never as our slugs.
+Enumerations leave as their DDAS text (shared/core/ddas.py), never as our slugs.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from shared.contract.events.ddas import (
+from shared.core.ddas import (
     CONTACTPOGING_SOORT_TEXT,
     DAGDEEL_TEXT,
     HULP_GEACCEPTEERD,

@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from services.signals.rules import values
 from shared.contract.events.bsn import normalise_bsn
-from shared.contract.events.ddas import Signaalpartner, slugify
 from shared.contract.events.patterns import TEXT_PATTERN
+from shared.core.ddas import Signaalpartner, slugify
 from shared.core.domain_config import normalise_postcode
 
 _IDENTIFIER = re.compile(TEXT_PATTERN)

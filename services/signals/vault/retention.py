@@ -27,9 +27,8 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, delete, func, select
 
@@ -45,6 +44,7 @@ from services.signals.vault.schema import (
 from services.signals.vault.vault_context import SignalsCore
 from services.signals.wiring import start_edge
 from shared.contract.vroegsignaal_records import FrozenContribution
+from shared.core.local_time import amsterdam_today
 from shared.core.vroegsignaal_retention import ZaakDates, due_zaken, retired_households
 from shared.platform.logs import configure_logging
 from shared.platform.settings import get_settings
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--today", type=date.fromisoformat, help="default: today (Amsterdam)")
     args = parser.parse_args(argv)
     configure_logging("INFO")
-    today = args.today or datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+    today = args.today or amsterdam_today()
     run = asyncio.run(_run(today))
     summary = {"today": today.isoformat(), "zaken": len(run.zaken), "signals": run.signals,
                "households": len(run.households), "records": run.records}  # fmt: skip

@@ -16,7 +16,7 @@ from services.signals.rules.cases import CaseSignal, CaseSpan, summarise
 from services.signals.rules.priority import Ranked, werklijst_order
 from services.signals.vault.schema import cases, contactpogingen, signals
 from services.signals.vault.vault_context import SignalsCore
-from shared.contract.events.ddas import Signaalpartner
+from shared.core.ddas import Signaalpartner
 
 
 def open_cases(core: SignalsCore, wijk: str | None, limit: int) -> list[dict[str, Any]]:
@@ -40,12 +40,13 @@ def case_detail(core: SignalsCore, case_id: str) -> dict[str, Any] | None:
         case = conn.execute(select(cases).where(cases.c.id == case_id)).mappings().first()
         if case is None:
             return None
-        rows = conn.execute(
-            select(signals, cases.c.start, cases.c.datum_opgepakt)
-            .join(cases)
-            .where(signals.c.case_id == case_id)
-        ).mappings()
-        rows = list(rows)
+        rows = list(
+            conn.execute(
+                select(signals, cases.c.start, cases.c.datum_opgepakt)
+                .join(cases)
+                .where(signals.c.case_id == case_id)
+            ).mappings()
+        )
         attempts = conn.execute(
             select(contactpogingen).where(contactpogingen.c.case_id == case_id)
         ).mappings()

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pydantic import Field
 
 from shared.contract.events.base import HuishoudenEventData
-from shared.contract.events.ddas import ContactpogingSoort, Dagdeel, Resultaat, Signaalpartner
 from shared.contract.events.fieldtypes import Amount, Flag, Identifier, IsoDate, WijkNaam
+from shared.core.ddas import ContactpogingSoort, Dagdeel, Resultaat, Signaalpartner
 
 
 class VroegsignaalOntvangen(HuishoudenEventData):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from shared.contract.events.ddas import HULP_GEACCEPTEERD, Signaalpartner
+from shared.core.ddas import HULP_GEACCEPTEERD, Signaalpartner
 from shared.core.domain_config import Wet
 from shared.core.kpi.cells import day_field, zaak_cells
 from shared.core.kpi.dated import State, dated_field
