@@ -102,7 +102,7 @@ batch = WorkerBatch(
 )
 
 
-@app.task
+@app.task  # type: ignore[untyped-decorator]  # faust's decorators carry no types
 async def _quiet_root_logger() -> None:
     """Lift the root logger to the level its handlers print from (``-l``).
 

@@ -23,7 +23,7 @@ _END = object()
 
 async def ready_batches(
     stream: faust.StreamT[Any], max_size: int, linger: float
-) -> AsyncIterator[list[EventT]]:
+) -> AsyncIterator[list[EventT[Any]]]:
     queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_size)
 
     async def read() -> None:
@@ -39,7 +39,7 @@ async def ready_batches(
     reader = asyncio.create_task(read(), name="wijkpuls-kpi-events-reader")
     try:
         while True:
-            batch: list[EventT] = []
+            batch: list[EventT[Any]] = []
             item = await queue.get()
             deadline = loop.time() + linger
             while True:

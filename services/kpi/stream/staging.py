@@ -16,14 +16,14 @@ the one that took the partition over, and no stale state reaches a changelog.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Iterable, Iterator, MutableMapping, Sequence
 from typing import Any
 
 import faust
-from faust.streams import _current_event, current_event
+from faust.streams import current_event
 from faust.types import EventT
 
+from services.kpi.stream.faust_seam import current_event_restored, make_current
 from services.kpi.stream.gaps import AppliedOffsets
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.views import ViewBatch
@@ -31,16 +31,16 @@ from services.kpi.zaken.views import ViewBatch
 _MISSING = object()
 
 
-def use_event(event: EventT) -> None:
+def use_event(event: EventT[Any]) -> None:
     """Make ``event`` faust's current event in this task: table reads and writes use its
     partition. Only the context variable: the stream's own attribute belongs to its reader."""
-    _current_event.set(weakref.ref(event))
+    make_current(event)
 
 
 class StagedTable(MutableMapping[str, Any]):
     def __init__(self, table: MutableMapping[str, Any]) -> None:
         self._table = table
-        self._staged: dict[str, tuple[Any, EventT | None]] = {}
+        self._staged: dict[str, tuple[Any, EventT[Any] | None]] = {}
 
     def __getitem__(self, key: str) -> Any:
         staged = self._staged.get(key)
@@ -86,13 +86,10 @@ class StagedTable(MutableMapping[str, Any]):
 
     def write(self) -> None:
         """Every staged value to the table, each under the event it was made under."""
-        token = _current_event.set(None)
-        try:
+        with current_event_restored():
             for key, (value, event) in self._staged.items():
-                _current_event.set(None if event is None else weakref.ref(event))
+                make_current(event)
                 self._table[key] = value
-        finally:
-            _current_event.reset(token)
         self._staged.clear()
 
 
@@ -119,7 +116,7 @@ class WorkerBatch:
         self._processed = processed
         self._done: dict[int, int] = {}
 
-    def accepts(self, events: Iterable[EventT]) -> bool:
+    def accepts(self, events: Iterable[EventT[Any]]) -> bool:
         """faust still takes these records from this worker: no rebalance since they came."""
         app = self._app
         if not app.flow_control.is_active():
@@ -131,7 +128,7 @@ class WorkerBatch:
         """A record of the partition was handled; the timer sees it once the batch is in."""
         self._done[partition] = next_offset
 
-    async def commit(self, events: Sequence[EventT]) -> dict[str, Exception] | None:
+    async def commit(self, events: Sequence[EventT[Any]]) -> dict[str, Exception] | None:
         """Make the batch durable; None when it was dropped (nothing written).
 
         Returns the zaken whose Redis write failed (to be dead-lettered by the caller).

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from services.kpi.app import app, settings
 from services.kpi.stream.dead_letter import dead_letter
+from services.kpi.stream.faust_seam import manual_ack, record_headers
 from services.kpi.vroegsignalen.figures_sink import ContributionSink
 from services.kpi.vroegsignalen.processor import VroegsignaalProcessor
 from shared.contract.events.binding import UndecodableRecord
@@ -56,11 +57,11 @@ async def process_vroegsignalen(stream: faust.StreamT[bytes]) -> AsyncIterator[N
     # Acked by hand once the record is done, as process_events does (services/kpi/zaken/agent.py
     # says why): a stop that cancels the agent mid-record must not ack it. Applying a record
     # again is harmless: the history ignores what it has seen and the sink is idempotent.
-    records = stream.noack()
+    records = manual_ack(stream)
     async for event in records.events():
         message = event.message
         try:
-            await processor.apply(message.key, message.value, list(message.headers or []))
+            await processor.apply(message.key, message.value, record_headers(message))
         except UndecodableRecord as exc:
             await _dead_letter(message, str(exc))
         except Exception as exc:  # a bug on one record must not stop the processor
@@ -74,7 +75,7 @@ async def _dead_letter(message: faust.types.Message, reason: str) -> None:
     await dead_letter(
         key=message.key,
         value=message.value,
-        headers=list(message.headers or []),
+        headers=record_headers(message),
         reason=reason,
         topic=message.topic,
         partition=message.partition,

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import faust
-from faust.types import TP
 
 from services.kpi.app import app
 from services.kpi.stream.batching import ready_batches
 from services.kpi.stream.dead_letter import dead_letter
+from services.kpi.stream.faust_seam import add_gap, manual_ack, record_headers
 from services.kpi.stream.gaps import GAP_TICK, EventsRecord
 from services.kpi.stream.staging import use_event
 from services.kpi.topics import events_topic, ticks_topic
@@ -56,7 +57,7 @@ async def process_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     # they bring, would be lost for good. Unacked, they come again after the restart, and
     # applying them again is harmless (seen event ids are ignored, alert ids are stable,
     # sinks idempotent).
-    records = stream.noack()
+    records = manual_ack(stream)
     async for events in ready_batches(records, BATCH_MAX, BATCH_LINGER_S):
         async with lock:
             try:
@@ -87,7 +88,7 @@ async def _apply_message(message: faust.types.Message) -> None:
                 message.timestamp,
                 message.key,
                 message.value,
-                list(message.headers or []),
+                record_headers(message),
             )
         )
 
@@ -113,7 +114,7 @@ async def process_ticks(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         yield None
 
 
-async def _commit(events: list[faust.types.EventT]) -> bool:
+async def _commit(events: list[faust.types.EventT[Any]]) -> bool:
     """Make what the events changed durable (staging.py); False: dropped, not to be acked."""
     try:
         failed = await batch.commit(events)
@@ -128,7 +129,7 @@ async def _commit(events: list[faust.types.EventT]) -> bool:
         for partition, first, last in _gaps:
             # faust commits only an unbroken run of acked offsets after its committed one:
             # told nothing, it would hold the partition's commit back forever (a "head gap").
-            await app.consumer._add_gap(TP(events_topic.get_topic_name(), partition), first, last)
+            await add_gap(app, events_topic.get_topic_name(), partition, first, last)
         return True
     finally:
         _last.clear()

@@ -28,7 +28,7 @@ from shared.platform.settings import get_settings
 log = logging.getLogger("wijkpuls.kpi.clock")
 
 
-@app.timer(interval=get_settings().kpi.alert_tick_s)
+@app.timer(interval=get_settings().kpi.alert_tick_s)  # type: ignore[untyped-decorator]
 async def alert_clock() -> None:
     try:
         await _tick()
@@ -68,13 +68,13 @@ async def _tick() -> None:
         await ticks_topic.send(key=GAP_TICK, value=str(until).encode(), partition=partition)
 
 
-@app.on_partitions_assigned.connect
-async def _rebuild_schedule(app: Any, assigned: Any, **kwargs: Any) -> None:
+@app.on_partitions_assigned.connect  # type: ignore[arg-type]  # mode types receivers as sync
+async def _rebuild_schedule(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
     schedule.invalidate()
     applied.forget()  # another worker may have moved a partition on meanwhile
     log.debug("alert schedule invalidated", extra={"partitions": sorted(assigned_partitions())})
 
 
-@app.on_before_shutdown.connect
-async def _stop_reader(app: Any, **kwargs: Any) -> None:
+@app.on_before_shutdown.connect  # type: ignore[arg-type]  # mode types receivers as sync
+async def _stop_reader(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
     await skipped_reader.stop()
