@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 export PYTHON := $(abspath $(BIN)/python)
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run demo stop status infra lint typecheck test test-unit test-integration test-e2e
+.PHONY: help bootstrap run demo stop status infra lint typecheck deploy-check test test-unit test-integration test-e2e
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -59,7 +59,14 @@ lint: bootstrap ## ruff lint and format check
 typecheck: bootstrap ## mypy (strict on shared/)
 	$(BIN)/mypy
 
-test: lint typecheck infra ## the full suite: lint, types, unit, integration, e2e
+# kubeconform and kustomize are built into .tools/bin from the Go module proxy (first time about
+# a minute; then the script only checks them). The schemas are the ones kept in deploy/schemas.
+deploy-check: bootstrap ## validate docker-compose.yml and the Kubernetes overlays (kustomize, kubeconform) offline
+	deploy/local/k8s-tools.sh
+	deploy/k8s/check.sh
+	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_compose.py tests/unit/test_deploy_manifests.py
+
+test: lint typecheck deploy-check infra ## the full suite: lint, types, deploy checks, unit, integration, e2e
 	$(BIN)/pytest tests
 
 test-unit: bootstrap ## unit tests only (no broker needed)

@@ -1,24 +1,34 @@
-"""docker-compose.yml stays in step with the code: services, ports, connectivity settings.
+"""docker-compose.yml and the Dockerfile stay in step with the code: services, ports,
+connectivity settings, health checks, the Compose Specification and the image's contents.
 
-No Docker is needed: the file is parsed with PyYAML. What a service must be told in a
-container is derived from the settings classes (env_prefix + field name), so a new setting
-that points at localhost by default shows up here as a gap in the compose file.
+No Docker is needed: the file is parsed with PyYAML and validated with jsonschema against the
+Compose Specification schema kept in deploy/schemas/compose-spec (deploy/schemas/SOURCE.md).
+What a service must be told in a container is derived from the settings classes (env_prefix +
+field name), so a new setting that points at localhost by default shows up here as a gap in
+the compose file.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from jsonschema import Draft202012Validator
 from pydantic_settings import BaseSettings
 
 from shared.platform.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-APP_SERVICES = {"intake", "reporting", "kpi", "signals"}
+APP_SERVICES = {"intake", "reporting", "kpi", "signals", "webhooks"}
+COMPOSE_SCHEMA = ROOT / "deploy" / "schemas" / "compose-spec" / "compose-spec.json"
+# An exact image tag: a version with all three numbers, optionally a variant (-bookworm).
+EXACT_TAG = re.compile(r"^\d+\.\d+\.\d+(-[a-z0-9.]+)?$")
+# Settings whose value is a secret (or names who may call): never written in the compose file.
+SECRET_SETTING = re.compile(r"KEY|SECRET|PASSWORD|CLIENTS|AUTHORIZATION|WEBHOOK_URLS")
 # Services whose settings class does not exist yet, with the port they publish.
 PORTS_WITHOUT_SETTINGS: dict[str, int] = {}
 LOCAL = re.compile(r"localhost|127\.0\.0\.1")
@@ -94,10 +104,95 @@ def test_compose_names_every_service() -> None:
         assert services[name].get("command"), f"{name} needs its own command"
 
 
+def test_compose_file_follows_the_compose_specification() -> None:
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    errors = sorted(
+        Draft202012Validator(schema).iter_errors(_compose()), key=lambda e: list(e.path)
+    )
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+
+
+def test_the_compose_schema_catches_a_mistake() -> None:
+    """Guards the check above: a misspelt key must fail, so the schema is really applied."""
+    schema = json.loads(COMPOSE_SCHEMA.read_text(encoding="utf-8"))
+    broken = _compose()
+    broken["services"]["intake"]["healthchek"] = broken["services"]["intake"].pop("healthcheck")
+    assert list(Draft202012Validator(schema).iter_errors(broken))
+
+
 def test_infrastructure_images_are_the_pinned_versions() -> None:
     services, versions = _services(), _versions()
     assert services["kafka"]["image"] == f"apache/kafka:{versions['KAFKA_VERSION']}"
+    # Redis: the exact release deploy/local/versions.env pins for the test containers too.
+    name, _, tag = services["redis"]["image"].partition(":")
     assert services["redis"]["image"] == versions["REDIS_IMAGE"]
+    assert name == "redis"
+    assert EXACT_TAG.match(tag), f"redis:{tag} is not an exact version tag"
+
+
+def test_every_service_has_a_health_check() -> None:
+    for name, service in _services().items():
+        if name == "topics":  # a one-shot job: done is its only state
+            assert service.get("healthcheck") == {"disable": True}
+            continue
+        check = service.get("healthcheck")
+        assert check and check.get("test"), f"{name} has no healthcheck"
+        assert not check.get("disable"), f"{name} disables its healthcheck"
+
+
+def test_services_wait_for_healthy_infrastructure() -> None:
+    services = _services()
+    for name in APP_SERVICES:
+        depends = services[name]["depends_on"]
+        assert depends["kafka"] == {"condition": "service_healthy"}, name
+        assert depends["redis"] == {"condition": "service_healthy"}, name
+        assert depends["topics"] == {"condition": "service_completed_successfully"}, name
+    assert services["topics"]["depends_on"]["kafka"] == {"condition": "service_healthy"}
+
+
+def test_http_health_checks_use_the_service_ports() -> None:
+    services = _services()
+    for cls in _settings_classes():
+        name = _service_of(cls)
+        port_field = cls.model_fields.get("port")
+        if name in APP_SERVICES and port_field is not None:
+            test = " ".join(services[name]["healthcheck"]["test"])
+            assert f"127.0.0.1:{port_field.default}/" in test, name
+    webhooks = " ".join(services["webhooks"]["healthcheck"]["test"])
+    assert f":{_env(services['webhooks'])['WIJKPULS_WEBHOOK_HEALTH_PORT']}/health" in webhooks
+    kpi = " ".join(services["kpi"]["healthcheck"]["test"])
+    assert f":{_env(services['kpi'])['WIJKPULS_KPI_WEB_PORT']}/" in kpi
+
+
+def test_no_secret_is_written_in_the_compose_file() -> None:
+    """Secrets come from the optional, gitignored .env beside the file, never from the file."""
+    for name, service in _services().items():
+        for var in _env(service):
+            assert not SECRET_SETTING.search(var), f"{name} sets {var} in docker-compose.yml"
+        if name in APP_SERVICES | {"topics"}:
+            assert {"path": ".env", "required": False} in service.get("env_file", []), name
+    assert ".env" in (ROOT / ".gitignore").read_text().split()
+
+
+def test_state_folders_are_the_ones_the_image_gives_its_user() -> None:
+    """The vault is a named volume, which starts as a copy of the image folder it is mounted
+    on, ownership included; the KPI state stays in the container's own folder (one per
+    worker when scaled). Either way the non-root user must own the folder."""
+    services = _services()
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    runtime = dockerfile.split("AS runtime", 1)[1].replace("\\\n", " ")  # join continuations
+    made = re.findall(r"install -d -o wijkpuls -g wijkpuls -m \d+ ([^&\n]+)", runtime)
+    assert made, "the runtime stage must create the state folders for its user"
+    owned = set(made[0].split())
+    vault = "/var/lib/wijkpuls/signals"
+    mounts = {str(m).split(":")[1] for m in services["signals"]["volumes"]}
+    assert vault in mounts, f"the signals vault must be a volume at {vault}"
+    database_url = _env(services["signals"])["WIJKPULS_SIGNALS_DATABASE_URL"]
+    assert f"sqlite:///{vault}/" in database_url
+    kpi_dir = _env(services["kpi"])["WIJKPULS_KPI_DATA_DIR"]
+    assert "volumes" not in services["kpi"], "a shared volume would break --scale kpi=N"
+    assert {vault, kpi_dir} <= owned, "the image does not give these folders to its user"
 
 
 def test_derived_connectivity_settings_are_not_empty() -> None:
@@ -153,13 +248,43 @@ def test_kafka_advertises_the_address_the_services_use() -> None:
 
 def test_dockerfile_installs_from_the_lock() -> None:
     dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
-    assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
-    assert "uv sync --frozen --no-dev" in dockerfile
+    assert dockerfile.startswith("#")
+    # Two stages on one exact base: python:3.11.<patch>-slim-bookworm (optionally @sha256:...).
+    bases = re.findall(r"^FROM (\S+) AS (\w+)$", dockerfile, re.MULTILINE)
+    assert [stage for _, stage in bases] == ["builder", "runtime"]
+    assert len({image for image, _ in bases}) == 1
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", bases[0][0])
+    builder, runtime = dockerfile.split("AS runtime", 1)
+    assert "uv sync --frozen --no-dev" in builder
+    assert "uv" not in re.sub(r"#.*", "", runtime).split(), "the runtime stage has no uv"
     makefile = ROOT / "Makefile"
     if makefile.exists():  # one uv version for developers, CI and the image
         match = re.search(r"^UV_VERSION\s*:?=\s*(\S+)", makefile.read_text(), re.MULTILINE)
         if match:
             assert f"uv=={match.group(1)}" in dockerfile
+
+
+def test_image_runs_as_a_user_and_checks_its_health() -> None:
+    runtime = (ROOT / "Dockerfile").read_text(encoding="utf-8").split("AS runtime", 1)[1]
+    users = re.findall(r"^USER (\S+)$", runtime, re.MULTILINE)
+    assert users and users[-1].split(":")[0] not in {"root", "0"}
+    assert re.search(r"^HEALTHCHECK .*\bCMD\b", runtime, re.MULTILINE | re.DOTALL)
+
+
+def test_image_holds_only_the_service_code() -> None:
+    """shared/ and services/ go in; demo/, benchmarks/, tests/ never reach the build context."""
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    copied = set()
+    for line in re.findall(r"^COPY (?!--from)(.+)$", dockerfile, re.MULTILINE):
+        copied.update(line.split()[:-1])
+    assert copied == {"pyproject.toml", "uv.lock", "README.md", "shared", "services"}
+    lines = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    ignore = [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    assert ignore[0] == "*", ".dockerignore is an allow-list: it starts by leaving out all"
+    allowed = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
+    assert allowed == copied
+    for folder in ("demo", "benchmarks", "tests", "docs", "deploy", ".env", "var"):
+        assert folder not in allowed
 
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
@@ -168,5 +293,4 @@ def test_services_start_through_their_entry_points(name: str) -> None:
     command = _services()[name]["command"]
     assert command[:3] == ["python", "-m", f"services.{name}"]
     main = ROOT / "services" / name / "__main__.py"
-    if name != "signals":  # signals is not written yet
-        assert main.exists(), f"{main} is missing"
+    assert main.exists(), f"{main} is missing"
