@@ -17,10 +17,12 @@ March 2026 counts in `2026-03`, `2026-H1` and `2026`. A cell where nothing was c
 absent.
 
 **Peildatum.** Figures are given for a peildatum: today (Europe/Amsterdam) by default, or an
-earlier date; events dated after it are not counted. The live figures hold a periode that
-had ended by the peildatum exactly; a periode still running on an earlier peildatum cannot be
-cut back to it, so its cells are left out and the periode is named in `weggelaten_perioden`
-(asking for that periode explicitly is refused with 422).
+earlier date; they describe the world as the events known now say it was on that day. A
+corrected fact counts in its latest version, and only when that version is dated on or before
+the peildatum (a besluit corrected to a later date is not there yet, and its earlier version
+does not count either); events dated after it are not counted. Every KPI answers every
+periode for every peildatum the same way: a periode that had ended by then, and one still
+running on it, cut at the peildatum, today or earlier. `weggelaten_perioden` is always empty.
 
 **Roles and small numbers.** Without an `X-API-Key` header the caller is `publiek`: a count
 below the configured threshold (5) is shown as `"<5"` and a statistic (percentage, median,
@@ -90,7 +92,7 @@ def kpi_route_description() -> str:
 
 ANSWER_EXAMPLE: dict[str, Any] = {
     "kpi": "doorlooptijd",
-    "definitie": "doorlooptijd/1",
+    "definitie": "doorlooptijd/2",
     "peildatum": "2026-04-15",
     "cells": [
         {

@@ -1,6 +1,7 @@
 """The Redis layout of the live figures, shared by the KPI sink (writer) and reporting (reader).
 
-- ``{p}wp:cell:{cell}``: hash of counters of one API cell (``kpi|wet|wijk|periode``): ``n``,
+- ``{p}wp:cell:{cell}``: hash of counters of one API cell (``kpi|wet|wijk|periode``), each
+  dated ``<field>@<YYYYMMDD>`` (the day the change counts from, docs/kpis.md), e.g. ``n``,
   ``tijdig`` and one ``d<days>`` field per whole-day duration (an exact histogram);
 - ``{p}wp:cells``: set of the cells that have any counter;
 - ``{p}wp:contrib:{zaak}``: the contribution last applied for a zaak (canonical JSON).

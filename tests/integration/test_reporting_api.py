@@ -3,24 +3,41 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
 import redis
+import redis.asyncio as aioredis
+from reference.figures import doorlooptijd, doorlooptijd_at
 
+from services.kpi.zaken.facts import zaak_fact
+from services.kpi.zaken.figures_sink import FigureSink
 from services.reporting.app import create_app
+from shared.contract.events import CloudEvent, new_event
 from shared.contract.figure_keys import FigureKeys
-from shared.core.kpi.contribution import cell_key, day_field
-from shared.platform.settings import KafkaSettings, RedisSettings, ReportingSettings, Settings
+from shared.core.domain import AtwCalendar, ZaakHistory
+from shared.core.kpi.contribution import cell_key, day_field, zaak_contribution
+from shared.core.kpi.dated import dated_field
+from shared.platform.settings import (
+    KafkaSettings,
+    RedisSettings,
+    ReportingSettings,
+    Settings,
+    get_domain_config,
+)
 
 pytestmark = pytest.mark.integration
 
 TODAY = date(2026, 4, 15)
+MARCH_16 = date(2026, 3, 16)
 ANALIST_KEY = "analist-key-0123456789"
 URL = "/api/v1/kpi/doorlooptijd"
+SOURCE = "urn:nld:oin:00000001002220647000:systeem:wmo-zaaksysteem"
+T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
 WriteCell = Callable[..., None]
 
 
@@ -30,10 +47,16 @@ def write_cell(redis_url: str, topic_prefix: str) -> Iterator[WriteCell]:
     keys = FigureKeys(topic_prefix)
     client = redis.Redis.from_url(redis_url)
 
-    def write(wet: str, wijk: str, periode: str, days: list[int], tijdig: int) -> None:
+    def write(wet: str, wijk: str, periode: str, days: list[int], tijdig: int, on: date) -> None:
+        """Besluiten dated ``on``: their counters count from that day (dated fields)."""
         name = cell_key("doorlooptijd", wet, wijk, periode)
-        fields = {day_field(d): c for d, c in Counter(days).items()}
-        client.hset(keys.cell(name), mapping={"n": len(days), "tijdig": tijdig, **fields})
+        counts = {
+            "n": len(days),
+            "tijdig": tijdig,
+            **{day_field(d): c for d, c in Counter(days).items()},
+        }
+        fields = {dated_field(field, on): c for field, c in counts.items() if c}
+        client.hset(keys.cell(name), mapping=fields)
         client.sadd(keys.cells_index, name)
 
     yield write
@@ -80,10 +103,10 @@ def helmond(write_cell: WriteCell) -> None:
     """March 2026 Wmo besluiten: 6 in Brandevoort, 3 in Dierdonk, 9 in the gemeente."""
     brandevoort, dierdonk = [3, 8, 20, 41, 60, 70], [12, 30, 61]
     for periode in ("2026-03", "2026-H1", "2026"):
-        write_cell("wmo", "Brandevoort", periode, brandevoort, tijdig=4)
-        write_cell("wmo", "Dierdonk", periode, dierdonk, tijdig=2)
-        write_cell("wmo", "gemeente", periode, brandevoort + dierdonk, tijdig=6)
-    write_cell("jeugdwet", "onbekend", "2026-02", [15] * 5, tijdig=5)
+        write_cell("wmo", "Brandevoort", periode, brandevoort, tijdig=4, on=MARCH_16)
+        write_cell("wmo", "Dierdonk", periode, dierdonk, tijdig=2, on=MARCH_16)
+        write_cell("wmo", "gemeente", periode, brandevoort + dierdonk, tijdig=6, on=MARCH_16)
+    write_cell("jeugdwet", "onbekend", "2026-02", [15] * 5, tijdig=5, on=date(2026, 2, 10))
 
 
 def _problem(response: httpx.Response, status: int) -> dict[str, object]:
@@ -99,7 +122,7 @@ async def test_every_cell_sorted_and_suppressed_for_publiek(client: httpx.AsyncC
     answer = (await client.get(URL)).json()
     assert (answer["kpi"], answer["definitie"], answer["peildatum"]) == (
         "doorlooptijd",
-        "doorlooptijd/1",
+        "doorlooptijd/2",
         "2026-04-15",
     )
     assert answer["weggelaten_perioden"] == []
@@ -200,7 +223,6 @@ async def test_filters(client: httpx.AsyncClient, params, expected):
         ({"peildatum": "1776240000"}, "peildatum"),
         ({"peildatum": "2026-02-30"}, "peildatum"),
         ({"peildatum": "2026-04-16"}, "peildatum"),
-        ({"periode": "2026-03", "peildatum": "2026-03-10"}, "peildatum"),
         ({"wyk": "Dierdonk"}, "wyk"),
     ],
 )
@@ -244,23 +266,119 @@ async def test_unknown_path_is_a_problem_too(client: httpx.AsyncClient):
 
 @pytest.mark.usefixtures("helmond")
 async def test_peildatum_cuts_periodes(client: httpx.AsyncClient, write_cell: WriteCell):
-    write_cell("wmo", "gemeente", "2026-04", [10] * 5, tijdig=5)
+    write_cell("wmo", "gemeente", "2026-04", [10] * 5, tijdig=5, on=date(2026, 4, 2))
     today = (await client.get(URL, params={"wijk": "gemeente"})).json()
     assert [c["periode"] for c in today["cells"]] == ["2026", "2026-H1", "2026-03", "2026-04"]
 
-    # On 31 March, March was complete; April had not begun; the year and half-year ran on.
+    # On 31 March, March was complete; April had not begun; the year and half-year ran on and
+    # are given as they were on that day.
     end_of_march = (
         await client.get(URL, params={"wijk": "gemeente", "peildatum": "2026-03-31"})
     ).json()
     assert end_of_march["peildatum"] == "2026-03-31"
-    assert [c["periode"] for c in end_of_march["cells"]] == ["2026-03"]
-    assert end_of_march["weggelaten_perioden"] == ["2026", "2026-H1"]
+    assert [c["periode"] for c in end_of_march["cells"]] == ["2026", "2026-H1", "2026-03"]
+    assert {c["n"] for c in end_of_march["cells"]} == {9}
+    assert end_of_march["weggelaten_perioden"] == []
+    # On 15 March no besluit of March was taken yet: March, running, holds nothing.
+    mid_march = {"wijk": "gemeente", "periode": "2026-03", "peildatum": "2026-03-15"}
+    answer = await client.get(URL, params=mid_march)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["cells"], answer.json()["weggelaten_perioden"]) == ([], [])
+
+
+def _worked_examples() -> list[CloudEvent]:
+    """Wmo (8 weeks = 56 days), in Stiphout; the peildatum 10 March lies inside March."""
+    made: list[CloudEvent] = []
+
+    def ev(kind: str, zaak: str, datum: str, minute: int | None = None, **data: object) -> None:
+        at = T0 + timedelta(minutes=len(made) if minute is None else minute)
+        body = {"zaak_id": zaak, "datum": datum, **data}
+        made.append(new_event(kind, body, source=SOURCE, time=at))
+
+    aangemeld: dict[str, Any] = {"wet": "wmo", "soort": "melding", "wijk": "Stiphout"}
+    # 1: 5 Jan -> besluit 20 Feb: 46 days, on time (February).
+    ev("zaak.aangemeld", "A-1", "2026-01-05", **aangemeld)
+    ev("zaak.besloten", "A-1", "2026-02-20", uitkomst="toegekend")
+    # 2: opgeschort 19 Jan .. hervat 2 Feb moves the due date to 16 Mar; besluit 10 Mar: 50 days.
+    ev("zaak.aangemeld", "A-2", "2026-01-05", **aangemeld)
+    ev("zaak.opgeschort", "A-2", "2026-01-19")
+    ev("zaak.hervat", "A-2", "2026-02-02")
+    ev("zaak.besloten", "A-2", "2026-03-10", uitkomst="afgewezen")
+    # 3: besluit 5 Mar, three days after its due date: 59 days, late.
+    ev("zaak.aangemeld", "A-3", "2026-01-05", **aangemeld)
+    ev("zaak.besloten", "A-3", "2026-03-05", uitkomst="toegekend")
+    # 4: besluit of 27 Feb corrected (later time) to 12 Mar: on 10 Mar it is not there, and
+    #    its earlier, wrong version does not count either (not in February, not in March).
+    ev("zaak.aangemeld", "A-4", "2026-01-12", **aangemeld)
+    ev("zaak.besloten", "A-4", "2026-02-27", minute=600, uitkomst="toegekend")
+    ev("zaak.besloten", "A-4", "2026-03-12", minute=700, uitkomst="toegekend")
+    # 5: besluit of 30 Mar corrected (later time) to 3 Mar: counts from 3 Mar in March.
+    ev("zaak.aangemeld", "A-5", "2026-02-02", **aangemeld)
+    ev("zaak.besloten", "A-5", "2026-03-30", minute=800, uitkomst="toegekend")
+    ev("zaak.besloten", "A-5", "2026-03-03", minute=900, uitkomst="toegekend")
+    # 6: withdrawn: left out; 7: besluit on 20 Mar, after the peildatum.
+    ev("zaak.aangemeld", "A-6", "2026-01-12", **aangemeld)
+    ev("zaak.besloten", "A-6", "2026-01-30", uitkomst="ingetrokken")
+    ev("zaak.aangemeld", "A-7", "2026-02-02", **aangemeld)
+    ev("zaak.besloten", "A-7", "2026-03-20", uitkomst="buiten-behandeling")
+    return made
+
+
+@pytest.mark.usefixtures("write_cell")  # for its clean-up of the test's Redis keys
+async def test_a_running_periode_on_a_past_peildatum_answers_with_the_reference_figures(
+    client: httpx.AsyncClient, redis_url: str, topic_prefix: str
+) -> None:
+    """The cells as the KPI worker's sink writes them (dated fields) give, for a periode still
+    running on an earlier peildatum, exactly the independent reference's figures on that day
+    (tests/reference/figures.py doorlooptijd_at), where doorlooptijd/1 answered 422."""
+    events = _worked_examples()
+    domain = get_domain_config()
+    calendar = AtwCalendar(domain.gelijkgestelde_dagen)
+    histories: dict[str, ZaakHistory] = defaultdict(ZaakHistory)
+    for event in events:
+        found = zaak_fact(event)
+        assert found is not None
+        histories[found[0]] = histories[found[0]].add(found[1])
+    async with aioredis.Redis.from_url(redis_url, decode_responses=True) as r:
+        sink = FigureSink(r, FigureKeys(topic_prefix))
+        for zaak_id, history in histories.items():
+            await sink.replace(
+                zaak_id, zaak_contribution(history, domain, calendar, zaak_id=zaak_id)
+            )
+    raw = [e.to_dict() for e in events]
+
+    async def served(**params: str) -> dict[tuple[str, str, str], dict[str, object]]:
+        response = await client.get(URL, params=params, headers={"X-API-Key": ANALIST_KEY})
+        assert response.status_code == 200, response.text
+        assert response.json()["weggelaten_perioden"] == []
+        return {
+            (c.pop("wet"), c.pop("wijk"), c.pop("periode")): c for c in response.json()["cells"]
+        }
+
+    # The periode that was refused before: March, running on 10 March.
+    march_10 = await served(periode="2026-03", peildatum="2026-03-10")
+    expected = doorlooptijd_at(raw, date(2026, 3, 10))
+    assert march_10 == {cell: f for cell, f in expected.items() if cell[2] == "2026-03"}
+    # Besluiten of 3 (A-5, corrected from 30 Mar), 5 and 10 Mar; not A-4 (12 Mar), not A-7.
+    assert march_10["wmo", "Stiphout", "2026-03"] == {
+        "n": 3,
+        "n_tijdig": 2,
+        "tijdig_pct": 66.7,
+        "median": 50,
+        "p90": 59,
+    }
+    # Every periode on several peildata: running and closed ones, and today.
+    for peildatum in ("2026-02-20", "2026-02-27", "2026-03-04", "2026-03-10", "2026-03-12",
+                      "2026-03-31", TODAY.isoformat()):  # fmt: skip
+        expected = doorlooptijd_at(raw, date.fromisoformat(peildatum))
+        assert await served(peildatum=peildatum) == expected, peildatum
+    assert await served() == doorlooptijd(raw)  # today: the live figures
 
 
 async def test_a_listed_cell_without_counters_is_absent(
     client: httpx.AsyncClient, redis_url: str, topic_prefix: str, write_cell: WriteCell
 ):
-    write_cell("wmo", "Stiphout", "2026-03", [5] * 5, tijdig=5)
+    write_cell("wmo", "Stiphout", "2026-03", [5] * 5, tijdig=5, on=MARCH_16)
     keys = FigureKeys(topic_prefix)
     with redis.Redis.from_url(redis_url) as r:
         r.sadd(keys.cells_index, cell_key("doorlooptijd", "wmo", "Warande", "2026-03"))

@@ -1,4 +1,4 @@
-"""What one zaak adds to wachttijd, the STH KPIs and bereik, on chosen peildata."""
+"""What one zaak adds to doorlooptijd, wachttijd, the STH KPIs and bereik, on chosen peildata."""
 
 from __future__ import annotations
 
@@ -230,9 +230,86 @@ def test_nothing_counts_before_the_aanmelding_has_arrived():
     }
 
 
-def test_doorlooptijd_keeps_its_undated_fields():
+# --- doorlooptijd and tijdig beslist -----------------------------------------------------
+
+DOORLOOP = "doorlooptijd|wmo|Warande|{periode}"
+
+
+def test_a_besluit_enters_on_its_datum_in_every_periode_of_it() -> None:
+    # Wmo, 8 weeks: aangemeld 12 January, due 9 March; besluit 2 March: 49 days, on time.
     contrib = contribution(
         aangemeld("2026-01-12"), f("zaak.besloten", "2026-03-02", uitkomst="toegekend")
     )
-    assert on(contrib, "doorlooptijd|wmo|Warande|2026-03") == {}
-    assert contrib[("doorlooptijd|wmo|Warande|2026-03", "d49")] == 1
+    cells = [
+        DOORLOOP.format(periode=p).replace("Warande", w)
+        for w in ("Warande", "gemeente")
+        for p in ("2026-03", "2026-H1", "2026")
+    ]
+    fields = ("n@20260302", "tijdig@20260302", "d49@20260302")
+    assert contrib == {(cell, field): 1 for cell in cells for field in fields}
+    for cell in cells:
+        assert on(contrib, cell, "2026-03-01") == {}
+        assert on(contrib, cell, "2026-03-02") == {"n": 1, "tijdig": 1, "d49": 1}
+
+
+def test_a_late_besluit_counts_without_tijdig() -> None:
+    contrib = contribution(
+        aangemeld("2026-01-05"), f("zaak.besloten", "2026-03-05", uitkomst="afgewezen")
+    )
+    assert on(contrib, DOORLOOP.format(periode="2026-03")) == {"n": 1, "d59": 1}
+
+
+def test_a_besluit_corrected_to_after_the_peildatum_is_not_there_yet() -> None:
+    # 20 February corrected (later time) to 12 March: due 9 March, 59 days, late.
+    contrib = contribution(
+        aangemeld("2026-01-12"),
+        f("zaak.besloten", "2026-02-20", uitkomst="toegekend"),
+        f("zaak.besloten", "2026-03-12", uitkomst="toegekend"),
+    )
+    for peildatum in ("2026-02-20", "2026-03-01", "2026-03-11"):
+        # not the corrected besluit, and not its earlier, wrong version either
+        assert on(contrib, DOORLOOP.format(periode="2026"), peildatum) == {}, peildatum
+    assert on(contrib, DOORLOOP.format(periode="2026"), "2026-03-12") == {"n": 1, "d59": 1}
+    assert on(contrib, DOORLOOP.format(periode="2026-02")) == {}
+    assert not any("2026-02" in cell for cell, _ in contrib)
+
+
+def test_a_besluit_corrected_to_an_earlier_date_counts_from_that_date_only() -> None:
+    contrib = contribution(
+        aangemeld("2026-01-12"),
+        f("zaak.besloten", "2026-03-12", uitkomst="toegekend"),
+        f("zaak.besloten", "2026-02-20", uitkomst="toegekend"),
+    )
+    assert on(contrib, DOORLOOP.format(periode="2026-02"), "2026-02-19") == {}
+    assert on(contrib, DOORLOOP.format(periode="2026-02"), "2026-02-20") == {
+        "n": 1,
+        "tijdig": 1,
+        "d39": 1,
+    }
+    assert on(contrib, DOORLOOP.format(periode="2026-03")) == {}
+
+
+def test_an_ingetrokken_besluit_is_left_out_and_buiten_behandeling_counts() -> None:
+    withdrawn = contribution(
+        aangemeld("2026-01-12"), f("zaak.besloten", "2026-01-30", uitkomst="ingetrokken")
+    )
+    assert not any(cell.startswith("doorlooptijd|") for cell, _ in withdrawn)
+    outside = contribution(
+        aangemeld("2026-01-12"), f("zaak.besloten", "2026-01-30", uitkomst="buiten-behandeling")
+    )
+    assert on(outside, DOORLOOP.format(periode="2026-01")) == {"n": 1, "tijdig": 1, "d18": 1}
+
+
+def test_a_suspension_known_on_the_peildatum_moves_the_due_date() -> None:
+    # opgeschort 19 Jan .. hervat 2 Feb (14 days): due 16 March; besluit 10 March: 64 - 14.
+    contrib = contribution(
+        aangemeld("2026-01-05"),
+        f("zaak.opgeschort", "2026-01-19"),
+        f("zaak.hervat", "2026-02-02"),
+        f("zaak.besloten", "2026-03-10", uitkomst="afgewezen"),
+    )
+    assert on(contrib, DOORLOOP.format(periode="2026-03"), "2026-03-10") == {
+        "n": 1,
+        "tijdig": 1,
+        "d50": 1,
+    }

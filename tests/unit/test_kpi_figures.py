@@ -95,4 +95,11 @@ def test_every_kpi_of_the_brief_is_published():
         figures = kpi.figures({"n@20260301": "5", "d1@20260301": "5"}, APRIL, CellContext())
         assert list(figures) == list(kpi.figure_docs), kpi.name
         assert kpi.basis in kpi.counts <= set(figures)
-        assert kpi.any_peildatum is (kpi.name != "doorlooptijd")
+
+
+def test_every_kpi_reads_its_counters_on_the_peildatum() -> None:
+    """Every KPI keeps dated counters: what is dated after the peildatum is not counted."""
+    dated = {"n@20260301": "5", "d1@20260301": "5", "zaken@20260301": "5", "hh:a@20260301": "1"}
+    for kpi in AVAILABLE.values():
+        assert kpi.figures(dated, APRIL, CellContext())[kpi.basis], kpi.name
+        assert not kpi.figures(dated, date(2026, 2, 28), CellContext())[kpi.basis], kpi.name

@@ -11,23 +11,27 @@ from reference.figures import doorlooptijd
 
 from demo import DemoOptions, DemoStream
 from services.kpi.zaken.facts import zaak_fact
+from services.reporting.kpis.doorlooptijd import doorlooptijd_figures
 from shared.contract.events import accept_at_edge, new_event
 from shared.core.domain import AtwCalendar, ZaakHistory
-from shared.core.kpi.contribution import doorlooptijd_contribution
-from shared.core.kpi.stats import nearest_rank, percentage
+from shared.core.kpi.contribution import zaak_contribution
 from shared.core.pseudonym import Pseudonymiser
 from shared.platform.settings import PseudonymSettings, get_domain_config
+
+DEMO_TODAY = date(2026, 2, 1)
 
 
 def stored_demo_events() -> list:
     domain = get_domain_config()
     keys = PseudonymSettings()
     pseudonymiser = Pseudonymiser(keys.key, keys.key_version)
-    options = DemoOptions(start=date(2025, 1, 1), months=12, seed=23, today=date(2026, 2, 1))
+    options = DemoOptions(start=date(2025, 1, 1), months=12, seed=23, today=DEMO_TODAY)
     return [accept_at_edge(e, domain, pseudonymiser) for e in DemoStream(options, domain)]
 
 
-def module_figures(events: list) -> dict:
+def module_figures(events: list, peildatum: date = date(2030, 1, 1)) -> dict:
+    """The doorlooptijd cells the reporting publishes on ``peildatum`` (by default after every
+    event: the live figures), from the summed dated contributions of every zaak."""
     domain = get_domain_config()
     calendar = AtwCalendar(domain.gelijkgestelde_dagen)
     histories: dict[str, ZaakHistory] = defaultdict(ZaakHistory)
@@ -36,19 +40,15 @@ def module_figures(events: list) -> dict:
         if found:
             histories[found[0]] = histories[found[0]].add(found[1])
     totals: Counter = Counter()
-    for history in histories.values():
-        totals.update(doorlooptijd_contribution(history, domain, calendar))
-    cells: dict = defaultdict(Counter)
+    for zaak_id, history in histories.items():
+        totals.update(zaak_contribution(history, domain, calendar, zaak_id=zaak_id))
+    cells: dict = defaultdict(dict)
     for (cell, field), count in totals.items():
-        cells[tuple(cell.split("|")[1:])][field] = count
-    figures = {}
-    for cell, c in cells.items():
-        histogram = {int(f[1:]): n for f, n in c.items() if f.startswith("d")}
-        figures[cell] = {"n": c["n"], "n_tijdig": c["tijdig"],
-                         "tijdig_pct": percentage(c["tijdig"], c["n"]),
-                         "median": nearest_rank(histogram, 0.5),
-                         "p90": nearest_rank(histogram, 0.9)}  # fmt: skip
-    return figures
+        kpi, *cell_id = cell.split("|")
+        if kpi == "doorlooptijd":
+            cells[tuple(cell_id)][field] = str(count)
+    figures = {cell: doorlooptijd_figures(fields, peildatum) for cell, fields in cells.items()}
+    return {cell: f for cell, f in figures.items() if f["n"]}
 
 
 def test_doorlooptijd_agrees_with_the_independent_reference():
@@ -57,7 +57,8 @@ def test_doorlooptijd_agrees_with_the_independent_reference():
     assert (
         sum(f["n"] for (_, w, p), f in reference.items() if w == "gemeente" and p == "2025") > 2000
     )
-    assert module_figures(events) == reference
+    # On the demo's today every besluit is known: the figures are the live ones, unchanged.
+    assert module_figures(events, DEMO_TODAY) == reference
 
 
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:test"

@@ -55,6 +55,9 @@ def test_a_short_key_is_refused_without_echoing_it():
 def test_openapi_documents_roles_problems_and_the_kpis():
     document = create_app(Settings()).openapi()
     assert "analist" in document["info"]["description"]
+    # every KPI answers a periode running on an earlier peildatum: nothing says it is refused
+    assert "running on it, cut at the peildatum" in document["info"]["description"]
+    assert "refused with 422" not in document["info"]["description"]
     assert document["components"]["securitySchemes"]["api-key"] == {
         "type": "apiKey",
         "in": "header",
@@ -62,7 +65,7 @@ def test_openapi_documents_roles_problems_and_the_kpis():
         "description": document["components"]["securitySchemes"]["api-key"]["description"],
     }
     route = document["paths"]["/api/v1/kpi/{kpi}"]["get"]
-    assert "`doorlooptijd` (definitie `doorlooptijd/1`)" in route["description"]
+    assert "`doorlooptijd` (definitie `doorlooptijd/2`)" in route["description"]
     assert "`wachttijd`" in route["description"]
     assert "application/problem+json" in route["responses"]["422"]["content"]
     parameters = {p["name"] for p in route["parameters"]}

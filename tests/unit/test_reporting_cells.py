@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from services.reporting.kpis.cells import CellId, CellOrder, Coverage, Filters, coverage, select
+from services.reporting.kpis.cells import CellId, CellOrder, Filters, periode_order, select
 from shared.core.kpi.contribution import cell_key
 
 TODAY = date(2026, 4, 15)
@@ -23,24 +23,6 @@ def test_cell_names_round_trip_and_bad_names_are_skipped():
     assert CellId.parse("doorlooptijd|wmo|Brandevoort|maart") is None
 
 
-@pytest.mark.parametrize(
-    ("periode", "peildatum", "expected"),
-    [
-        ("2026-03", TODAY, Coverage.COMPLETE),
-        ("2026-04", TODAY, Coverage.LIVE),
-        ("2026-H1", TODAY, Coverage.LIVE),
-        ("2026-05", TODAY, Coverage.NOTHING),
-        ("2026-03", date(2026, 3, 31), Coverage.COMPLETE),
-        ("2026-03", date(2026, 3, 30), Coverage.UNAVAILABLE),
-        ("2026", date(2026, 3, 30), Coverage.UNAVAILABLE),
-        ("2026-04", date(2026, 3, 30), Coverage.NOTHING),
-        ("2025", date(2026, 3, 30), Coverage.COMPLETE),
-    ],
-)
-def test_coverage_of_a_periode_on_a_peildatum(periode, peildatum, expected):
-    assert coverage(periode, peildatum, TODAY) is expected
-
-
 def test_select_filters_by_kpi_wet_wijk_and_periode():
     stored = names(
         ("doorlooptijd", "wmo", "Dierdonk", "2026-03"),
@@ -49,32 +31,42 @@ def test_select_filters_by_kpi_wet_wijk_and_periode():
         ("doorlooptijd", "wmo", "Dierdonk", "2026-H1"),
         ("wachttijd", "wmo", "Dierdonk", "2026-03"),
     )
-    everything = select(stored, "doorlooptijd", Filters(), TODAY, TODAY)
-    assert len(everything.cells) == 4
+    everything = select(stored, "doorlooptijd", Filters(), TODAY)
+    assert len(everything) == 4
     only = select(
-        stored, "doorlooptijd", Filters(periode="2026-03", wet="wmo", wijk="Dierdonk"), TODAY, TODAY
+        stored, "doorlooptijd", Filters(periode="2026-03", wet="wmo", wijk="Dierdonk"), TODAY
     )
-    assert only.cells == [CellId("doorlooptijd", "wmo", "Dierdonk", "2026-03")]
-    dierdonk = select(stored, "doorlooptijd", Filters(wijk="Dierdonk"), TODAY, TODAY)
-    assert sorted((c.wet, c.periode) for c in dierdonk.cells) == [
+    assert only == [CellId("doorlooptijd", "wmo", "Dierdonk", "2026-03")]
+    dierdonk = select(stored, "doorlooptijd", Filters(wijk="Dierdonk"), TODAY)
+    assert sorted((c.wet, c.periode) for c in dierdonk) == [
         ("jeugdwet", "2026-03"),
         ("wmo", "2026-03"),
         ("wmo", "2026-H1"),
     ]
 
 
-def test_select_leaves_out_and_names_periodes_running_on_an_earlier_peildatum():
+@pytest.mark.parametrize("kpi", ["doorlooptijd", "wachttijd", "bereik-ondersteuning"])
+@pytest.mark.parametrize(
+    ("peildatum", "expected"),
+    [
+        (TODAY, ["2026", "2026-H1", "2026-02", "2026-03", "2026-04"]),
+        # a past peildatum: the periodes running on it are given too, cut at it (every KPI)
+        (date(2026, 3, 10), ["2026", "2026-H1", "2026-02", "2026-03"]),
+        (date(2026, 3, 31), ["2026", "2026-H1", "2026-02", "2026-03"]),
+        (date(2026, 2, 28), ["2026", "2026-H1", "2026-02"]),
+        (date(2025, 12, 31), []),
+    ],
+)
+def test_select_gives_every_periode_begun_by_the_peildatum_running_or_closed(
+    kpi: str, peildatum: date, expected: list[str]
+) -> None:
     stored = names(
-        ("doorlooptijd", "wmo", "gemeente", "2026"),
-        ("doorlooptijd", "wmo", "gemeente", "2026-H1"),
-        ("doorlooptijd", "wmo", "gemeente", "2026-02"),
-        ("doorlooptijd", "wmo", "gemeente", "2026-03"),
-        ("doorlooptijd", "wmo", "gemeente", "2026-04"),
-        ("doorlooptijd", "wmo", "Dierdonk", "2026-03"),
+        *((kpi, "wmo", "gemeente", p) for p in ("2026", "2026-H1", "2026-02", "2026-03")),
+        (kpi, "wmo", "gemeente", "2026-04"),
+        (kpi, "wmo", "gemeente", "2026-H2"),
     )
-    selection = select(stored, "doorlooptijd", Filters(), date(2026, 3, 10), TODAY)
-    assert [c.periode for c in selection.cells] == ["2026-02"]
-    assert selection.weggelaten_perioden == ["2026", "2026-H1", "2026-03"]
+    selected = select(stored, kpi, Filters(), peildatum)
+    assert sorted((c.periode for c in selected), key=periode_order) == expected
 
 
 def test_cells_sort_by_wet_wijk_and_periode():

@@ -13,15 +13,19 @@ from services.reporting.kpis.base import day_histogram
 from services.reporting.kpis.cells import CellId, publish
 from services.reporting.kpis.doorlooptijd import DOORLOOPTIJD, doorlooptijd_figures
 from shared.core.kpi.contribution import day_field
+from shared.core.kpi.dated import dated_field
 
 PEILDATUM = date(2026, 4, 15)
+BESLOTEN = date(2026, 3, 16)
 CELL = CellId("doorlooptijd", "wmo", "Brandevoort", "2026-03")
 
 
-def counters(days: list[int], tijdig: int) -> dict[str, str]:
-    """A cell hash as the KPI worker writes it (strings, as Redis returns them)."""
-    fields = {day_field(d): str(c) for d, c in Counter(days).items()}
-    return {"n": str(len(days)), "tijdig": str(tijdig), **fields}
+def counters(days: list[int], tijdig: int, on: date = BESLOTEN) -> dict[str, str]:
+    """A cell hash as the KPI worker writes it (strings, as Redis returns them): every besluit
+    dated ``on`` (shared/core/kpi/dated.py)."""
+    fields = {day_field(d): c for d, c in Counter(days).items()}
+    counts = {"n": len(days), "tijdig": tijdig, **fields}
+    return {dated_field(name, on): str(c) for name, c in counts.items() if c}
 
 
 def test_doorlooptijd_figures_from_the_histogram():
@@ -40,6 +44,33 @@ def test_p90_of_eleven_values_is_the_tenth():
 )
 def test_tijdig_pct_rounds_half_up_to_one_decimal(tijdig, n, pct):
     assert doorlooptijd_figures(counters([10] * n, tijdig), PEILDATUM)["tijdig_pct"] == pct
+
+
+def test_besluiten_count_from_their_datum_and_undated_fields_are_not_read() -> None:
+    fields = {
+        **counters([10, 20], tijdig=2, on=date(2026, 3, 5)),
+        "n@20260320": "1",
+        "d90@20260320": "1",
+        # a besluit of 10 March whose figures change on the 25th (a fact dated then moves
+        # its clock): negative changes take it out of its bucket and of tijdig
+        "n@20260310": "1",
+        "tijdig@20260310": "1",
+        "d15@20260310": "1",
+        "tijdig@20260325": "-1",
+        "d15@20260325": "-1",
+        "d30@20260325": "1",
+        "n": "7",  # a doorlooptijd/1 (undated) counter: not part of the figures
+        "d5": "7",
+    }
+    on = {
+        "2026-03-04": {"n": 0, "n_tijdig": 0, "tijdig_pct": None, "median": None, "p90": None},
+        "2026-03-05": {"n": 2, "n_tijdig": 2, "tijdig_pct": 100.0, "median": 10, "p90": 20},
+        "2026-03-19": {"n": 3, "n_tijdig": 3, "tijdig_pct": 100.0, "median": 15, "p90": 20},
+        "2026-03-24": {"n": 4, "n_tijdig": 3, "tijdig_pct": 75.0, "median": 15, "p90": 90},
+        "2026-03-31": {"n": 4, "n_tijdig": 2, "tijdig_pct": 50.0, "median": 20, "p90": 90},
+    }
+    for peildatum, expected in on.items():
+        assert doorlooptijd_figures(fields, date.fromisoformat(peildatum)) == expected, peildatum
 
 
 def test_an_empty_cell_has_no_statistics():
@@ -129,7 +160,7 @@ def test_registry_documents_every_figure_it_publishes():
     }
     assert set(PLANNED) == set()
     for kpi in AVAILABLE.values():
-        figures = kpi.figures({"n": "5", "d1": "5"}, PEILDATUM)
+        figures = kpi.figures({"n@20260301": "5", "d1@20260301": "5"}, PEILDATUM)
         assert list(figures) == list(kpi.figure_docs), kpi.name
         assert kpi.counts <= set(figures) and kpi.basis in kpi.counts
         assert kpi.definitie == f"{kpi.name}/{kpi.version}"

@@ -31,7 +31,9 @@ NO_CONTEXT = CellContext()
 
 
 class Figures(Protocol):
-    """(counters of one cell, peildatum[, context]) -> figures; pure, tested without Redis."""
+    """(counters of one cell, peildatum[, context]) -> its figures on that peildatum; pure,
+    tested without Redis. Every KPI's counters are dated (shared/core/kpi/dated.py), so any
+    peildatum and any periode, running or closed, is read the same way (``counts_on``)."""
 
     def __call__(
         self, fields: Mapping[str, str], peildatum: date, context: CellContext = ..., /
@@ -57,9 +59,6 @@ class KpiDefinition:
     """The count the statistics are taken over: they are withheld when it is small."""
     statistic_bases: Mapping[str, str] = field(default_factory=dict)
     """Statistic -> the count it is taken over, where that is not ``basis``."""
-    any_peildatum: bool = False
-    """The counters are dated (shared/core/kpi/dated.py): they answer every peildatum exactly,
-    a periode still running on an earlier peildatum included."""
 
     @property
     def definitie(self) -> str:

@@ -38,5 +38,4 @@ BEREIK_ONDERSTEUNING = KpiDefinition(
     },
     counts=frozenset({"households"}),
     basis="households",
-    any_peildatum=True,
 )

@@ -82,5 +82,4 @@ BEREIK_VROEGSIGNALERING = KpiDefinition(
     ),
     basis="zaken",
     statistic_bases={"median_dagen_tot_contact": "n_contact"},
-    any_peildatum=True,
 )

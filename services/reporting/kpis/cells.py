@@ -1,10 +1,9 @@
 """Which cells answer a query, in which order, and what a caller may see of them.
 
-Pure: cell names and counters in, published cells out. The Redis cells are live figures in
-event time; a periode that had ended by the peildatum holds exactly the events dated in it,
-and one still running holds the events up to now, which is the peildatum only when that is
-today. For an earlier peildatum inside a running periode the live counters cannot be cut
-back, so that periode is left out and named, never given with later events in it.
+Pure: cell names and counters in, published cells out. Every KPI's counters are dated
+(shared/core/kpi/dated.py), so a cell answers every peildatum exactly: a periode that had
+ended by it, and one still running on it (cut at the peildatum), whether the peildatum is
+today or earlier. Only a periode that starts after the peildatum has nothing counted.
 """
 
 from __future__ import annotations
@@ -12,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
 
 from services.reporting.kpis import Figure, KpiDefinition
 from services.reporting.kpis.base import NO_CONTEXT, CellContext
@@ -59,50 +57,16 @@ class Filters:
         )
 
 
-class Coverage(Enum):
-    NOTHING = "the periode starts after the peildatum: nothing is counted for it"
-    COMPLETE = "the periode ended on or before the peildatum"
-    LIVE = "the periode runs on the peildatum, which is today"
-    UNAVAILABLE = "the periode was still running on the peildatum"
-
-
-def coverage(periode: str, peildatum: date, today: date) -> Coverage:
-    first, last = periode_bounds(periode)
-    if first > peildatum:
-        return Coverage.NOTHING
-    if last <= peildatum:
-        return Coverage.COMPLETE
-    return Coverage.LIVE if peildatum == today else Coverage.UNAVAILABLE
-
-
-@dataclass(frozen=True)
-class Selection:
-    cells: list[CellId]
-    weggelaten_perioden: list[str]
-    """Periodes with matching cells that cannot be given for this peildatum."""
-
-
-def select(
-    names: Iterable[str],
-    kpi: str,
-    filters: Filters,
-    peildatum: date,
-    today: date,
-    *,
-    any_peildatum: bool = False,
-) -> Selection:
+def select(names: Iterable[str], kpi: str, filters: Filters, peildatum: date) -> list[CellId]:
+    """The stored cells of ``kpi`` that match the filters and have begun by the peildatum."""
     cells: list[CellId] = []
-    left_out: set[str] = set()
     for name in names:
         cell = CellId.parse(name)
         if cell is None or cell.kpi != kpi or not filters.match(cell):
             continue
-        state = coverage(cell.periode, peildatum, today)
-        if state is Coverage.UNAVAILABLE and not any_peildatum:
-            left_out.add(cell.periode)
-        elif state is not Coverage.NOTHING:
+        if periode_bounds(cell.periode)[0] <= peildatum:
             cells.append(cell)
-    return Selection(cells, sorted(left_out, key=periode_order))
+    return cells
 
 
 def periode_order(periode: str) -> tuple[date, int]:

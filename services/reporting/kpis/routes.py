@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.reporting.access import Caller, current_caller
 from services.reporting.kpis import AVAILABLE, PLANNED, CellContext
-from services.reporting.kpis.cells import CellOrder, Coverage, Filters, coverage, publish, select
+from services.reporting.kpis.cells import CellOrder, Filters, publish, select
 from services.reporting.openapi import (
     ANSWER_EXAMPLE,
     INVALID_QUERY_EXAMPLE,
@@ -22,7 +22,6 @@ from services.reporting.query import (
     WetQuery,
     WijkQuery,
     configured_wijk,
-    invalid,
     peildatum_or_today,
     refuse_unknown_parameters,
 )
@@ -69,8 +68,8 @@ class KpiAnswer(BaseModel):
     peildatum: date
     cells: list[Cell]
     weggelaten_perioden: list[str] = Field(
-        description="periodes with cells that were still running on an earlier peildatum "
-        "and so cannot be given for it"
+        description="always empty: every periode, running or closed, is given for every "
+        "peildatum (kept for clients that read it)"
     )
 
 
@@ -105,26 +104,10 @@ async def kpi_cells(
         raise _unknown_kpi(kpi)
     refuse_unknown_parameters(request, KNOWN_PARAMETERS)
     wijk = configured_wijk(wijk, reporting.domain)
-    today = await reporting.current_date()
-    peildatum = peildatum_or_today(peildatum, today)
-    running = periode and coverage(periode, peildatum, today) is Coverage.UNAVAILABLE
-    if running and not definition.any_peildatum:
-        raise invalid(
-            "peildatum",
-            "this periode was still running on that peildatum; the live figures give a "
-            "running periode only for today",
-        )
-
+    peildatum = peildatum_or_today(peildatum, await reporting.current_date())
     filters = Filters(periode=periode, wet=wet.value if wet else None, wijk=wijk)
-    selection = select(
-        await reporting.store.cell_names(),
-        kpi,
-        filters,
-        peildatum,
-        today,
-        any_peildatum=definition.any_peildatum,
-    )
-    cells = sorted(selection.cells, key=CellOrder(reporting.domain.wijk_names))
+    selected = select(await reporting.store.cell_names(), kpi, filters, peildatum)
+    cells = sorted(selected, key=CellOrder(reporting.domain.wijk_names))
     counters = await reporting.store.counters([cell.name for cell in cells])
     threshold = reporting.domain.small_numbers.threshold
     published = [
@@ -144,7 +127,7 @@ async def kpi_cells(
         definitie=definition.definitie,
         peildatum=peildatum,
         cells=[Cell.model_validate(cell) for cell in published if cell is not None],
-        weggelaten_perioden=selection.weggelaten_perioden,
+        weggelaten_perioden=[],
     )
 
 

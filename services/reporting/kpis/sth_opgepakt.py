@@ -41,5 +41,4 @@ STH_OPGEPAKT = KpiDefinition(
     },
     counts=frozenset({"n", "n_binnen_norm"}),
     basis="n",
-    any_peildatum=True,
 )

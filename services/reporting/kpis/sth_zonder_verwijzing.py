@@ -36,5 +36,4 @@ STH_ZONDER_VERWIJZING = KpiDefinition(
     },
     counts=frozenset({"n", "n_zonder"}),
     basis="n",
-    any_peildatum=True,
 )

@@ -46,5 +46,4 @@ VROEGSIGNALEN = KpiDefinition(
     },
     counts=frozenset({"n", "n_crisis", *(partner_figure(s) for s in SIGNAALPARTNERS)}),
     basis="n",
-    any_peildatum=True,
 )

@@ -48,5 +48,4 @@ WACHTTIJD = KpiDefinition(
     },
     counts=frozenset({"n"}),
     basis="n",
-    any_peildatum=True,
 )
