@@ -90,6 +90,7 @@ processor = ZaakProcessor(
     figures=views.staged(ZaakFigures(FigureSink(redis, figure_keys), domain, calendar)),
     termijnen=views.staged(TermijnSink(redis, alert_keys, domain, calendar)),
     wachtend=views.staged(WachtendSink(redis, WachtendKeys(settings.kafka.topic_prefix))),
+    alert_window_days=settings.kpi.alert_window_days,
 )
 batch = WorkerBatch(
     app,

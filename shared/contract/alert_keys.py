@@ -5,9 +5,11 @@ API and the webhook dispatcher (readers). The prefix is the Kafka topic prefix, 
 - ``{p}wp:zaak:{zaak}``: JSON of the zaak's clock facts (no pseudonyms), wet and wijk, from
   which the reporting API computes due dates and their steps for any peildatum;
 - ``{p}wp:clocks:open-until``: sorted set of ``{clock}|{zaak}``, scored by the ordinal of the
-  clock's stop date, or ``OPEN`` while it has none: a clock can be open over termijn on
-  peildatum P only if its score is above P's ordinal;
-- ``{p}wp:alerts``: hash alert id -> the alert (JSON), the first version written wins;
+  clock's end (its stopping event, or the afgesloten/besluit that ended it), or ``OPEN`` while
+  it has none: a clock can be open over termijn on peildatum P only if its score is above P's
+  ordinal;
+- ``{p}wp:alerts``: hash alert id -> the alert (JSON): a pushed alert's first version stays
+  (a log); historisch entries are the zaak's current view, replaced as its facts arrive;
 - ``{p}wp:alerts:by-datum``: sorted set of alert ids by the ordinal of the alert's ``datum``;
 - ``{p}wp:webhook:{hook}:{alert}``: the dispatcher delivered this alert to this webhook;
 - ``{p}wp:clock:today``: ISO date that replaces today in test and development only

@@ -392,6 +392,14 @@ class KpiSettings(BaseSettings):
         pattern=r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$",
         description="CloudEvents source of the alert events the workers publish",
     )
+    alert_window_days: int = Field(
+        7,
+        ge=0,
+        description="an alert that became due (its datum: the warning day, the first day "
+        "over the term, the day the clock ended) more than this many days before the "
+        "worker's today is historisch: listed, never pushed to webhooks (a late delivery, a "
+        "long backlog or a replay after a rule change must not flood the receivers)",
+    )
 
 
 DEV_WEBHOOK_SECRET = "wijkpuls-development-webhook-secret"  # noqa: S105 - refused in production

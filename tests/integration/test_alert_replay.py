@@ -6,6 +6,12 @@ back from the changelog, its schedule is rebuilt). Run 2 is a full replay: a new
 group with empty state reads the same topic from the start. Both must give exactly the alerts
 the in-process worker flow gives for the stream (tests/fixtures/alert_stream.py), and the webhook
 dispatcher, running throughout, must deliver each alert that is not historisch exactly once.
+
+The alerts topic carries only pushed alerts (a log); the Redis feed holds those and each
+zaak's historisch view, which must be exactly the in-process one after both runs. The alert
+window is set longer than the stream: the stream is read long after its days, and with the
+default window (7 days) nearly every alert would be historisch (tests/unit/test_alert_processor.py
+covers that); here the backlog must push what a live worker pushed.
 """
 
 from __future__ import annotations
@@ -16,6 +22,8 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +31,11 @@ import pytest
 import redis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
-from fixtures.alert_stream import END, Record, replay, stream
+from fixtures.alert_stream import END, Published, Record, replay, stream
 from fixtures.service_procs import free_port, http_ok, run_service
 from fixtures.webhook_receiver import receiving
 
+from services.kpi.zaken.alert_publisher import feed_entry
 from services.webhooks.signing import hook_id
 from shared.contract.alert_keys import AlertKeys
 from shared.platform.kafka_admin import ensure_topics
@@ -36,6 +45,7 @@ pytestmark = pytest.mark.integration
 
 SECRET = "integration-webhook-secret"
 ALERT_PARTITIONS = KafkaSettings().alerts_partitions
+WINDOW_DAYS = 3650  # longer than the stream: its backlog pushes what live pushed
 
 
 async def produce(bootstrap: str, topic: str, records: list[Record]) -> None:
@@ -108,7 +118,13 @@ def alert_data(records: list[Any]) -> Counter[str]:
     return Counter(json.dumps(json.loads(r.value)["data"], sort_keys=True) for r in records)
 
 
-def settled(count, timeout_s: float, quiet_s: float = 4.0) -> None:
+def stored(store: redis.Redis, keys: AlertKeys) -> dict[str, str]:
+    """The Redis alert feed: alert id -> its entry."""
+    raw: dict[bytes, bytes] = store.hgetall(keys.alerts)  # type: ignore[assignment]
+    return {k.decode(): v.decode() for k, v in raw.items()}
+
+
+def settled(count: Callable[[], int], timeout_s: float, quiet_s: float = 4.0) -> None:
     """Wait until ``count()`` is above zero and has not changed for ``quiet_s`` seconds."""
     deadline, last, since = time.monotonic() + timeout_s, -1, time.monotonic()
     while time.monotonic() < deadline:
@@ -129,7 +145,7 @@ def diff(what: str, records: list[Any], expected: Counter[str]) -> str:
     )
 
 
-def wait_until(check, timeout_s: float, what: str) -> None:
+def wait_until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not check():
         if time.monotonic() > deadline:
@@ -139,13 +155,19 @@ def wait_until(check, timeout_s: float, what: str) -> None:
 
 def test_one_stream_twice_with_a_restart_gives_the_same_alerts_each_once(
     kafka_settings: KafkaSettings, redis_url: str, tmp_path: Path
-):
+) -> None:
     ensure_topics(kafka_settings, get_domain_config())  # topic_prefix deletes them afterwards
     records = stream(seed=21, zaken=800)
-    expected_alerts = asyncio.run(replay(records, end=END))
+    published = Published()
+    expected_alerts = asyncio.run(
+        replay(records, end=END, window_days=WINDOW_DAYS, published=published)
+    )
     expected = Counter(json.dumps(a.data(), sort_keys=True) for a in expected_alerts)
-    live = {a.alert_id for a in expected_alerts if not a.historisch}
+    live = {a.alert_id for a in expected_alerts}
     assert max(expected.values()) == 1 and len(live) > 500
+    assert not any(a.historisch for a in expected_alerts)
+    feed = {a.alert_id: feed_entry(a) for a in [*expected_alerts, *published.historisch()]}
+    assert len(feed) == len(expected) + len(published.historisch()) > len(expected) + 20
 
     bootstrap, prefix = kafka_settings.bootstrap_servers, kafka_settings.topic_prefix
     events, alerts = f"{prefix}wijkpuls.events", f"{prefix}wijkpuls.alerts"
@@ -160,9 +182,10 @@ def test_one_stream_twice_with_a_restart_gives_the_same_alerts_each_once(
         "WIJKPULS_KAFKA_TOPIC_PREFIX": prefix,
         "WIJKPULS_REDIS_URL": redis_url,
         "WIJKPULS_KPI_ALERT_TICK_S": "0.5",
+        "WIJKPULS_KPI_ALERT_WINDOW_DAYS": str(WINDOW_DAYS),
     }
 
-    def worker(app_id: str, data: str, log: str):
+    def worker(app_id: str, data: str, log: str) -> AbstractContextManager[Any]:
         web = free_port()
         worker_env = {
             **env,
@@ -193,13 +216,15 @@ def test_one_stream_twice_with_a_restart_gives_the_same_alerts_each_once(
         )
         with dispatcher:
             # Run 1, stopped and started again while it works through the backlog.
-            given = lambda: int(store.hlen(keys.alerts))  # noqa: E731
+            def given() -> int:
+                return int(store.hlen(keys.alerts))
+
             with worker("wijkpuls-kpi", "kpi-1", "kpi-1.log"):
-                wait_until(lambda: given() >= len(expected) // 3, 120, "a third of the alerts")
+                wait_until(lambda: given() >= len(feed) // 3, 120, "a third of the alerts")
                 at_restart = given()
-            assert at_restart < len(expected), "the restart came after the work was done"
+            assert at_restart < len(feed), "the restart came after the work was done"
             with worker("wijkpuls-kpi", "kpi-1", "kpi-1.log"):
-                wait_until(lambda: given() >= len(expected), 120, "every alert of run 1")
+                wait_until(lambda: stored(store, keys) == feed, 180, "the feed of run 1")
                 assert receiver.wait_for(lambda ids: set(ids) >= live, 120)
             run1_end = asyncio.run(end_offsets(bootstrap, alerts))
             run1 = asyncio.run(read_alerts(bootstrap, alerts, {}))
@@ -207,6 +232,14 @@ def test_one_stream_twice_with_a_restart_gives_the_same_alerts_each_once(
             # Run 2: a full replay by a new consumer group with empty state.
             with worker("wijkpuls-kpi-replay", "kpi-2", "kpi-2.log"):
                 settled(lambda: len(asyncio.run(read_alerts(bootstrap, alerts, run1_end))), 180)
+                # Every record applied (committed), and the views rewritten as they were.
+                replay_group = f"{prefix}wijkpuls-kpi-replay"
+                wait_until(
+                    lambda: asyncio.run(group_lag(bootstrap, replay_group, events)) == 0,
+                    120,
+                    "the replay",
+                )
+                wait_until(lambda: stored(store, keys) == feed, 60, "the feed of the replay")
             run2 = asyncio.run(read_alerts(bootstrap, alerts, run1_end))
             group = f"{prefix}wijkpuls-webhooks-{hook_id(receiver.url)}"
             wait_until(
@@ -221,7 +254,9 @@ def test_one_stream_twice_with_a_restart_gives_the_same_alerts_each_once(
     assert max(delivered.values()) == 1, "a webhook received an alert twice"
     assert receiver.bad_signatures == 0
     assert any(n > 1 for n in receiver.attempts.values()), "no retry was exercised"
-    assert store.hlen(keys.alerts) == len(expected)
+    # The feed: every pushed alert once (first version) and exactly the historisch views.
+    assert stored(store, keys) == feed
+    assert store.zcard(keys.alerts_by_datum) == len(feed)
     for key in store.scan_iter(match=f"{prefix}wp:*"):
         store.delete(key)
     store.close()

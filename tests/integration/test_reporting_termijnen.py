@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -41,7 +43,7 @@ DOMAIN = get_domain_config()
 CAL = AtwCalendar(DOMAIN.gelijkgestelde_dagen)
 
 
-def fact(kind: str, datum: str, n: int, **attrs: object) -> Fact:
+def fact(kind: str, datum: str, n: int, **attrs: Any) -> Fact:
     return Fact(
         kind, "urn:p", f"e{n}", T0 + timedelta(minutes=n), date.fromisoformat(datum), **attrs
     )
@@ -54,7 +56,8 @@ def aangemeld(datum: str, wet: str, wijk: str) -> Fact:
 ZAKEN = {
     # wmo-onderzoek due 16 feb, wmo-besluit due 2 mar: both over termijn on 15 apr.
     "A": [aangemeld("2026-01-05", "wmo", "Warande")],
-    # Besluit 10 mar, late: over termijn on 5 mar, not on 15 apr (onderzoek still open).
+    # Besluit 10 mar, late: over termijn on 5 mar, not on 15 apr. It also ends the onderzoek
+    # (no onderzoek-afgerond; BRIEF §2 "Ending a clock"), 22 days after its due date 16 feb.
     "B": [aangemeld("2026-01-05", "wmo", "Dierdonk"), fact("zaak.besloten", "2026-03-10", 1,
                                                           uitkomst="toegekend")],
     # Jeugdwet, 28 days opgeschort: due 30 mar + 28 = 27 apr, Koningsdag: 28 apr (Atw).
@@ -118,12 +121,12 @@ async def client(
         yield c
 
 
-async def test_analist_sees_the_zaken_over_termijn_per_clock(client: httpx.AsyncClient):
+async def test_analist_sees_the_zaken_over_termijn_per_clock(client: httpx.AsyncClient) -> None:
     answer = (await client.get("/api/v1/open-over-termijn", headers=ANALIST)).json()
-    assert (answer["definitie"], answer["peildatum"]) == ("open-over-termijn/1", "2026-04-15")
+    assert (answer["definitie"], answer["peildatum"]) == ("open-over-termijn/2", "2026-04-15")
     clocks = {c["clock"]: c for c in answer["clocks"]}
     assert list(clocks) == ["wmo-onderzoek", "wmo-besluit"]
-    assert clocks["wmo-onderzoek"]["n"] == 3  # D's onderzoek was due 12 apr
+    assert clocks["wmo-onderzoek"]["n"] == 2  # A, and D's onderzoek was due 12 apr; B decided
     assert clocks["wmo-besluit"] == {
         "clock": "wmo-besluit",
         "wet": "wmo",
@@ -141,7 +144,7 @@ async def test_analist_sees_the_zaken_over_termijn_per_clock(client: httpx.Async
     }
 
 
-async def test_publiek_sees_suppressed_counts_and_no_zaken(client: httpx.AsyncClient):
+async def test_publiek_sees_suppressed_counts_and_no_zaken(client: httpx.AsyncClient) -> None:
     answer = (await client.get("/api/v1/open-over-termijn")).json()
     assert [(c["clock"], c["n"], c["zaken"]) for c in answer["clocks"]] == [
         ("wmo-onderzoek", "<5", None),
@@ -156,14 +159,19 @@ async def test_publiek_sees_suppressed_counts_and_no_zaken(client: httpx.AsyncCl
         ({"peildatum": "2026-03-05", "clock": "wmo-besluit"}, {("wmo-besluit", "A", 3),
                                                                 ("wmo-besluit", "B", 3)}),
         ({"peildatum": "2026-03-02", "clock": "wmo-besluit"}, set()),
-        ({"wijk": "Dierdonk"}, {("wmo-onderzoek", "B", 58)}),
+        ({"wijk": "Dierdonk"}, set()),  # B's onderzoek ended at the besluit, 10 mar
+        ({"wijk": "Dierdonk", "peildatum": "2026-03-09"}, {("wmo-onderzoek", "B", 21),
+                                                           ("wmo-besluit", "B", 7)}),
+        ({"wijk": "Dierdonk", "peildatum": "2026-03-10"}, set()),
         ({"wijk": "gemeente", "clock": "wmo-besluit"}, {("wmo-besluit", "A", 44)}),
         ({"wet": "jeugdwet"}, set()),
         ({"wet": "wmo", "clock": "wmo-onderzoek", "peildatum": "2026-04-12"},
-         {("wmo-onderzoek", "A", 55), ("wmo-onderzoek", "B", 55)}),
+         {("wmo-onderzoek", "A", 55)}),
     ],
 )  # fmt: skip
-async def test_filters_and_earlier_peildatum(client: httpx.AsyncClient, params, expected):
+async def test_filters_and_earlier_peildatum(
+    client: httpx.AsyncClient, params: dict[str, str], expected: set[tuple[str, str, int]]
+) -> None:
     answer = (await client.get("/api/v1/open-over-termijn", params=params, headers=ANALIST)).json()
     found = {
         (c["clock"], z["zaak_id"], z["days_over"]) for c in answer["clocks"] for z in c["zaken"]
@@ -180,13 +188,15 @@ async def test_filters_and_earlier_peildatum(client: httpx.AsyncClient, params, 
         ({"klok": "wmo-besluit"}, "klok"),
     ],
 )
-async def test_invalid_queries_name_the_field(client: httpx.AsyncClient, params, field):
+async def test_invalid_queries_name_the_field(
+    client: httpx.AsyncClient, params: dict[str, str], field: str
+) -> None:
     response = await client.get("/api/v1/open-over-termijn", params=params, headers=ANALIST)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
-async def test_termijnen_explain_the_due_date(client: httpx.AsyncClient):
+async def test_termijnen_explain_the_due_date(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/zaken/C/termijnen", headers=ANALIST)
     assert response.status_code == 200, response.text
     answer = response.json()
@@ -218,10 +228,18 @@ async def test_termijnen_explain_the_due_date(client: httpx.AsyncClient):
         "wmo-onderzoek": ("over-termijn", 58),
         "wmo-besluit": ("over-termijn", 44),
     }
+    # B's onderzoek ended at the besluit, late; the explanation names the event.
+    ended = (await client.get("/api/v1/zaken/B/termijnen", headers=ANALIST)).json()
+    onderzoek = {t["clock"]: t for t in ended["termijnen"]}["wmo-onderzoek"]
+    assert (onderzoek["status"], onderzoek["stopped"], onderzoek["end"], onderzoek["ended_by"]) == (
+        "te-laat", None, "2026-03-10", "zaak.besloten")  # fmt: skip
+    assert onderzoek["days_over"] == 22
+    assert onderzoek["steps"][-1]["kind"] == "einde"
+    assert onderzoek["steps"][-1]["reason"].startswith("zaak.besloten op 2026-03-10 (toegekend)")
     assert "hh-x" not in response.text  # no pseudonyms in Redis or the answer
 
 
-async def test_single_zaken_are_for_analist_only(client: httpx.AsyncClient):
+async def test_single_zaken_are_for_analist_only(client: httpx.AsyncClient) -> None:
     for path in ("/api/v1/zaken/C/termijnen", "/api/v1/alerts"):
         response = await client.get(path)
         assert response.status_code == 403
@@ -237,13 +255,21 @@ def alert(kind: AlertKind, zaak: str, clock: str, datum: str, historisch: bool) 
     )  # fmt: skip
 
 
-async def test_the_alert_feed_keeps_the_first_version_newest_first(
+async def test_the_alert_feed_keeps_pushed_alerts_and_replaces_the_historisch_view(
     client: httpx.AsyncClient, written: AlertKeys, redis_url: str
-):
+) -> None:
     sent: list[KafkaRecord] = []
 
     async def send(record: KafkaRecord) -> None:
         sent.append(record)
+
+    def candidates(zaak: str) -> list[str]:
+        return [alert_id(zaak, c.id, k) for c in DOMAIN.clocks for k in AlertKind]
+
+    async def feed(**params: str) -> list[dict[str, object]]:
+        answer = await client.get("/api/v1/alerts", params=params, headers=ANALIST)
+        rows: list[dict[str, object]] = answer.json()["alerts"]
+        return rows
 
     connection = Redis.from_url(redis_url)
     publisher = AlertPublisher(send, connection, written, "urn:nld:oin:1:systeem:wijkpuls", 730)
@@ -251,31 +277,50 @@ async def test_the_alert_feed_keeps_the_first_version_newest_first(
     o = alert(AlertKind.TERMIJN_OVERSCHREDEN, "A", "wmo-besluit", "2026-03-03", False)
     h = alert(AlertKind.TERMIJN_OVERSCHREDEN, "A", "wmo-onderzoek", "2026-02-17", True)
     old = alert(AlertKind.WAARSCHUWING, "X", "wmo-besluit", "2023-01-02", True)  # > 2 years
-    await publisher.publish([w, o, h, old], TODAY)
-    again = alert(AlertKind.WAARSCHUWING, "A", "wmo-besluit", "2026-02-17", True)
+    await publisher.publish([w, o], TODAY)
+    await publisher.replace_historisch("A", candidates("A"), [h], TODAY)
+    await publisher.replace_historisch("X", candidates("X"), [old], TODAY)
+    again = alert(AlertKind.WAARSCHUWING, "A", "wmo-besluit", "2026-02-17", False)
     await publisher.publish([again], TODAY)  # same id: a repeat, not a new version
-    await connection.aclose()
-    assert [r.key for r in sent] == [b"A", b"A", b"A", b"X", b"A"]
+    with pytest.raises(ValueError, match="historisch"):
+        await publisher.publish([h], TODAY)  # historisch alerts never go to the alerts topic
+    assert [r.key for r in sent] == [b"A", b"A", b"A"]
 
-    feed = (await client.get("/api/v1/alerts", headers=ANALIST)).json()["alerts"]
-    assert [(a["type"], a["clock"], a["datum"]) for a in feed] == [
-        ("alert.termijn-overschreden", "wmo-besluit", "2026-03-03"),
-        ("alert.termijn-overschreden", "wmo-onderzoek", "2026-02-17"),
-        ("alert.waarschuwing", "wmo-besluit", "2026-02-16"),
+    rows = await feed()
+    assert [(a["type"], a["clock"], a["datum"], a["historisch"]) for a in rows] == [
+        ("alert.termijn-overschreden", "wmo-besluit", "2026-03-03", False),
+        ("alert.termijn-overschreden", "wmo-onderzoek", "2026-02-17", True),
+        ("alert.waarschuwing", "wmo-besluit", "2026-02-16", False),  # the first version
     ]
-    assert feed[2]["historisch"] is False  # the first version
-    live = (await client.get("/api/v1/alerts", params={"historisch": "false", "kind":
-                                                         "termijn-overschreden"},
-                              headers=ANALIST)).json()["alerts"]  # fmt: skip
+    live = await feed(historisch="false", kind="termijn-overschreden")
     assert [a["alert_id"] for a in live] == [o.alert_id]
-    since = await client.get("/api/v1/alerts", params={"since": "2026-03-01", "limit": 5},
-                             headers=ANALIST)  # fmt: skip
-    assert [a["alert_id"] for a in since.json()["alerts"]] == [o.alert_id]
+    since = await feed(since="2026-03-01", limit="5")
+    assert [a["alert_id"] for a in since] == [o.alert_id]
+
+    # The view changes: its due date moved (a new version), then no longer supported at all.
+    # The view never removes or replaces a pushed alert, even one among its candidates.
+    moved = alert(AlertKind.TERMIJN_OVERSCHREDEN, "A", "wmo-onderzoek", "2026-02-24", True)
+    await publisher.replace_historisch("A", candidates("A"), [moved], TODAY)
+    assert [(a["clock"], a["datum"]) for a in await feed(historisch="true")] == [
+        ("wmo-onderzoek", "2026-02-24")
+    ]
+    await publisher.replace_historisch("A", candidates("A"), [], TODAY)
+    assert await feed(historisch="true") == []
+    assert {a["alert_id"] for a in await feed()} == {w.alert_id, o.alert_id}
+    # A historisch alert that becomes news (pushed) replaces its view entry.
+    await publisher.replace_historisch("A", candidates("A"), [h], TODAY)
+    await publisher.publish([replace(h, historisch=False)], TODAY)
+    assert [(a["alert_id"], a["historisch"]) for a in await feed(clock="wmo-onderzoek")] == [
+        (h.alert_id, False)
+    ]
+    await publisher.replace_historisch("A", candidates("A"), [], TODAY)
+    assert len(await feed()) == 3
+    await connection.aclose()
 
 
 async def test_in_test_environments_the_set_date_is_today(
     written: AlertKeys, redis_url: str, topic_prefix: str, restore_logging: None
-):
+) -> None:
     sync = redis.Redis.from_url(redis_url)
     sync.set(written.today_override, "2026-03-05")
     sync.close()

@@ -1,11 +1,19 @@
-"""Publishes alerts: an ``alert.*`` CloudEvent on the alerts topic, then the Redis feed.
+"""Publishes alerts: pushed ones to the alerts topic and the Redis feed, historisch ones to
+the feed only, as a view of the zaak that is replaced whenever it changes.
 
-The event id is the alert id, so a repeat (a redelivered record, a restart, a replay) is a
-duplicate by CloudEvents identity, not a second alert. The record is keyed by the zaak id, so
-the alerts of one zaak stay in order. The send is awaited until the broker has it, before the
-zaak's state records the alert as given (at-least-once; the dispatcher deduplicates).
+Pushed alerts (not historisch) are a log. Each goes out as an ``alert.*`` CloudEvent on the
+alerts topic, whose id is the alert id, so a repeat (a redelivered record, a restart, a
+replay) is a duplicate by CloudEvents identity, not a second alert. The record is keyed by
+the zaak id, so the alerts of one zaak stay in order. The send is awaited until the broker has
+it, before the zaak's state records the alert as given (at-least-once; the dispatcher
+deduplicates). Only pushed alerts go to the topic: the webhook dispatcher reads it.
 
-The feed (shared/contract/alert_keys.py) keeps the first version of an alert (HSETNX) and drops
+Historisch alerts are a view (BRIEF §2 Alerts): ``replace_historisch`` makes the feed hold
+exactly the zaak's current historisch alerts, writing changed entries and removing the
+historisch entries of the zaak's other alert ids. A pushed entry is never replaced or removed
+by the view, and a pushed alert replaces a historisch entry with the same id (it became news).
+
+The feed (shared/contract/alert_keys.py) keeps the first version of a pushed alert and drops
 alerts older than the alerts retention of the domain configuration.
 """
 
@@ -14,6 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, timedelta
+from functools import partial
 
 from redis.asyncio import Redis
 
@@ -24,17 +33,55 @@ from shared.core.alerts import DueAlert
 
 Send = Callable[[KafkaRecord], Awaitable[None]]
 
-_ADD = """
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
-  redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-end
-local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[4], 'LIMIT', 0, 100)
+_TRIM = """
+local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[1], 'LIMIT', 0, 100)
 for _, id in ipairs(old) do
   redis.call('HDEL', KEYS[1], id)
   redis.call('ZREM', KEYS[2], id)
 end
 return 1
 """
+
+# ARGV: oldest ordinal kept, alert id, feed entry, datum ordinal. A pushed entry already there
+# stays (the first version wins); a historisch one is replaced.
+_ADD = (
+    """
+local old = redis.call('HGET', KEYS[1], ARGV[2])
+if (not old) or cjson.decode(old)['historisch'] ~= false then
+  redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+  redis.call('ZADD', KEYS[2], ARGV[4], ARGV[2])
+end
+"""
+    + _TRIM
+)
+
+# ARGV: oldest ordinal kept, the number n of candidate ids, the n ids, then per alert of the
+# view its id, feed entry and datum ordinal. Every candidate that is not in the view loses its
+# historisch entry; pushed entries (historisch false) are left as they are.
+_REPLACE_VIEW = (
+    """
+local n = tonumber(ARGV[2])
+local view = {}
+for i = 3 + n, #ARGV, 3 do view[ARGV[i]] = i end
+for i = 3, 2 + n do
+  local id = ARGV[i]
+  local old = redis.call('HGET', KEYS[1], id)
+  if not (old and cjson.decode(old)['historisch'] == false) then
+    local at = view[id]
+    if at then
+      if old ~= ARGV[at + 1] then
+        redis.call('HSET', KEYS[1], id, ARGV[at + 1])
+        redis.call('ZADD', KEYS[2], ARGV[at + 2], id)
+      end
+    elseif old then
+      redis.call('HDEL', KEYS[1], id)
+      redis.call('ZREM', KEYS[2], id)
+    end
+  end
+end
+"""
+    + _TRIM
+)
 
 
 def feed_entry(alert: DueAlert) -> str:
@@ -55,14 +102,42 @@ class AlertPublisher:
         self._source = source
         self._retention = timedelta(days=retention_days)
         self._add = redis.register_script(_ADD)
+        self._replace_view = redis.register_script(_REPLACE_VIEW)
+
+    def _oldest(self, today: date) -> int:
+        return (today - self._retention).toordinal()
 
     async def publish(self, alerts: Sequence[DueAlert], today: date) -> None:
-        oldest = (today - self._retention).toordinal()
+        """Push ``alerts`` (none historisch): the alerts topic, then the feed."""
+        oldest = self._oldest(today)
+        keys = [self._keys.alerts, self._keys.alerts_by_datum]
         for alert in alerts:
+            if alert.historisch:
+                raise ValueError(f"alert {alert.alert_id} is historisch: a view, not pushed")
             event = new_event(
                 alert.event_type, alert.data(), source=self._source, event_id=alert.alert_id
             )
             await self._send(to_structured_record(event))
-            keys = [self._keys.alerts, self._keys.alerts_by_datum]
-            args = [alert.alert_id, feed_entry(alert), alert.datum.toordinal(), oldest]
-            await retrying(lambda k=keys, a=args: self._add(keys=k, args=a))
+            args: list[str | int] = [
+                oldest, alert.alert_id, feed_entry(alert), alert.datum.toordinal()
+            ]  # fmt: skip
+            await retrying(partial(self._add, keys=keys, args=args))
+
+    async def replace_historisch(
+        self, zaak_id: str, candidates: Sequence[str], alerts: Sequence[DueAlert], today: date
+    ) -> None:
+        """Make ``alerts`` the zaak's historisch view in the feed (nothing to Kafka).
+
+        ``candidates`` are the zaak's possible alert ids; the historisch entries of those not
+        in ``alerts`` are removed. Alerts older than the retention are left out.
+        """
+        oldest = self._oldest(today)
+        kept = [a for a in alerts if a.datum.toordinal() >= oldest]
+        ids = sorted({*candidates, *(a.alert_id for a in kept)})
+        args: list[str | int] = [oldest, len(ids), *ids]
+        for alert in kept:
+            if not alert.historisch or alert.zaak_id != zaak_id:
+                raise ValueError(f"alert {alert.alert_id} is not a historisch alert of {zaak_id}")
+            args += [alert.alert_id, feed_entry(alert), alert.datum.toordinal()]
+        keys = [self._keys.alerts, self._keys.alerts_by_datum]
+        await retrying(partial(self._replace_view, keys=keys, args=args))

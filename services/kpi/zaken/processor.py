@@ -5,6 +5,14 @@ applied, the clock moves to the record's day (its Kafka timestamp, never past to
 zaken waiting for that day are evaluated first, with what was known before the record: the
 same order of events as a live worker saw, so replaying the topics gives the same alerts.
 
+Pushed alerts are a log: published once (Kafka, then the feed) and recorded in the zaak's
+state. Historisch alerts are a view: every evaluation computes the zaak's whole historisch
+view from its current history and, when it changed, replaces the stored one, so after a
+historical load in any order and any batches the view is what the complete history supports.
+An alert that became due more than ``alert_window_days`` before the worker's today is
+historisch (docs/alerts.md), so a late delivery, a long backlog or a replay after a rule
+change pushes nothing stale.
+
 No faust here: the agents hand in records and the table, so tests can drive it directly.
 """
 
@@ -19,15 +27,25 @@ from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.state import ZaakState, waiting_entry
 from shared.contract.events.binding import from_kafka_record
-from shared.core.alerts import AlertState, DueAlert, evaluate
+from shared.core.alerts import AlertKind, AlertState, DueAlert, alert_id, evaluate, view_digest
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import DomainConfig
+from shared.platform.settings import KpiSettings
 
 log = logging.getLogger("wijkpuls.kpi.alerts")
 
 
 class Publisher(Protocol):
-    async def publish(self, alerts: Sequence[DueAlert], today: date) -> None: ...
+    async def publish(self, alerts: Sequence[DueAlert], today: date) -> None:
+        """Push alerts that are not historisch: the alerts topic (a log), then the feed."""
+        ...
+
+    async def replace_historisch(
+        self, zaak_id: str, candidates: Sequence[str], alerts: Sequence[DueAlert], today: date
+    ) -> None:
+        """Make ``alerts`` the zaak's historisch view in the feed; of ``candidates`` (every
+        alert id the zaak can have) drop the other historisch entries, keep pushed ones."""
+        ...
 
 
 class ViewWriter(Protocol):
@@ -48,7 +66,9 @@ class ZaakProcessor:
         figures: ViewWriter,
         termijnen: ViewWriter,
         wachtend: ViewWriter,
+        alert_window_days: int | None = None,
     ) -> None:
+        """``alert_window_days``: default ``WIJKPULS_KPI_ALERT_WINDOW_DAYS`` (KpiSettings)."""
         self.table = table
         self.domain = domain
         self.calendar = calendar
@@ -57,6 +77,11 @@ class ZaakProcessor:
         self.figures = figures
         self.termijnen = termijnen
         self.wachtend = wachtend
+        self.alert_window_days = (
+            KpiSettings().alert_window_days if alert_window_days is None else alert_window_days
+        )
+        self.today: date | None = None
+        """The worker's today as last handed in (``catch_up``); the window counts back from it."""
 
     def ensure_built(self, partitions: Iterable[int]) -> None:
         """Rebuild the heaps of partitions assigned since the last rebalance: one table scan."""
@@ -79,6 +104,7 @@ class ZaakProcessor:
 
         Returns the day the record counts as seen on.
         """
+        self.today = today if self.today is None else max(self.today, today)
         day = min(record_day, today)
         self.schedule.advance(partition, day)
         await self.fire_due(partition)
@@ -145,6 +171,8 @@ class ZaakProcessor:
         partition: int,
         now: date,
     ) -> None:
+        clock = self.schedule.clock(partition) or now
+        today = max(clock, now) if self.today is None else max(self.today, clock, now)
         outcome = evaluate(
             history,
             self.domain.clocks,
@@ -153,9 +181,17 @@ class ZaakProcessor:
             first_seen=alerting.first_seen,
             now=now,
             emitted=alerting.emitted,
+            today=today,
+            window_days=self.alert_window_days,
         )
-        await self.publisher.publish(outcome.new, self.schedule.clock(partition) or now)
-        given = alerting.after((a.alert_id for a in outcome.new), outcome.next_check)
+        await self.publisher.publish(outcome.new, clock)
+        if view_digest(outcome.historisch) != alerting.view:
+            await self.publisher.replace_historisch(
+                zaak_id, self._alert_ids(zaak_id), outcome.historisch, clock
+            )
+        given = alerting.after(
+            (a.alert_id for a in outcome.new), outcome.next_check, outcome.historisch
+        )
         updated = ZaakState(history, given, partition)
         if updated != state:
             self.table[zaak_id] = updated.to_table()
@@ -168,3 +204,7 @@ class ZaakProcessor:
                 alert.historisch,
                 extra={"alert_id": alert.alert_id},
             )
+
+    def _alert_ids(self, zaak_id: str) -> list[str]:
+        """Every alert id the zaak can have: each configured clock and kind."""
+        return [alert_id(zaak_id, c.id, kind) for c in self.domain.clocks for kind in AlertKind]

@@ -6,6 +6,8 @@ facts the clocks read are written: zaak.* events without household pseudonym.
 
 One Lua script replaces the zaak's document and its members of the open-until index
 (shared/contract/alert_keys.py) in one atomic step; writing the same document twice is a no-op.
+The index scores each clock by the date it ended (``ClockResult.end``: its own stopping event,
+or the zaak.afgesloten / besluit that ended it without one), or ``OPEN``.
 """
 
 from __future__ import annotations
@@ -47,8 +49,7 @@ def termijnen_document(
     aangemeld = history.current("zaak.aangemeld")
     results = compute_clocks(domain.clocks, history, calendar)
     index = [
-        [clock_member(r.clock_id, zaak_id), r.stopped.toordinal() if r.stopped else OPEN]
-        for r in results
+        [clock_member(r.clock_id, zaak_id), r.end.toordinal() if r.end else OPEN] for r in results
     ]
     document = {
         "zaak_id": zaak_id,

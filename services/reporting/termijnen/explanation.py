@@ -3,6 +3,10 @@
 Pure: the zaak documents (shared/contract/alert_keys.py) in, published rows out. The clocks are
 computed here with the same code the worker uses for its alerts, for the peildatum asked, so
 an earlier peildatum is exact: facts dated after it do not count (BRIEF §4).
+
+A clock is open over termijn when its due date is before the peildatum and it had not ended on
+the peildatum: neither its own stopping event nor the end of BRIEF §2 "Ending a clock without
+its own stopping event" (``zaak.afgesloten``, or for a step before the besluit the besluit).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from shared.core.domain import AtwCalendar, ClockResult, Fact, ZaakHistory, comp
 from shared.core.domain_config import GEMEENTE, ClockConfig, DomainConfig
 from shared.core.kpi.periods import periods_of
 
-DEFINITIE = "open-over-termijn/1"
+DEFINITIE = "open-over-termijn/2"
+"""/2: a clock also ends at zaak.afgesloten, and a step before the besluit at the besluit."""
 
 
 def history_of(document: Mapping[str, Any]) -> ZaakHistory:
@@ -25,9 +30,12 @@ def history_of(document: Mapping[str, Any]) -> ZaakHistory:
 
 
 def status(result: ClockResult, peildatum: date) -> str:
-    """What the clock says on the peildatum, in the words a team lead uses."""
-    if result.stopped is not None:
-        return "tijdig" if result.stopped <= result.due else "te-laat"
+    """What the clock says on the peildatum, in the words a team lead uses.
+
+    An ended clock (own stop or substitute end) is ``tijdig`` or ``te-laat`` by its end.
+    """
+    if result.end is not None:
+        return "tijdig" if result.end <= result.due else "te-laat"
     if result.overdue_on(peildatum):
         return "over-termijn"
     return "opgeschort" if result.suspended_now else "lopend"
@@ -44,6 +52,8 @@ def termijn_view(result: ClockResult, clock: ClockConfig, peildatum: date) -> di
         "due": raw["due"],
         "warning_on": raw["warning_on"],
         "stopped": raw["stopped"],
+        "end": raw["end"],
+        "ended_by": raw["ended_by"],
         "uitkomst": raw["uitkomst"],
         "crisis": raw["crisis"],
         "suspended_now": raw["suspended_now"],

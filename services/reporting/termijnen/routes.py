@@ -36,12 +36,14 @@ router = APIRouter(prefix="/api/v1")
 ClockQuery = Annotated[
     str | None, Query(description="Only this clock (an id of the domain configuration).")
 ]
-_ERRORS = {
+_ERRORS: dict[int | str, dict[str, Any]] = {
     401: problem_response("X-API-Key is not a known key"),
     422: problem_response("invalid query; each parameter and reason is listed"),
     503: problem_response("the figures store (Redis) does not answer"),
 }
-_ZAAK_LEVEL = {403: problem_response("single zaken are for the role analist")}
+_ZAAK_LEVEL: dict[int | str, dict[str, Any]] = {
+    403: problem_response("single zaken are for the role analist")
+}
 
 
 class OverTermijnRow(BaseModel):
@@ -72,10 +74,12 @@ class OpenOverTermijn(BaseModel):
     "/open-over-termijn",
     tags=["termijnen"],
     summary="Zaken over their legal term on the peildatum, per clock",
-    description="Per clock, the zaken whose due date is before the peildatum without the "
-    "stopping event on or before it (BRIEF §4, open over termijn). Due dates follow "
-    "opschorting, verdaging and the Atw shift as of the peildatum. Publiek sees the counts; "
-    "the role analist also the list (zaak_id, wet, wijk, clock, due, days_over).",
+    description="Per clock, the zaken whose due date is before the peildatum and whose clock "
+    "had not ended on it (BRIEF §4, open over termijn): neither its stopping event nor, while "
+    "that is not known, zaak.afgesloten or (for a step before the besluit: wmo-onderzoek, "
+    "wgs-eerste-gesprek, sth-opgepakt) the besluit, on or before the peildatum. Due dates "
+    "follow opschorting, verdaging and the Atw shift as of the peildatum. Publiek sees the "
+    "counts; the role analist also the list (zaak_id, wet, wijk, clock, due, days_over).",
     response_model=OpenOverTermijn,
     responses=_ERRORS,
 )
@@ -121,7 +125,9 @@ class Termijnen(BaseModel):
     peildatum: date
     termijnen: list[dict[str, Any]] = Field(
         description="per started clock: status (lopend, opgeschort, over-termijn, tijdig, "
-        "te-laat), start, due, warning_on, stopped, days_over and the steps that made the "
+        "te-laat), start, due, warning_on, stopped (its own stopping event), end and ended_by "
+        "(where the clock ended: its stopping event or, without one, zaak.afgesloten or the "
+        "besluit; tijdig and te-laat judge the end), days_over and the steps that made the "
         "due date, each with its reason in words"
     )
 
@@ -133,7 +139,8 @@ class Termijnen(BaseModel):
     description="Every clock of the zaak's wet that has started, as of the peildatum, with "
     "the steps that made its due date: the term from the start, each opschorting and "
     "verdaging (counted or not, and why), the Atw shift past weekend and feestdagen, and the "
-    "stopping event. Role analist only.",
+    "stopping event (step stop) or the event that ended the clock without it (step einde). "
+    "Role analist only.",
     response_model=Termijnen,
     responses={**_ERRORS, **_ZAAK_LEVEL, 404: problem_response("no zaak with this id")},
 )
@@ -175,7 +182,11 @@ class AlertRow(BaseModel):
     clock: str
     due: date
     datum: date = Field(description="the day the alert became due")
-    historisch: bool = Field(description="the term had passed before Wijkpuls first saw the zaak")
+    historisch: bool = Field(
+        description="listed, not pushed: the term had passed before Wijkpuls first saw the "
+        "zaak, or the alert became due more than the configured window before the worker knew "
+        "it; recomputed from the zaak's current history"
+    )
 
 
 class AlertFeed(BaseModel):
@@ -186,9 +197,13 @@ class AlertFeed(BaseModel):
     "/alerts",
     tags=["alerts"],
     summary="Recent alerts, newest first",
-    description="The alerts the KPI workers gave (BRIEF §2): each once, by its stable "
-    "alert_id. historisch alerts (the term had passed before Wijkpuls first saw the zaak) "
-    "are listed here but not pushed to webhooks. Role analist only.",
+    description="The alerts of the KPI workers (BRIEF §2), each once, by its stable alert_id. "
+    "Pushed alerts (historisch false) are a log: once given they stay. historisch alerts (the "
+    "term had passed before Wijkpuls first saw the zaak, or the alert became due more than the "
+    "configured window before the worker knew it) are listed here but never pushed to "
+    "webhooks, and they are a view of each zaak's current history: recomputed whenever a fact "
+    "of the zaak arrives, so one the complete history no longer supports disappears. Role "
+    "analist only.",
     response_model=AlertFeed,
     responses={**_ERRORS, **_ZAAK_LEVEL},
 )

@@ -17,7 +17,8 @@ class Alert(ZaakEventData):
     """A legal term is about to pass, has passed, or was met late."""
 
     datum: IsoDate = Field(
-        description="The day the alert fired, or for opgelost-na-termijn the late stop's date."
+        description="The day the alert fired, or for opgelost-na-termijn the day the clock"
+        " ended late (its stopping event, or the afgesloten/besluit that ended it)."
     )
     alert_id: Identifier = Field(
         description="Stable id derived from (zaak, clock, kind): one alert however often computed."
@@ -28,5 +29,7 @@ class Alert(ZaakEventData):
     due: IsoDate = Field(description="Due date of the clock (after suspensions, verdaging, Atw).")
     historisch: Flag = Field(
         description="True when the term had passed before Wijkpuls first saw the zaak"
-        " (a historical load): listed, not pushed to webhooks."
+        " (a historical load) or the alert's day lies more than the configured window"
+        " (default 7 days) before the worker's today: listed as a view of the zaak's current"
+        " history (recomputed as facts arrive), never pushed to webhooks."
     )

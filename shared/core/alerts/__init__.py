@@ -4,9 +4,16 @@ Pure: no Kafka, Redis or HTTP. The KPI worker decides with it when to publish an
 tests check the rules without a broker. See docs/alerts.md.
 """
 
-from shared.core.alerts.decide import DueAlert, Evaluation, due_alerts, evaluate, fires_on
+from shared.core.alerts.decide import (
+    DueAlert,
+    Evaluation,
+    due_alerts,
+    evaluate,
+    fires_on,
+    is_historisch,
+)
 from shared.core.alerts.kinds import ALERT_NAMESPACE, AlertKind, alert_id
-from shared.core.alerts.state import AlertState
+from shared.core.alerts.state import AlertState, view_digest
 
 __all__ = [
     "ALERT_NAMESPACE",
@@ -18,4 +25,6 @@ __all__ = [
     "due_alerts",
     "evaluate",
     "fires_on",
+    "is_historisch",
+    "view_digest",
 ]

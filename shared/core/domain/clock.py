@@ -2,6 +2,15 @@
 
 One function serves the alerts, the open-over-termijn list and the doorlooptijd/tijdig KPIs,
 so a zaak can never be on time in one figure and late in another.
+
+A clock ends at its own stopping event (``stopped``). While that is not known, it ends at the
+earliest of ``zaak.afgesloten`` (every clock) and, for a step before the besluit (a clock not
+stopped by ``zaak.besloten``: Wmo onderzoek, Wgs eerste gesprek, STH opgepakt), the zaak's
+``zaak.besloten`` with any uitkomst: BRIEF §2, "Ending a clock without its own stopping
+event". Such an event ends the clock only when dated on or after its start (a clock that
+starts later runs on its own); on one day ``zaak.afgesloten`` names the end. An opschorting
+still open then ends with the clock. ``end`` and ``ended_by`` carry it; open over termijn and
+the alerts read them, the KPIs read ``stopped``.
 """
 
 from __future__ import annotations
@@ -11,11 +20,15 @@ from datetime import date, timedelta
 
 from shared.core.domain.calendar import AtwCalendar
 from shared.core.domain.clock_result import ClockResult, Step
+from shared.core.domain.fact import Fact
 from shared.core.domain.history import ZaakHistory
 from shared.core.domain.moves import apply_moves
 from shared.core.domain_config import ClockConfig, Term
 
 INGETROKKEN = "ingetrokken"
+BESLOTEN = "zaak.besloten"
+AFGESLOTEN = "zaak.afgesloten"
+_ENDED_BY_NL = {BESLOTEN: "het besluit", AFGESLOTEN: "de afsluiting"}
 _UNIT_NL = {"weeks": "weken", "days": "dagen", "werkdagen": "werkdagen"}
 
 
@@ -48,10 +61,13 @@ def compute_clock(
 
     stop_fact = history.current(clock.stop)
     stopped = stop_fact.datum if stop_fact is not None else None
+    end_fact = stop_fact if stop_fact is not None else _substitute_end(clock, history, start)
+    end = end_fact.datum if end_fact is not None else None
     counted, suspended_now = 0, False
     if clock.is_besluit_clock:
-        end = stopped or peildatum or history.latest_datum or start
-        moved = apply_moves(due, start, end, stopped is not None, history, calendar)
+        until = end or peildatum or history.latest_datum or start
+        ended = None if end_fact is None else _ENDED_BY_NL.get(end_fact.event_type, "het einde")
+        moved = apply_moves(due, start, until, ended, history, calendar)
         due, counted, suspended_now = moved.due, moved.counted_suspended_days, moved.suspended_now
         steps.extend(moved.steps)
 
@@ -68,6 +84,8 @@ def compute_clock(
     ingetrokken = clock.is_besluit_clock and uitkomst == INGETROKKEN
     if stop_fact is not None and stopped is not None:
         steps.append(_stop_step(stop_fact.event_type, stopped, due, uitkomst, ingetrokken))
+    elif end_fact is not None:
+        steps.append(_end_step(end_fact, clock.stop, due))
     warning_days = clock.crisis_warning_days if crisis else clock.warning_days
     return ClockResult(
         clock_id=clock.id,
@@ -76,6 +94,8 @@ def compute_clock(
         due=due,
         due_before_shift=due_before_shift,
         stopped=stopped,
+        end=end,
+        ended_by=None if end_fact is None else end_fact.event_type,
         uitkomst=uitkomst,
         ingetrokken=ingetrokken,
         crisis=crisis,
@@ -104,6 +124,29 @@ def _term_end(start: date, term: Term, calendar: AtwCalendar) -> date:
     if term.unit == "werkdagen":
         return calendar.add_werkdagen(start, term.amount)
     return start + timedelta(days=term.amount * (7 if term.unit == "weeks" else 1))
+
+
+def _substitute_end(clock: ClockConfig, history: ZaakHistory, start: date) -> Fact | None:
+    """The event that ended the clock while its own stopping event is unknown, if any.
+
+    ``zaak.afgesloten`` ends every clock; ``zaak.besloten`` (any uitkomst) also ends a step
+    before the besluit. Only an event dated on or after the start ends the clock; the earliest
+    counts, and on one day ``zaak.afgesloten`` (sorting first) names the end.
+    """
+    kinds = (AFGESLOTEN,) if clock.stop == BESLOTEN else (AFGESLOTEN, BESLOTEN)
+    found = [f for kind in kinds if (f := history.current(kind)) is not None and f.datum >= start]
+    return min(found, key=lambda f: (f.datum, f.event_type), default=None)
+
+
+def _end_step(fact: Fact, own_stop: str, due: date) -> Step:
+    what = f"{fact.event_type} op {fact.datum}" + (f" ({fact.uitkomst})" if fact.uitkomst else "")
+    late = (fact.datum - due).days
+    verdict = "tijdig" if late <= 0 else f"{late} dagen te laat"
+    reason = (
+        f"{what} beeindigt de klok zonder eigen stopgebeurtenis ({own_stop} is niet bekend): "
+        f"termijn {due}, {verdict}"
+    )
+    return Step("einde", fact.datum, None, max(late, 0), late <= 0, due, reason)
 
 
 def _stop_step(

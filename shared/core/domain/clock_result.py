@@ -3,6 +3,12 @@
 A team lead who sees a due date must be able to see why it is that date: which opschorting
 or verdaging moved it, which one came too late to count, and which feestdagen the Atw shift
 skipped. So the result carries its reasoning as plain-language steps next to the figures.
+
+Two dates say when a clock ended (BRIEF §2, "Ending a clock without its own stopping event"):
+``stopped`` is the clock's OWN stopping event, which doorlooptijd, tijdig beslist and the STH
+KPIs read; ``end`` is where the clock ended for open over termijn and the alerts: the own
+stopping event when known, else the earliest of ``zaak.afgesloten`` and (for a step before
+the besluit) ``zaak.besloten`` dated on or after the start. ``ended_by`` names its event type.
 """
 
 from __future__ import annotations
@@ -13,7 +19,8 @@ from typing import Any, Literal
 
 from shared.core.domain_config import Wet
 
-StepKind = Literal["term", "opschorting", "hervat", "verdaging", "atw-shift", "stop"]
+StepKind = Literal["term", "opschorting", "hervat", "verdaging", "atw-shift", "stop", "einde"]
+"""``stop``: the own stopping event; ``einde``: another event that ended the clock."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +44,11 @@ class ClockResult:
     due: date
     due_before_shift: date
     stopped: date | None
+    """The clock's own stopping event (doorlooptijd, tijdig beslist, STH); None while unknown."""
+    end: date | None
+    """Where the clock ended: ``stopped``, or else the substitute end; None while it runs."""
+    ended_by: str | None
+    """The event type of ``end`` (e.g. ``zaak.afgesloten``); None while the clock runs."""
     uitkomst: str | None
     ingetrokken: bool
     crisis: bool
@@ -67,17 +79,22 @@ class ClockResult:
         """Whether this stop enters doorlooptijd and tijdig: stopped and not ingetrokken."""
         return self.stopped is not None and not self.ingetrokken
 
+    @property
+    def ended_late(self) -> bool | None:
+        """Ended (own stop or substitute end) after the due date; None while the clock runs."""
+        return None if self.end is None else self.end > self.due
+
     def overdue_on(self, peildatum: date) -> bool:
-        """Open over termijn on ``peildatum``: due before it and not stopped by then.
+        """Open over termijn on ``peildatum``: due before it and not ended by then.
 
         Exact only for a result computed with that peildatum (facts dated later excluded).
         """
-        stopped_by_then = self.stopped is not None and self.stopped <= peildatum
-        return self.due < peildatum and not stopped_by_then
+        ended_by_then = self.end is not None and self.end <= peildatum
+        return self.due < peildatum and not ended_by_then
 
     def days_over(self, peildatum: date) -> int:
-        """Days past the due date on ``peildatum``, or at the stop if that came first."""
-        end = self.stopped if self.stopped is not None and self.stopped <= peildatum else peildatum
+        """Days past the due date on ``peildatum``, or at the end if that came first."""
+        end = self.end if self.end is not None and self.end <= peildatum else peildatum
         return max(0, (end - self.due).days)
 
     def to_dict(self) -> dict[str, Any]:

@@ -37,15 +37,21 @@ class _Move:
 
 
 def apply_moves(
-    due: date, start: date, end: date, stopped: bool, history: ZaakHistory, cal: AtwCalendar
+    due: date,
+    start: date,
+    end: date,
+    ended: str | None,
+    history: ZaakHistory,
+    cal: AtwCalendar,
 ) -> Moved:
     """Move ``due`` by the zaak's suspensions and verdagingen inside [start, end].
 
-    ``end`` is the stop date, or while the clock runs the peildatum: an open suspension runs to
-    it, and facts after a stop no longer concern the clock.
+    ``end`` is where the clock ended (its stop, or the event that ended it without one, named
+    by ``ended``, e.g. "het besluit"), or while the clock runs (``ended`` None) the peildatum:
+    an open suspension runs to it, and facts after the end no longer concern the clock.
     """
     counted_days, suspended_now, steps = 0, False, []
-    for move in _moves(start, end, "het besluit" if stopped else "de peildatum", history):
+    for move in _moves(start, end, ended or "de peildatum", history):
         shifted = cal.next_werkdag_on_or_after(due)
         counts = move.ignored is None and move.datum <= shifted
         if move.ignored is not None:
@@ -59,7 +65,7 @@ def apply_moves(
             reason = f"{move.what} begon na de termijn ({shifted}) en telt niet"
         if move.kind == "opschorting":
             counted_days += move.days if counts else 0
-            suspended_now = suspended_now or (move.open and not stopped)
+            suspended_now = suspended_now or (move.open and ended is None)
         steps.append(Step(move.kind, move.datum, move.tot, move.days, counts, due, reason))
     return Moved(due, counted_days, suspended_now, tuple(steps))
 
