@@ -1,14 +1,15 @@
 """A full replay gives the same Redis view, byte for byte, and every figure is the reference's.
 
-One generated stream (tests/fixtures/replay_support.py: ``WIJKPULS_TEST_STREAM_EVENTS`` events,
-default
-20,000, with 5% duplicates, 10% out of order, late events and corrections) goes to the events
-topic. A KPI worker consumes it until the group's lag is 0 and the view stops changing; the
-five KPIs the reporting API serves then equal the independent reference (tests/reference)
-cell by cell. The worker is stopped, ``python -m services.kpi.operations.reset`` forgets its
-offsets,
-changelog, local state and the Redis view (keeping the webhook delivery marks), and a new
-worker replays the topic: every key of the view is identical to the first run's.
+One generated stream (tests/fixtures/replay_support.py: ``WIJKPULS_TEST_STREAM_EVENTS``
+events, default 20,000 over two years, with duplicates, events out of order, late events,
+corrections, missing stopping events, zaken closed instead, and besluiten corrected to after a
+past peildatum) goes to the events topic. A KPI worker consumes it until the group's lag is 0
+and the view stops changing; the five KPIs and open over termijn per clock, as the reporting
+API serves them, then equal the independent reference (tests/reference) cell by cell, today
+and at a past peildatum inside running periodes. The worker is stopped,
+``python -m services.kpi.operations.reset`` forgets its offsets, changelog, local state and
+the Redis view (keeping the webhook delivery marks), and a new worker replays the topic: every
+key of the view is identical to the first run's.
 
 The big run (documented in docs/operations.md)::
 
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 import redis
 from fixtures.replay_support import (
+    PEILDATA,
     STREAM_EVENTS,
     counted,
     describe_snapshot,
@@ -71,7 +73,7 @@ def test_reset_and_replay_give_the_same_view_and_the_reference_figures(
     stream = generated_stream(STREAM_EVENTS)
     stats = stream.stats()
     assert stats["duplicates"] > STREAM_EVENTS * 0.03, stats
-    expected = reference_figures(stream.events)
+    expected = {day: reference_figures(stream.events, day) for day in PEILDATA}
     lap("generate + reference")
 
     prefix, bootstrap = kafka_settings.topic_prefix, kafka_settings.bootstrap_servers
@@ -90,12 +92,13 @@ def test_reset_and_replay_give_the_same_view_and_the_reference_figures(
         with worker(env, data, tmp_path / "kpi-1.log"):
             first = settle(kafka_settings, client, STREAM_EVENTS, settle_timeout(STREAM_EVENTS))
         lap("first run")
-        served = served_figures(redis_url, prefix)
         wrong = wrong_zaken(client, prefix, stream)
-        assert served == expected, figures_diff(served, expected) + "\n" + wrong
+        for day in PEILDATA:
+            served = served_figures(redis_url, prefix, day)
+            assert served == expected[day], f"on {day}: " + figures_diff(served, expected[day])
+            totals = counted(served)
+            assert all(n > 0 for n in totals.values()), (day, totals)
         assert not wrong, wrong
-        totals = counted(served)
-        assert all(n > 0 for n in totals.values()), totals
 
         dry = reset(env, [data], "--dry-run")
         assert "dry run: nothing deleted" in dry
