@@ -56,7 +56,7 @@ lint: bootstrap ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: bootstrap ## mypy (strict on shared/)
+typecheck: bootstrap ## mypy strict with the pydantic plugin on everything that ships (shared, services) and benchmarks, demo, tools
 	$(BIN)/mypy
 
 # kubeconform and kustomize are built into .tools/bin from the Go module proxy (first time about

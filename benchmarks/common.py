@@ -12,8 +12,9 @@ from pathlib import Path
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from services.kpi.settings import KpiSettings
 from shared.contract.topics import Topic, topic_name
-from shared.platform.settings import KafkaSettings, KpiSettings
+from shared.platform.settings import KafkaSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 

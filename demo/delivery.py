@@ -4,7 +4,7 @@ Each fact becomes an intake-form CloudEvent logged at office hours. Then, per ev
 that sends the identical event again (same id and content), a late delivery that arrives
 after events logged later (out of order), and for single-valued facts a correction: the
 first version carries a wrong datum, the right one follows days later with a new id and a
-later ``time`` (BRIEF §2: the latest ``time`` counts).
+later ``time`` (docs/domain.md#corrections: the latest ``time`` counts).
 """
 
 from __future__ import annotations

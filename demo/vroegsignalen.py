@@ -7,7 +7,8 @@ delivery files, as the outreach API calls, or as the pseudonymised catalog event
 service would publish. docs/demo.md describes the volumes and the mix; the figures are made
 up to be plausible, not Helmond's own.
 
-Grouping follows BRIEF §3: per household (normalised postcode + huisnummer + toevoeging), a
+Grouping follows docs/domain.md#vroegsignalering: per household (normalised postcode + huisnummer +
+toevoeging), a
 case's matching period starts at the signaaldatum of its first signal and lasts the window
 (default 3 months, from the domain configuration); a signal dated before the period's end
 joins the case, a later one opens a new case.
@@ -26,7 +27,7 @@ from demo.population import Population, test_bsn
 from shared.core.ddas import ContactpogingSoort, Dagdeel, Resultaat, Signaalpartner
 from shared.core.domain_config import DomainConfig
 
-SIGNALS_PER_1000_PER_MONTH = 4.0  # Divosa monitor 2023, BRIEF §3
+SIGNALS_PER_1000_PER_MONTH = 4.0  # Divosa monitor 2023, docs/domain.md#vroegsignalering
 HELMOND_INHABITANTS = 92_000
 
 # Share of signals per signaalpartner type: zorg 41% (CAK and insurers), huur 20%,
@@ -157,7 +158,8 @@ def plus_months(day: date, months: int) -> date:
 
 
 def group_cases(signals: list[PlannedSignal], window_months: int) -> list[PlannedCase]:
-    """BRIEF §3: per household, a case from its first signal for ``window_months``."""
+    """docs/domain.md#vroegsignalering: per household, a case from its first signal for
+    ``window_months``."""
     cases: list[PlannedCase] = []
     open_case: dict[tuple[str, int, str], PlannedCase] = {}
     for signal in sorted(signals, key=lambda s: (s.signaaldatum, s.signaal_id)):

@@ -24,10 +24,11 @@ from demo.vroegsignaal_output import ddas_deliveries, outreach_calls
 from demo.vroegsignalen import PlannedCase, VroegsignaalOptions, plan_vroegsignalering
 from services.signals.pipeline import outreach, sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
+from services.signals.settings import get_settings
 from services.signals.vault.schema import deliveries, signals
 from services.signals.wiring import SignalsEdge, start_edge
 from shared.core.local_time import amsterdam_today
-from shared.platform.settings import get_domain_config, get_settings
+from shared.platform.settings import get_domain_config
 
 DEMO_CLIENT = "demo-"
 

@@ -1,6 +1,6 @@
 """Real infrastructure for the integration and e2e tiers: a Kafka broker and a Redis.
 
-Where they come from, in order (BRIEF §7: real parts, not mocks):
+Where they come from, in order (docs/domain.md#components: real parts, not mocks):
 
 1. the configured ones (``WIJKPULS_KAFKA_BOOTSTRAP_SERVERS``, ``WIJKPULS_REDIS_URL``), when
    they answer;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real single-node Apache Kafka broker (KRaft, combined broker+controller) from the official
-# jars on Maven Central, run with the local Java: the no-Docker path of BRIEF §7.
+# jars on Maven Central, run with the local Java: the no-Docker path of docs/domain.md#components.
 set -euo pipefail
 
 SCRIPT_NAME="kafka.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real redis-server from the OS packages, without persistence: Redis only holds the
-# rebuildable view of the figures (ARCHITECTURE: state that matters is in Kafka).
+# rebuildable view of the figures (docs/architecture.md#rules-of-thumb: state that matters is in Kafka).
 set -euo pipefail
 
 SCRIPT_NAME="redis.sh"

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from services.intake.settings import get_settings
 from shared.platform.serve import serve
-from shared.platform.settings import get_settings
 
 
 def main() -> None:
-    settings = get_settings()
+    settings = get_settings().intake
     serve(
-        "python -m services.intake",
+        "services.intake",
         "Wijkpuls intake: HTTP edge for CloudEvents from case systems.",
-        "services.intake.app:create_app",
-        host=settings.intake.host,
-        port=settings.intake.port,
+        host=settings.host,
+        port=settings.port,
     )
 
 

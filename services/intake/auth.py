@@ -15,8 +15,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from services.intake.credentials import Client, ClientRegistry
+from services.intake.settings import Settings, get_settings
 from shared.platform.problems import ProblemError
-from shared.platform.settings import Settings, get_settings
 
 REALM = 'Bearer realm="wijkpuls-intake"'
 _bearer = HTTPBearer(auto_error=False, description="the client's API key")

@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from services.intake.settings import IntakeClient, Settings, development_intake_clients
 from shared.contract.events import Problem
 from shared.contract.events.catalog import full_type
 from shared.platform.api_keys import find_by_key, hash_key, new_key
-from shared.platform.settings import Environment, IntakeClient, Settings, development_intake_clients
+from shared.platform.settings import Environment
 
 
 def glob(pattern: str) -> re.Pattern[str]:

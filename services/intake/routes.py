@@ -20,13 +20,20 @@ from redis.exceptions import RedisError
 
 from services.intake.auth import AuthenticatedClient
 from services.intake.credentials import Client
-from services.intake.dedup import Seen
+from services.intake.dedup import Identity, Seen
 from services.intake.limits import batch_too_large, body_too_large, read_limited
 from services.intake.openapi import EVENT_REQUEST_BODY
 from services.intake.ratelimit import too_many_requests
 from services.intake.results import CONFLICT_PROBLEM, ItemResult, Outcome, Refusal, answer
 from services.intake.wiring import Edge
-from shared.contract.events import CloudEvent, EventValidationError, accept_at_edge
+from shared.contract.events import (
+    CloudEvent,
+    EventValidationError,
+    KafkaRecord,
+    Problem,
+    accept_at_edge,
+    to_structured_record,
+)
 from shared.platform.problems import problem
 
 log = logging.getLogger("wijkpuls.intake")
@@ -116,9 +123,16 @@ async def post_events(request: Request, client: AuthenticatedClient) -> Response
 async def _accept(edge: Edge, client: Client, items: list[Any]) -> list[ItemResult]:
     results: dict[int, ItemResult] = {}
     valid: list[tuple[int, CloudEvent]] = []
+    allowed: dict[tuple[str, str], list[Problem]] = {}  # a batch repeats a few of each
     for index, item in enumerate(items):
         sent = item if isinstance(item, dict) else {}
-        refused = client.refusals(sent.get("source"), sent.get("type"))
+        source, event_type = sent.get("source"), sent.get("type")
+        if isinstance(source, str) and isinstance(event_type, str):
+            refused = allowed.get((source, event_type))
+            if refused is None:
+                refused = allowed[source, event_type] = client.refusals(source, event_type)
+        else:
+            refused = client.refusals(source, event_type)
         if refused:
             results[index] = ItemResult.rejected(index, Refusal.NOT_ALLOWED, refused)
             continue
@@ -127,24 +141,34 @@ async def _accept(edge: Edge, client: Client, items: list[Any]) -> list[ItemResu
         except EventValidationError as exc:
             results[index] = ItemResult.rejected(index, Refusal.INVALID, exc.problems)
 
-    statuses = await edge.dedup.classify([event for _, event in valid])
-    new: list[CloudEvent] = []
-    for (index, event), seen in zip(valid, statuses, strict=True):
+    # Each event's canonical JSON is made once: the record value and the dedup fingerprint.
+    records = [to_structured_record(event) for _, event in valid]
+    identities = edge.dedup.identities(
+        [event for _, event in valid], [record.value for record in records]
+    )
+    statuses = await edge.dedup.classify(identities)
+    new_records: list[KafkaRecord] = []
+    new_identities: list[Identity] = []
+    for (index, event), record, identity, seen in zip(
+        valid, records, identities, statuses, strict=True
+    ):
         if seen is Seen.CONFLICT:
             results[index] = ItemResult.rejected(index, Refusal.CONFLICT, [CONFLICT_PROBLEM])
         elif seen is Seen.DUPLICATE:
             results[index] = ItemResult(index, Outcome.DUPLICATE, event)
         else:
             results[index] = ItemResult(index, Outcome.ACCEPTED, event)
-            new.append(event)
+            new_records.append(record)
+            new_identities.append(identity)
 
     try:
-        await edge.publisher.publish(new)
+        await edge.publisher.publish_records(new_records)
     except (KafkaError, TimeoutError):
-        log.exception("publish failed", extra={"client": client.name, "events": len(new)})
+        extra = {"client": client.name, "events": len(new_records)}
+        log.exception("publish failed", extra=extra)
         raise Unavailable("Broker unavailable") from None
     try:
-        await edge.dedup.mark(new)
+        await edge.dedup.mark(new_identities)
     except RedisError:  # published all the same; a resend is published again, harmlessly
-        log.warning("published events not marked as seen", extra={"events": len(new)})
+        log.warning("published events not marked as seen", extra={"events": len(new_records)})
     return [results[index] for index in range(len(items))]

@@ -9,12 +9,12 @@ from redis.asyncio import Redis
 
 from services.intake.dedup import DedupStore
 from services.intake.ratelimit import RateLimiter
+from services.intake.settings import Settings
 from shared.contract.topics import Topic, topic_name
 from shared.core.domain_config import DomainConfig, load_domain_config
 from shared.core.pseudonym import Pseudonymiser
 from shared.platform.kafka_io import make_producer
 from shared.platform.publisher import Publisher
-from shared.platform.settings import Settings
 
 
 @dataclass

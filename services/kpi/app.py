@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import faust
 
-from shared.platform.settings import get_settings
+from services.kpi.settings import get_settings
 
 settings = get_settings()
 

@@ -1,1 +1,2 @@
-"""Reporting: the read side of the live KPI figures in Redis (BRIEF §4.1, §7)."""
+"""Reporting: the read side of the live KPI figures in Redis (docs/domain.md#reporting-api,
+docs/domain.md#components)."""

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from services.reporting.settings import get_settings
 from shared.platform.serve import serve
-from shared.platform.settings import get_settings
 
 
 def main() -> None:
-    settings = get_settings()
+    settings = get_settings().reporting
+    # access.py writes the access log; uvicorn's would repeat raw URLs, refused values too.
     serve(
-        "python -m services.reporting",
+        "services.reporting",
         "Wijkpuls reporting: live KPI figures per wet, wijk and periode.",
-        "services.reporting.app:create_app",
-        host=settings.reporting.host,
-        port=settings.reporting.port,
-        # access.py writes the access log; uvicorn's would repeat raw URLs, refused values too.
+        host=settings.host,
+        port=settings.port,
         access_log=False,
     )
 

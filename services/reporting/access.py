@@ -1,4 +1,5 @@
-"""Who is asking (API key -> role) and the access log the privacy officer reads (BRIEF §1).
+"""Who is asking (API key -> role) and the access log the privacy officer reads
+(docs/domain.md#privacy).
 
 Keys are compared by their SHA-256 digest and logged only as a short fingerprint of it, so
 neither the settings' repr nor a log line holds a usable key. The log names the role, the
@@ -18,8 +19,8 @@ from typing import Annotated
 from fastapi import Request, Response, Security
 from fastapi.security import APIKeyHeader
 
+from services.reporting.settings import ReportingRole
 from shared.platform.problems import ProblemError
-from shared.platform.settings import ReportingRole
 
 log = logging.getLogger("wijkpuls.reporting.access")
 

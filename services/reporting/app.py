@@ -1,4 +1,5 @@
-"""Reporting: the read-only API over the live KPI figures, deadlines and alerts (BRIEF §4.1, §7)."""
+"""Reporting: the read-only API over the live KPI figures, deadlines and alerts
+(docs/domain.md#reporting-api, docs/domain.md#components)."""
 
 from __future__ import annotations
 
@@ -18,14 +19,14 @@ from services.reporting.access import access_log
 from services.reporting.dashboard import routes as routes_dashboard
 from services.reporting.kpis import routes
 from services.reporting.openapi import DESCRIPTION, TAGS
+from services.reporting.settings import Settings, get_settings
 from services.reporting.termijnen import routes as routes_termijnen
-from services.reporting.termijnen import routes_cells as routes_over_termijn
 from services.reporting.wachtend import routes as routes_wachtend
 from services.reporting.wijken import routes as routes_wijken
 from services.reporting.wiring import start_reporting
+from shared.platform.api_rules import install_api_rules
 from shared.platform.logs import configure_logging
 from shared.platform.problems import ProblemError, problem
-from shared.platform.settings import Settings, get_settings
 
 log = logging.getLogger("wijkpuls.reporting")
 _LOCATIONS = ("query", "path", "header", "cookie")
@@ -50,13 +51,12 @@ def create_app(
         title="Wijkpuls reporting",
         summary="Live sociaal-domein KPIs of gemeente Helmond per wet, wijk and periode",
         description=DESCRIPTION,
-        version="0.1.0",
+        version="1.0.0",  # the API-Version header (NL API Design Rules)
         openapi_tags=TAGS,
         lifespan=lifespan,
     )
-    # Before routes.router: its /kpi/{kpi} would otherwise take /kpi/open-over-termijn.
-    app.include_router(routes_over_termijn.router)
     app.include_router(routes.router)
+    routes.install_kpi_documentation(app)
     app.include_router(routes_termijnen.router)
     app.include_router(routes_wachtend.router)
     app.include_router(routes_wijken.router)
@@ -94,6 +94,7 @@ def create_app(
             "Redis did not answer; try again shortly",
         )
 
+    install_api_rules(app)
     return app
 
 

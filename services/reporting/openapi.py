@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.reporting.kpis import AVAILABLE, PLANNED
+from shared.core.kpi.registry import PLANNED, SERVED
 
 DESCRIPTION = """\
 Live figures of gemeente Helmond's sociaal domein, per **wet**, **wijk** and **periode**,
-computed in event time from the events case systems publish (BRIEF §4).
+computed in event time from the events case systems publish (docs/domain.md#kpis).
 
 **Cells.** Every figure belongs to a cell (`wet`, `wijk`, `periode`). `wijk` is a configured
 wijk name, `onbekend` (no known wijk) or `gemeente` (all wijken together). `periode` is a
@@ -53,7 +53,10 @@ naming each field and the reason.
 """
 
 TAGS: list[dict[str, Any]] = [
-    {"name": "kpi", "description": "KPI figures per wet, wijk and periode (BRIEF §4.1)"},
+    {
+        "name": "kpi",
+        "description": "KPI figures per wet, wijk and periode (docs/domain.md#reporting-api)",
+    },
     {
         "name": "termijnen",
         "description": "legal terms: open over termijn, and why a zaak's due date is what it is",
@@ -76,14 +79,19 @@ def kpi_route_description() -> str:
         "",
         "Available KPIs and their figures:",
     ]
-    for kpi in AVAILABLE.values():
+    for kpi in SERVED.values():
         lines += ["", f"- `{kpi.name}` (definitie `{kpi.definitie}`): {kpi.summary}"]
         lines += [f"  - `{name}`: {meaning}" for name, meaning in kpi.figure_docs.items()]
+        lines += [
+            f"  - query `{name}` (this KPI only): {meaning} See `GET /api/v1/kpi/{kpi.name}`."
+            for name, meaning in kpi.parameters.items()
+        ]
     lines += [
         "",
-        "- `open-over-termijn` (definitie `open-over-termijn/1`): its own route, computed per "
-        "request; see `GET /api/v1/kpi/open-over-termijn` (cells per wet, wijk, periode of the "
-        "due date and clock, with `n`).",
+        "Norms and targets: `normen` lists the configured norms of the KPI's figures (domain "
+        "configuration `norms`): the figure, the value, the comparison (`>=`: at least), the "
+        "unit, the source and the first day it applies. A norm is shown beside the figures; it "
+        "never changes how a figure is computed.",
     ]
     if PLANNED:
         lines += ["", "Defined but not yet published: " + ", ".join(f"`{p}`" for p in PLANNED)]
@@ -115,6 +123,17 @@ ANSWER_EXAMPLE: dict[str, Any] = {
             "median": None,
             "p90": None,
         },
+    ],
+    "normen": [
+        {
+            "figure": "tijdig_pct",
+            "value": 80,
+            "comparison": ">=",
+            "unit": "%",
+            "source": "Koers sociaal domein 2024-2028: the policy's reference figure, about 80% "
+            "decided within the legal term",
+            "valid_from": None,
+        }
     ],
     "weggelaten_perioden": [],
 }

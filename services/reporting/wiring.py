@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from services.reporting.access import ApiKeys
 from services.reporting.kpis.figures_store import FigureStore
+from services.reporting.settings import Settings
 from services.reporting.termijnen.termijnen_store import TermijnStore
 from services.reporting.wachtend.wachtend_store import WachtendStore
 from shared.contract.alert_keys import AlertKeys
@@ -18,7 +19,6 @@ from shared.contract.wachtend_keys import WachtendKeys
 from shared.core.domain import AtwCalendar
 from shared.core.domain_config import DomainConfig, load_domain_config
 from shared.core.local_time import amsterdam_today
-from shared.platform.settings import Settings
 from shared.platform.today import Today
 
 # A Redis that does not answer turns into a 503 within seconds instead of a hung request.
@@ -38,7 +38,8 @@ class Reporting:
     today: Today
 
     async def current_date(self) -> date:
-        """The default peildatum (BRIEF §4): today in Europe/Amsterdam, or in test and
+        """The default peildatum (docs/domain.md#peildatum): today in Europe/Amsterdam, or in test
+        and
         development the date set with ``python -m shared.platform.today``."""
         return await self.today()
 

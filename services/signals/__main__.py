@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+from services.signals.settings import get_settings
 from shared.platform.serve import serve
-from shared.platform.settings import get_settings
 
 
 def main() -> None:
-    settings = get_settings()
+    settings = get_settings().signals
     serve(
-        "python -m services.signals",
+        "services.signals",
         "Wijkpuls signals: vroegsignalering deliveries, identity vault, werklijst and outreach.",
-        "services.signals.app:create_app",
-        host=settings.signals.host,
-        port=settings.signals.port,
+        host=settings.host,
+        port=settings.port,
     )
 
 

@@ -1,4 +1,5 @@
-"""Signals: vroegsignalering deliveries in, identity vault, werklijst, outreach (BRIEF §3)."""
+"""Signals: vroegsignalering deliveries in, identity vault, werklijst, outreach
+(docs/domain.md#vroegsignalering)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from services.signals.api import person_rights as routes_person_rights
 from services.signals.api import privacy as routes_privacy
 from services.signals.api import team as routes_team
 from services.signals.api.auth import clients_from_settings
+from services.signals.settings import Settings, get_settings
 from services.signals.wiring import start_edge
+from shared.platform.api_rules import install_api_rules
 from shared.platform.health import health_router
 from shared.platform.logs import configure_logging
 from shared.platform.problems import install_problem_handlers, problem
-from shared.platform.settings import Settings, get_settings
 
 
 async def _ready_checks(request: Request) -> dict[str, bool]:
@@ -53,7 +55,7 @@ def create_app(
     app = FastAPI(
         title="Wijkpuls signals",
         summary="Vroegsignalering schulden: deliveries, werklijst, contactpogingen, resultaat",
-        version="0.1.0",
+        version="1.0.0",  # the API-Version header (NL API Design Rules)
         lifespan=lifespan,
     )
     app.state.signals_clients = clients_from_settings(settings)
@@ -72,4 +74,5 @@ def create_app(
         ]
         return problem(422, "invalid-request", "Invalid request", "see errors", errors)
 
+    install_api_rules(app)
     return app

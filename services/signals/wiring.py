@@ -10,12 +10,13 @@ from aiokafka import AIOKafkaProducer
 from redis.asyncio import Redis
 
 from services.signals.pipeline.publisher import VroegsignaalPublisher
+from services.signals.settings import Settings
 from services.signals.vault.vault_context import SignalsCore, build_core
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.topics import Topic, topic_name
 from shared.core.local_time import amsterdam_today
 from shared.platform.kafka_io import make_producer
-from shared.platform.settings import Environment, Settings
+from shared.platform.settings import Environment
 from shared.platform.today import OVERRIDABLE, Today
 
 

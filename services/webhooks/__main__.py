@@ -16,12 +16,12 @@ from redis.asyncio import Redis
 
 from services.webhooks.delivery import Backoff
 from services.webhooks.dispatcher import Dispatcher, Webhook
+from services.webhooks.settings import Settings, get_settings
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.topics import Topic, topic_name
 from shared.core.domain_config import load_domain_config
 from shared.platform.kafka_io import make_producer
 from shared.platform.logs import configure_logging
-from shared.platform.settings import Settings, get_settings
 
 log = logging.getLogger("wijkpuls.webhooks")
 

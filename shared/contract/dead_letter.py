@@ -2,7 +2,8 @@
 
 A consumer that cannot use a record never stops on it: it writes this record to the DLQ topic
 and goes on. The reason comes from our validators, which never echo a personal value; the
-original bytes may hold one, so the DLQ topic is short-lived and access-restricted (BRIEF §6).
+original bytes may hold one, so the DLQ topic is short-lived and access-restricted
+(docs/domain.md#event-contract).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Topic names and their shape, defined once (ARCHITECTURE: one topic name, one place)."""
+"""Topic names and their shape, defined once (docs/architecture.md#rules-of-thumb: one topic name,
+one place)."""
 
 from __future__ import annotations
 

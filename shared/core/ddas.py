@@ -80,9 +80,10 @@ class Resultaat(StrEnum):
 HULP_GEACCEPTEERD = frozenset(
     {Resultaat.VERVOLGHULP_FINANCIEEL, Resultaat.VERVOLGHULP_NIET_FINANCIEEL}
 )
-"""The results that count as "accepted help" in bereik vroegsignalering (BRIEF §4)."""
+"""The results that count as "accepted help" in bereik vroegsignalering (docs/domain.md#kpis)."""
 
-# The DDAS text of each value, for exports (BRIEF §3). One mapping per enum: members of
+# The DDAS text of each value, for exports (docs/domain.md#vroegsignalering). One mapping per enum:
+# members of
 # different enums with the same slug ("overige") are equal strings and would collide.
 SIGNAALPARTNER_TEXT = {
     Signaalpartner.ENERGIE: "Energie",

@@ -53,7 +53,8 @@ class ClockConfig(_Strict):
 
     @property
     def is_besluit_clock(self) -> bool:
-        """Only the Awb beslistermijnen know opschorting and verdaging (BRIEF §2)."""
+        """Only the Awb beslistermijnen know opschorting and verdaging
+        (docs/domain.md#laws-and-clocks)."""
         return self.stop == "zaak.besloten"
 
 
@@ -195,6 +196,24 @@ class SignalsConfig(_Strict):
     csv: SignalsCsv = Field(default_factory=SignalsCsv)
 
 
+class Norm(_Strict):
+    """A norm or target shown beside one figure of a KPI (docs/domain.md#norms).
+
+    A reference only: it never changes how the figure is computed (the STH norm day, for
+    one, is the ``sth-opgepakt`` clock's term).
+    """
+
+    kpi: str = Field(pattern=r"^[a-z0-9-]+$")
+    figure: str = Field(pattern=r"^[a-z0-9_]+$")
+    value: int | float = Field(ge=0)
+    comparison: Literal[">=", ">", "<=", "<", "=="]
+    """How the figure relates to the value when the norm is met: ``>=`` means at least."""
+    unit: Literal["%", "werkdagen", "dagen", "weken", "aantal"]
+    source: str = Field(min_length=1)
+    valid_from: date | None = None
+    """The first day the norm applies; None when the source names no day."""
+
+
 class DomainConfig(_Strict):
     version: Literal[1]
     gemeente: Gemeente
@@ -205,12 +224,16 @@ class DomainConfig(_Strict):
     wijken: list[WijkConfig]
     zgw: ZgwConfig = Field(default_factory=ZgwConfig)
     signals: SignalsConfig = Field(default_factory=SignalsConfig)
+    norms: list[Norm] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> DomainConfig:
         ids = [c.id for c in self.clocks]
         if len(ids) != len(set(ids)):
             raise ValueError("clock ids must be unique")
+        norms = [(n.kpi, n.figure, n.valid_from) for n in self.norms]
+        if len(norms) != len(set(norms)):
+            raise ValueError("norms: each kpi, figure and valid_from may be listed once")
         names = [w.naam for w in self.wijken]
         if len(names) != len(set(names)):
             raise ValueError("wijk names must be unique")

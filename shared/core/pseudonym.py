@@ -1,4 +1,5 @@
-"""The one keyed pseudonymisation function both edges (intake, signals) use (BRIEF §3, §6).
+"""The one keyed pseudonymisation function both edges (intake, signals) use
+(docs/domain.md#privacy).
 
 HMAC-SHA256 with a secret key: without the key a pseudonym cannot be recomputed from a
 guessed BSN or address, which a plain hash would allow (BSNs are a small, checkable space).

@@ -1,4 +1,5 @@
-"""How long a vroegsignaalzaak's data may be kept (BRIEF §3): pure, dates in, dates out.
+"""How long a vroegsignaalzaak's data may be kept (docs/domain.md#retention): pure, dates in, dates
+out.
 
 Local practice, no statutory period: 6 months after the last signal when the zaak was never
 picked up, 12 months after datum opgepakt, 18 months after the zaak was closed (its

@@ -1,7 +1,7 @@
 """Kafka clients configured the one way the project relies on.
 
 The producer is idempotent with acks=all: an event is only confirmed to a sender after every
-in-sync replica has it, and a retried send cannot write it twice (BRIEF §6).
+in-sync replica has it, and a retried send cannot write it twice (docs/domain.md#event-contract).
 """
 
 from __future__ import annotations

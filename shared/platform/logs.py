@@ -1,7 +1,7 @@
 """Structured (JSON lines) logging for every service.
 
 Log records carry ids, types and counts, never event payloads: personal data must not reach a
-log (BRIEF §6), so nothing here serialises a request or event body.
+log (docs/domain.md#privacy), so nothing here serialises a request or event body.
 """
 
 from __future__ import annotations

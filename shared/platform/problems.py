@@ -7,6 +7,7 @@ that describe it. ``type`` is ``PROBLEM_BASE`` + a slug.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextvars import ContextVar
 from http import HTTPStatus
 from typing import Any
 
@@ -16,6 +17,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://wijkpuls.helmond.nl/problems/"
+
+problem_instance: ContextVar[str | None] = ContextVar("problem_instance", default=None)
+"""The request path, set per request by shared/platform/api_rules.py: a problem's
+``instance``. The path only, never the query, which may hold a value a caller typed."""
 
 
 def problem(
@@ -37,6 +42,8 @@ def problem(
     if errors:
         body["errors"] = errors
     body.update(extensions)
+    if "instance" not in body and (instance := problem_instance.get()) is not None:
+        body["instance"] = instance
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -90,6 +97,11 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "detail": {"type": "string"},
+        "instance": {
+            "type": "string",
+            "format": "uri-reference",
+            "description": "the request path (never its query)",
+        },
         "errors": {
             "type": "array",
             "items": {

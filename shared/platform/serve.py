@@ -11,17 +11,10 @@ import argparse
 import uvicorn
 
 
-def serve(
-    prog: str,
-    description: str,
-    factory: str,
-    *,
-    host: str,
-    port: int,
-    access_log: bool = True,
-) -> None:
+def serve(service: str, description: str, *, host: str, port: int, access_log: bool = True) -> None:
+    """Run ``<service>.app:create_app`` (``service`` like ``services.intake``) under uvicorn."""
     parser = argparse.ArgumentParser(
-        prog=prog,
+        prog=f"python -m {service}",
         description=description + " All settings come from WIJKPULS_* environment variables "
         "(docs/settings.md).",
     )
@@ -31,7 +24,7 @@ def serve(
     parser.add_argument("--port", type=int, default=port, help="HTTP port (default: %(default)s)")
     args = parser.parse_args()
     uvicorn.run(
-        factory,
+        f"{service}.app:create_app",
         factory=True,
         host=args.host,
         port=args.port,

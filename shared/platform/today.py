@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 
 from shared.contract.alert_keys import AlertKeys
 from shared.core.local_time import amsterdam_today
-from shared.platform.settings import Environment, get_settings
+from shared.platform.settings import Environment, ServiceSettings
 
 OVERRIDABLE = frozenset({Environment.DEVELOPMENT, Environment.TEST})
 
@@ -50,7 +50,7 @@ class Today:
 
 
 async def _run(command: str, day: date | None) -> str:
-    settings = get_settings()
+    settings = ServiceSettings()
     if settings.app.environment not in OVERRIDABLE:
         raise SystemExit("the date can only be set in the test and development environments")
     keys = AlertKeys(settings.kafka.topic_prefix)

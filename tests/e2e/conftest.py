@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from fixtures.service_procs import free_port, http_ok, run_service
 
+from services.intake.settings import development_intake_clients
 from shared.platform.kafka_admin import ensure_topics
-from shared.platform.settings import KafkaSettings, development_intake_clients, get_domain_config
+from shared.platform.settings import KafkaSettings, get_domain_config
 
 ANALIST_KEY = "e2e-analist-key-0123456789"  # sees small numbers (reporting role analist)
 # The development intake clients (shared/config/dev_clients.yaml, docs/intake.md):

@@ -110,7 +110,8 @@ def wait_for(receiver: Receiver, zaak: str, count: int, timeout_s: float = 30) -
 
 
 def open_clocks(reporting: httpx.Client, **params: str) -> dict[str, list[str]]:
-    answer = reporting.get("/api/v1/open-over-termijn", params=params, headers=ANALIST).json()
+    query = {"limit": "1000", **params}
+    answer = reporting.get("/api/v1/open-over-termijn", params=query, headers=ANALIST).json()
     return {c["clock"]: [z["zaak_id"] for z in c["zaken"]] for c in answer["clocks"]}
 
 

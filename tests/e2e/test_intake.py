@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+from datetime import date
 
 import httpx
 import pytest
+from aiokafka.partitioner import DefaultPartitioner
 from conftest import INTAKE_AUTH
 from intake_helpers import BATCH, SINGLE, TYPE, aangemeld, read_topic
 
+from demo import DemoOptions, DemoStream
+from demo.delivery import Quirks
 from shared.contract.events.asyncapi import asyncapi_document
 from shared.contract.events.binding import from_kafka_record
 from shared.contract.events.jsonschemas import json_schemas
@@ -20,7 +25,7 @@ BSN = "111222333"  # passes the 11-proef
 
 async def test_event_reaches_kafka_pseudonymised_in_structured_mode(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
-):
+) -> None:
     event = aangemeld("Z-E2E-1", client={"bsn": BSN, "postcode": "5701AB", "huisnummer": 12})
     async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
         answer = await http.post("/api/v1/events", json=event, headers=SINGLE)
@@ -44,7 +49,7 @@ async def test_event_reaches_kafka_pseudonymised_in_structured_mode(
     assert (parsed.id, parsed.type) == (event["id"], event["type"])
 
 
-async def test_invalid_events_get_problem_details_naming_the_field(intake_url: str):
+async def test_invalid_events_get_problem_details_naming_the_field(intake_url: str) -> None:
     missing = aangemeld("Z-E2E-2")
     del missing["data"]["datum"]
     unknown = aangemeld("Z-E2E-3", kleur="blauw")
@@ -77,7 +82,7 @@ async def test_invalid_events_get_problem_details_naming_the_field(intake_url: s
 
 async def test_a_batch_is_answered_per_event_and_only_the_valid_ones_are_published(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
-):
+) -> None:
     good = [aangemeld(f"Z-E2E-B{i}") for i in range(3)]
     bad = aangemeld("Z-E2E-BX", wet="belastingen", client={"bsn": "123456789"})
     async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
@@ -111,7 +116,7 @@ async def test_a_batch_is_answered_per_event_and_only_the_valid_ones_are_publish
     assert sorted(r.key for r in records) == [b"Z-E2E-B0", b"Z-E2E-B1", b"Z-E2E-B2"]
 
 
-async def test_catalog_is_served_from_the_models(intake_url: str):
+async def test_catalog_is_served_from_the_models(intake_url: str) -> None:
     async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
         types = (await http.get("/api/v1/catalog")).json()
         schema = (await http.get(f"/api/v1/catalog/schemas/{TYPE}zaak.aangemeld")).json()
@@ -134,7 +139,7 @@ async def test_catalog_is_served_from_the_models(intake_url: str):
 
 async def test_a_repeat_within_one_batch_is_published_once(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
-):
+) -> None:
     event = aangemeld("Z-E2E-R")
     altered = {**event, "data": {**event["data"], "datum": "2026-03-03"}}
     async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
@@ -157,3 +162,50 @@ async def test_a_repeat_within_one_batch_is_published_once(
     assert [e["field"] for e in single.json()["errors"]] == ["id"]
     records = await read_topic(kafka_bootstrap, f"{topic_prefix}wijkpuls.events", expected=1)
     assert len(records) == 1
+
+
+async def test_full_batches_are_published_once_each_in_order_on_the_keys_partition(
+    intake_url: str, kafka_bootstrap: str, topic_prefix: str
+) -> None:
+    # 2 x 500 demo events (client blocks included): several producer batches per partition
+    no_retries = Quirks(duplicate_rate=0.0, out_of_order_rate=0.05, correction_rate=0.015)
+    options = DemoOptions(date(2025, 11, 1), 3, 5, date(2026, 1, 31), 4.0, no_retries)
+    sent = list(itertools.islice(DemoStream(options), 1000))
+    assert len({e["id"] for e in sent}) == 1000 and any("client" in e["data"] for e in sent)
+    first, second = sent[:500], sent[500:]
+    seen, altered = first[7], {**first[9], "data": {**first[9]["data"], "datum": "2026-01-02"}}
+    fresh = aangemeld("Z-E2E-MIX")
+    async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH, timeout=60) as http:
+        answers = [
+            await http.post("/api/v1/events", json=b, headers=BATCH) for b in (first, second)
+        ]
+        resent = await http.post("/api/v1/events", json=first, headers=BATCH)
+        mixed = await http.post(
+            "/api/v1/events", json=[fresh, seen, altered, fresh, altered], headers=BATCH
+        )
+    for answer in answers:
+        assert answer.status_code == 202, answer.text
+        assert answer.json()["accepted"] == 500
+    assert resent.status_code == 202
+    assert {r["status"] for r in resent.json()["results"]} == {"duplicate"}
+    assert mixed.status_code == 207
+    statuses = [r["status"] for r in mixed.json()["results"]]
+    assert statuses == ["accepted", "duplicate", "rejected", "duplicate", "rejected"]
+
+    records = await read_topic(kafka_bootstrap, f"{topic_prefix}wijkpuls.events", expected=1001)
+    assert len(records) == 1001, "each event once, the duplicates and conflicts never"
+    ids = [json.loads(r.value)["id"] for r in records]
+    assert sorted(ids) == sorted([e["id"] for e in sent] + [fresh["id"]])
+    partitions = sorted({r.partition for r in records})
+    assert len(partitions) > 1
+    partitioner = DefaultPartitioner()
+    order = {e["id"]: n for n, e in enumerate(sent)}
+    by_partition: dict[int, list[int]] = {}
+    for record in records:
+        assert record.partition == partitioner(record.key, partitions, partitions)
+        stored = json.loads(record.value)
+        assert record.key == stored["data"]["zaak_id"].encode()
+        if stored["id"] in order:
+            by_partition.setdefault(record.partition, []).append(order[stored["id"]])
+    for offsets in by_partition.values():
+        assert offsets == sorted(offsets), "a partition holds its events in the order sent"

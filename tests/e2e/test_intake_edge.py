@@ -11,7 +11,7 @@ from conftest import INTAKE_AUTH, INTAKE_KEY, WMO_KEY
 from intake_helpers import BATCH, SINGLE, SOURCE, WMO_SOURCE, aangemeld, gestart, read_topic
 
 from services.intake.credentials import hash_key
-from shared.platform.settings import development_intake_clients
+from services.intake.settings import development_intake_clients
 
 pytestmark = pytest.mark.e2e
 

@@ -21,8 +21,9 @@ from fixtures.iwmo_berichten import PERSONAL, PROVIDER, PROVIDER_AUTH, XSD_DIR, 
 from fixtures.service_procs import free_port, http_ok, run_service
 
 from services.intake.credentials import hash_key
+from services.intake.settings import IntakeClient
 from shared.contract.events import from_kafka_record
-from shared.platform.settings import IntakeClient, KafkaSettings
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.e2e
 

@@ -71,7 +71,7 @@ def test_kafka_python_idempotent_producer_and_consumer(
         ]
     finally:
         producer.close()
-    # Same key, same partition: one zaak is always read in order (BRIEF §6).
+    # Same key, same partition: one zaak is always read in order (docs/domain.md#event-contract).
     by_key: dict[int, set[int]] = {}
     for i, meta in enumerate(sent):
         by_key.setdefault(i % 3, set()).add(meta.partition)

@@ -27,9 +27,10 @@ from services.intake.credentials import Client, ClientRegistry
 from services.intake.iwmo import iwmo_router
 from services.intake.iwmo.toewijzingen import Toewijzing, ToewijzingIndex
 from services.intake.ratelimit import RateLimiter
+from services.intake.settings import IwmoSettings, Settings
 from shared.contract.events import CloudEvent, from_kafka_record, new_event, to_structured_record
 from shared.contract.topics import Topic, TopicSpec, topic_name
-from shared.platform.settings import IwmoSettings, KafkaSettings, RedisSettings, Settings
+from shared.platform.settings import KafkaSettings, RedisSettings
 
 pytestmark = pytest.mark.integration
 

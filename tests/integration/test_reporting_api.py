@@ -17,18 +17,13 @@ from reference.figures import doorlooptijd, doorlooptijd_at
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.figures_sink import FigureSink
 from services.reporting.app import create_app
+from services.reporting.settings import ReportingSettings, Settings
 from shared.contract.events import CloudEvent, new_event
 from shared.contract.figure_keys import FigureKeys
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.kpi.contribution import cell_key, day_field, zaak_contribution
 from shared.core.kpi.dated import dated_field
-from shared.platform.settings import (
-    KafkaSettings,
-    RedisSettings,
-    ReportingSettings,
-    Settings,
-    get_domain_config,
-)
+from shared.platform.settings import KafkaSettings, RedisSettings, get_domain_config
 
 pytestmark = pytest.mark.integration
 

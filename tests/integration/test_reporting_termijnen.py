@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from services.kpi.zaken.alert_publisher import AlertPublisher
 from services.kpi.zaken.termijnen_sink import TermijnSink
 from services.reporting.app import create_app
+from services.reporting.settings import ReportingSettings, Settings
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.events import KafkaRecord
 from shared.core.alerts import AlertKind, DueAlert, alert_id
@@ -29,8 +30,6 @@ from shared.platform.settings import (
     KafkaSettings,
     PseudonymSettings,
     RedisSettings,
-    ReportingSettings,
-    Settings,
     get_domain_config,
 )
 
@@ -57,7 +56,8 @@ ZAKEN = {
     # wmo-onderzoek due 16 feb, wmo-besluit due 2 mar: both over termijn on 15 apr.
     "A": [aangemeld("2026-01-05", "wmo", "Warande")],
     # Besluit 10 mar, late: over termijn on 5 mar, not on 15 apr. It also ends the onderzoek
-    # (no onderzoek-afgerond; BRIEF §2 "Ending a clock"), 22 days after its due date 16 feb.
+    # (no onderzoek-afgerond; docs/domain.md#laws-and-clocks "Ending a clock"), 22 days after its
+    # due date 16 feb.
     "B": [aangemeld("2026-01-05", "wmo", "Dierdonk"), fact("zaak.besloten", "2026-03-10", 1,
                                                           uitkomst="toegekend")],
     # Jeugdwet, 28 days opgeschort: due 30 mar + 28 = 27 apr, Koningsdag: 28 apr (Atw).
@@ -331,3 +331,151 @@ async def test_in_test_environments_the_set_date_is_today(
         assert refused.status_code == 422
     async for c in _client(settings(redis_url, topic_prefix, Environment.PRODUCTION)):
         assert (await c.get("/api/v1/open-over-termijn")).json()["peildatum"] == "2026-04-15"
+
+
+async def pages(
+    client: httpx.AsyncClient, url: str, member: str, **params: str
+) -> list[dict[str, Any]]:
+    """Every page of a list, following _links.next; checks total and the last page."""
+    answers: list[dict[str, Any]] = []
+    href: str | None = url + "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    while href is not None:
+        response = await client.get(href, headers=ANALIST)
+        assert response.status_code == 200, response.text
+        assert response.headers["API-Version"] == "1.0.0"
+        answers.append(response.json())
+        href = answers[-1]["_links"].get("next", {}).get("href")
+    assert len({a["total"] for a in answers}) == 1
+    assert "next" not in answers[-1]["_links"]
+    return answers
+
+
+def over_termijn_rows(answer: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(c["clock"], z["zaak_id"]) for c in answer["clocks"] for z in c["zaken"]]
+
+
+async def test_open_over_termijn_is_paged_stably_under_writes(
+    client: httpx.AsyncClient, written: AlertKeys, redis_url: str
+) -> None:
+    whole = (await client.get("/api/v1/open-over-termijn", headers=ANALIST)).json()
+    everything = over_termijn_rows(whole)
+    assert whole["total"] == len(everything) == 3
+    assert whole["_links"] == {"self": {"href": "/api/v1/open-over-termijn"}}
+    answers = await pages(client, "/api/v1/open-over-termijn", "clocks", limit="1")
+    assert [r for a in answers for r in over_termijn_rows(a)] == everything
+    assert [c["n"] for c in answers[-1]["clocks"]] == [c["n"] for c in whole["clocks"]]
+
+    # A zaak added and one removed between the pages: the others come exactly once.
+    first = (await client.get("/api/v1/open-over-termijn?limit=1", headers=ANALIST)).json()
+    connection = Redis.from_url(redis_url)
+    sink = TermijnSink(connection, written, DOMAIN, CAL)
+    await sink.replace("E", ZaakHistory.of([aangemeld("2026-01-02", "wmo", "Warande")]))
+    await sink.replace("D", ZaakHistory.of([*ZAKEN["D"], fact("zaak.afgesloten", "2026-04-01",
+                                                             3, verwezen=False)]))  # fmt: skip
+    served = over_termijn_rows(first)
+    href = first["_links"]["next"]["href"]
+    while href:
+        answer = (await client.get(href, headers=ANALIST)).json()
+        served += over_termijn_rows(answer)
+        href = answer["_links"].get("next", {}).get("href")
+    await connection.aclose()
+    throughout = [r for r in everything if r[1] != "D"]
+    assert len(served) == len(set(served))
+    assert set(throughout) <= set(served)
+
+
+async def test_open_over_termijn_as_csv(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/v1/open-over-termijn?format=csv&limit=2", headers=ANALIST)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["API-Version"] == "1.0.0"
+    lines = response.text.split("\r\n")
+    assert lines[0] == "zaak_id,wet,wijk,clock,due,days_over"
+    assert lines[1].startswith("A,wmo,Warande,wmo-onderzoek,")
+    assert len(lines) == 4 and lines[-1] == ""  # header, two rows, final CRLF
+    assert response.headers["X-Total-Count"] == "3"
+    assert response.headers["Link"].startswith("</api/v1/open-over-termijn?")
+    assert 'rel="next"' in response.headers["Link"]
+    accept = await client.get(
+        "/api/v1/open-over-termijn", headers={"Accept": "text/csv", **ANALIST}
+    )
+    assert accept.text.startswith("zaak_id,")
+    publiek = await client.get("/api/v1/open-over-termijn", headers={"Accept": "text/csv"})
+    assert publiek.text.split("\r\n")[:3] == [
+        "clock,wet,n,verborgen",
+        "wmo-onderzoek,wmo,,<5",
+        "wmo-besluit,wmo,,<5",
+    ]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/open-over-termijn", "/api/v1/alerts"])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": "0"}, "limit"),
+        ({"limit": "1001"}, "limit"),
+        ({"limit": "veel"}, "limit"),
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "WyJ4Il0"}, "cursor"),  # ["x"]: a cursor of another list
+        ({"offset": "10"}, "offset"),
+    ],
+)
+async def test_invalid_paging_is_a_problem_with_instance(
+    client: httpx.AsyncClient, url: str, params: dict[str, str], field: str
+) -> None:
+    response = await client.get(url, params=params, headers=ANALIST)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.headers["API-Version"] == "1.0.0"
+    problem = response.json()
+    assert [e["field"] for e in problem["errors"]] == [field]
+    assert problem["instance"] == url  # the path, never the query
+
+
+async def test_api_version_and_openapi_under_the_base_path(client: httpx.AsyncClient) -> None:
+    missing = await client.get("/api/v1/zaken/nope/termijnen?peildatum=2026-04-01", headers=ANALIST)
+    assert missing.status_code == 404
+    assert missing.headers["API-Version"] == "1.0.0"
+    assert missing.json()["instance"] == "/api/v1/zaken/nope/termijnen"
+    unknown = await client.get("/api/v1/nergens")
+    assert (unknown.status_code, unknown.headers["API-Version"]) == (404, "1.0.0")
+    assert unknown.json()["instance"] == "/api/v1/nergens"
+    assert (await client.get("/api/v1/alerts")).headers["API-Version"] == "1.0.0"  # 403
+    document = (await client.get("/api/v1/openapi.json")).json()
+    assert document == (await client.get("/openapi.json")).json()
+    assert document["info"]["version"] == "1.0.0"
+    for path in ("/api/v1/open-over-termijn", "/api/v1/alerts", "/api/v1/wachtend"):
+        operation = document["paths"][path]["get"]
+        assert {"limit", "cursor", "format"} <= {p["name"] for p in operation["parameters"]}
+        assert "text/csv" in operation["responses"]["200"]["content"]
+    schemas = document["components"]["schemas"]
+    assert {"total", "_links"} <= set(schemas["AlertFeed"]["properties"])
+    assert "instance" in str(document["paths"]["/api/v1/alerts"]["get"]["responses"]["422"])
+
+
+async def test_the_alert_feed_is_paged_newest_first(
+    client: httpx.AsyncClient, written: AlertKeys, redis_url: str
+) -> None:
+    async def send(record: KafkaRecord) -> None:
+        return None
+
+    connection = Redis.from_url(redis_url)
+    publisher = AlertPublisher(send, connection, written, "urn:nld:oin:1:systeem:wijkpuls", 730)
+    made = [
+        alert(AlertKind.WAARSCHUWING, zaak, "wmo-besluit", datum, False)
+        for zaak, datum in [("A", "2026-02-16"), ("B", "2026-02-16"), ("C", "2026-02-20"),
+                            ("D", "2026-03-01"), ("F", "2026-02-16")]
+    ]  # fmt: skip
+    await publisher.publish(made, TODAY)
+    answers = await pages(client, "/api/v1/alerts", "alerts", limit="2")
+    assert [len(a["alerts"]) for a in answers] == [2, 2, 1]
+    assert answers[0]["total"] == 5
+    ids = [r["alert_id"] for a in answers for r in a["alerts"]]
+    expected = sorted(made, key=lambda a: (a.datum, a.alert_id), reverse=True)
+    assert ids == [a.alert_id for a in expected]
+    csv_page = await client.get("/api/v1/alerts?limit=2&format=csv", headers=ANALIST)
+    rows = csv_page.text.split("\r\n")
+    assert rows[0] == "alert_id,type,zaak_id,wet,wijk,clock,due,datum,historisch"
+    assert rows[1].startswith(ids[0] + ",alert.waarschuwing,") and rows[1].endswith(",false")
+    assert "cursor=" in csv_page.headers["Link"]
+    await connection.aclose()

@@ -93,9 +93,51 @@ def expected(raw: list[dict[str, Any]], peildatum: date) -> list[dict[str, Any]]
 
 
 async def served(client: httpx.AsyncClient, **params: str) -> dict[str, Any]:
-    response = await client.get("/api/v1/wachtend", params=params, headers=ANALIST)
+    """The whole list, read in pages of 7 (following _links.next) and put together."""
+    response = await client.get("/api/v1/wachtend", params={**params, "limit": "7"},
+                                headers=ANALIST)  # fmt: skip
     assert response.status_code == 200, response.text
-    return dict(response.json())
+    whole = dict(response.json())
+    answer = whole
+    while "next" in answer["_links"]:
+        answer = (await client.get(answer["_links"]["next"]["href"], headers=ANALIST)).json()
+        assert (answer["counts"], answer["total"]) == (whole["counts"], whole["total"])
+        whole["zaken"] += answer["zaken"]
+    assert whole["total"] == len(whole["zaken"])
+    return whole
+
+
+async def check_paging_and_csv(client: httpx.AsyncClient) -> None:
+    everything = (await served(client))["zaken"]
+    assert len(everything) > 7, "too few zaken to page"
+    first = await client.get("/api/v1/wachtend?limit=3&format=csv", headers=ANALIST)
+    assert first.headers["content-type"].startswith("text/csv")
+    assert first.headers["API-Version"] == "1.0.0"
+    lines = first.text.split("\r\n")
+    assert lines[0] == "zaak_id,wet,wijk,sinds,grond,dagen"
+    row = everything[0]
+    assert lines[1] == ",".join(str(row[k]) for k in ("zaak_id", "wet", "wijk", "sinds",
+                                                      "grond", "dagen"))  # fmt: skip
+    assert len(lines) == 5 and first.headers["X-Total-Count"] == str(len(everything))
+    following = first.headers["Link"].split(">")[0].lstrip("<")
+    second = await client.get(following, headers=ANALIST)
+    assert second.text.split("\r\n")[1].startswith(everything[3]["zaak_id"] + ",")
+    last = await client.get(f"/api/v1/wachtend?limit={len(everything)}", headers=ANALIST)
+    assert "next" not in last.json()["_links"] and "Link" not in last.headers
+    for params, field in [({"limit": "1001"}, "limit"), ({"cursor": "%%%"}, "cursor"),
+                          ({"pagina": "2"}, "pagina")]:  # fmt: skip
+        refused = await client.get("/api/v1/wachtend", params=params, headers=ANALIST)
+        assert refused.status_code == 422 and refused.headers["API-Version"] == "1.0.0"
+        assert [e["field"] for e in refused.json()["errors"]] == [field]
+        assert refused.json()["instance"] == "/api/v1/wachtend"
+    publiek = await client.get("/api/v1/wachtend", params={"format": "csv"})
+    rows = publiek.text.split("\r\n")
+    assert rows[0] == "wet,wijk,n,verborgen"
+    assert len(rows) > 2
+    for row in rows[1:-1]:
+        _, _, n, verborgen = row.split(",")
+        assert (n, verborgen) == ("", "<5") or (int(n) >= 5 and verborgen == "")
+    assert (await client.get("/api/v1/wachtend")).json()["total"] is None
 
 
 async def check(client: httpx.AsyncClient, raw: list[dict[str, Any]]) -> None:
@@ -126,13 +168,16 @@ async def check(client: httpx.AsyncClient, raw: list[dict[str, Any]]) -> None:
     assert publiek["zaken"] is None
     assert all(c["n"] == "<5" or c["n"] >= 5 for c in publiek["counts"])
     assert "huishouden" not in str(await served(client)) and "hh-" not in str(publiek)
+    await check_paging_and_csv(client)
 
 
 async def check_open_over_termijn_cells(client: httpx.AsyncClient) -> None:
     """The cells count exactly the zaken of the list, by the periode of their due date."""
     for peildatum in ("2026-05-10", "2026-03-31"):
-        listed = (await client.get("/api/v1/open-over-termijn", params={"peildatum": peildatum},
+        params = {"peildatum": peildatum, "limit": "1000"}
+        listed = (await client.get("/api/v1/open-over-termijn", params=params,
                                    headers=ANALIST)).json()  # fmt: skip
+        assert "next" not in listed["_links"]
         by_due_month: Counter[tuple[str, str, str]] = Counter()
         for clock in listed["clocks"]:
             for z in clock["zaken"]:

@@ -11,8 +11,9 @@ import httpx
 import pytest
 
 from services.reporting.app import create_app
+from services.reporting.settings import ReportingSettings, Settings
 from shared.core.domain_config import load_domain_config
-from shared.platform.settings import KafkaSettings, RedisSettings, ReportingSettings, Settings
+from shared.platform.settings import KafkaSettings, RedisSettings
 
 pytestmark = pytest.mark.integration
 

@@ -13,9 +13,10 @@ import pytest
 import redis
 
 from services.signals.app import create_app
+from services.signals.settings import Settings, SignalsSettings
 from shared.contract.topics import TopicSpec
 from shared.platform.logs import JsonFormatter
-from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
+from shared.platform.settings import KafkaSettings
 from tests.fixtures.signals_support import read_topics
 
 pytestmark = pytest.mark.integration

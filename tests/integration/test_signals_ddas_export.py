@@ -17,13 +17,14 @@ from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.signals.cli.export import build_export
 from services.signals.rules.ddas_export import delivery_counts
 from services.signals.rules.ddas_schema import schema_problems
+from services.signals.settings import Settings, SignalsSettings
 from services.signals.wiring import start_edge
 from shared.contract.events import from_kafka_record
 from shared.contract.events.catalog import TYPE_PREFIX
 from shared.contract.topics import Topic, TopicSpec, topic_name
 from shared.core.kpi.cells import cell_key
 from shared.core.kpi.vroegsignalering import BEREIK, WET, VroegsignaalzaakHistory, state_on
-from shared.platform.settings import KafkaSettings, Settings, SignalsSettings, get_domain_config
+from shared.platform.settings import KafkaSettings, get_domain_config
 from tests.fixtures.signals_demo_support import load_demo
 from tests.fixtures.signals_support import read_topics
 

@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from demo import vroegsignalering_load as demo_load
+from services.signals.settings import get_settings
 from services.signals.vault.schema import contactpogingen, deliveries
 from services.signals.vault.vault_context import build_core
 from shared.contract.topics import TopicSpec
-from shared.platform.settings import KafkaSettings, get_settings
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 

@@ -15,11 +15,12 @@ import pytest
 
 from services.signals.cli.load import load_file
 from services.signals.rules.report import problems_csv
+from services.signals.settings import Settings, SignalsSettings
 from services.signals.vault.vault_context import build_core
 from shared.contract.events import from_kafka_record
 from shared.contract.topics import Topic, TopicSpec, topic_name
 from shared.contract.vroegsignaal_records import RecordOwner, household_partition, record_owner
-from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
+from shared.platform.settings import KafkaSettings
 from tests.fixtures.signals_support import read_topics, write_csv
 
 pytestmark = pytest.mark.integration

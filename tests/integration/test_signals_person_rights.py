@@ -14,8 +14,9 @@ import httpx
 import pytest
 
 from services.signals.app import create_app
+from services.signals.settings import Settings, SignalsSettings
 from shared.contract.topics import TopicSpec
-from shared.platform.settings import KafkaSettings, Settings, SignalsSettings
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 TEAM = {"X-API-Key": "wijkpuls-development-signals-team-key"}

@@ -14,12 +14,13 @@ from sqlalchemy import func, select
 
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.signals.cli.export import build_export
+from services.signals.settings import Settings, SignalsSettings
 from services.signals.vault.retention import apply_retention, vault_dates
 from services.signals.vault.schema import cases, contactpogingen, signals
 from services.signals.wiring import start_edge
 from shared.contract.topics import TopicSpec
 from shared.core.vroegsignaal_retention import delete_on
-from shared.platform.settings import KafkaSettings, Settings, SignalsSettings, get_domain_config
+from shared.platform.settings import KafkaSettings, get_domain_config
 from tests.fixtures.signals_demo_support import load_demo
 
 pytestmark = pytest.mark.integration

@@ -18,6 +18,7 @@ from services.signals.pipeline import outreach, sources
 from services.signals.pipeline.delivery import start_delivery
 from services.signals.pipeline.loading import load_batch
 from services.signals.pipeline.publisher import event_address
+from services.signals.settings import Settings, SignalsSettings
 from services.signals.vault.person_rights import inzage, person_keys
 from services.signals.vault.rotation import rotate
 from services.signals.vault.schema import cases, signals
@@ -25,7 +26,6 @@ from services.signals.vault.vault_context import build_core
 from shared.contract.events.catalog import TYPE_PREFIX
 from shared.core.kpi.vroegsignalering import VroegsignaalzaakHistory, vroegsignaalzaak_contribution
 from shared.core.pseudonym import Pseudonymiser
-from shared.platform.settings import Settings, SignalsSettings
 
 BSN = "123456782"
 

@@ -23,19 +23,15 @@ from test_vroegsignalen_worker import published
 
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.kpi.operations.reset import group_id
+from services.kpi.settings import KpiSettings
+from services.signals.settings import Settings, SignalsSettings
 from services.signals.vault.retention import apply_retention
 from services.signals.vault.schema import cases, signals
 from services.signals.wiring import start_edge
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.topics import Topic, TopicSpec, topic_name
 from shared.contract.vroegsignaal_records import frozen_key, record_owner
-from shared.platform.settings import (
-    KafkaSettings,
-    KpiSettings,
-    Settings,
-    SignalsSettings,
-    get_domain_config,
-)
+from shared.platform.settings import KafkaSettings, get_domain_config
 from tests.fixtures.signals_demo_support import load_demo
 
 pytestmark = pytest.mark.integration

@@ -23,11 +23,12 @@ from fastapi import FastAPI
 from fixtures.zgw_server import FakeZgw
 from pydantic import SecretStr
 
+from services.intake.settings import Settings, ZgwSettings
 from services.intake.zgw.reconcile import reconcile_once
 from services.intake.zgw.wiring import ZgwAdapter, zgw_router
 from shared.contract.events import CloudEvent, from_kafka_record
 from shared.contract.topics import TopicSpec
-from shared.platform.settings import KafkaSettings, RedisSettings, Settings, ZgwSettings
+from shared.platform.settings import KafkaSettings, RedisSettings
 
 pytestmark = pytest.mark.integration
 

@@ -1,4 +1,5 @@
-"""The besluit clock of BRIEF §2 and doorlooptijd / tijdig beslist of BRIEF §4."""
+"""The besluit clock of docs/domain.md#clock-rules and doorlooptijd / tijdig beslist of
+docs/domain.md#kpi-doorlooptijd."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Every figure of the reporting API contract, recomputed from raw events (BRIEF §4)."""
+"""Every figure of the reporting API contract, recomputed from raw events
+(docs/domain.md#kpi-definitions)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def doorlooptijd(events: Iterable[dict[str, Any]]) -> dict[Cell, dict[str, Any]]
 def doorlooptijd_at(
     events: Iterable[dict[str, Any]], peildatum: date
 ) -> dict[Cell, dict[str, Any]]:
-    """doorlooptijd with only the facts known on the peildatum (BRIEF §4 Peildatum): a besluit
+    """doorlooptijd with only the facts known on the peildatum (docs/domain.md#peildatum): a besluit
     counts in its current version when dated on or before it, the running periode cut there."""
     return _doorlooptijd_of(known_on(z, peildatum) for z in build_zaken(events).values())
 

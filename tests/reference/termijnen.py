@@ -1,6 +1,7 @@
 """Every clock of the configuration on a peildatum, where it ended, open over termijn and the
-alerts the final histories support (BRIEF §2 clock rules, "Ending a clock without its own
-stopping event", "Alerts"; §4 open over termijn). Written from the brief, plain dicts only.
+alerts the final histories support (docs/domain.md#clock-rules,
+docs/domain.md#clock-endings, docs/domain.md#alerts; docs/domain.md#kpi-open-over-termijn). Written
+from the brief, plain dicts only.
 
 A clock ends at its own stopping event when that is known on the peildatum. Otherwise at the
 earliest of ``zaak.afgesloten`` (every clock) and, for a clock whose stop is not

@@ -1,6 +1,8 @@
-"""bereik vroegsignalering and vroegsignalen recomputed from raw vroegsignaal.* events (BRIEF §4).
+"""bereik vroegsignalering and vroegsignalen recomputed from raw vroegsignaal.* events
+(docs/domain.md#kpi-bereik-vroegsignalering, docs/domain.md#kpi-vroegsignalen).
 
-Written from BRIEF §2/§3/§4 and docs/kpis.md alone: plain dicts, no shared.core.kpi or
+Written from docs/domain.md#corrections, docs/domain.md#vroegsignalering, docs/domain.md#kpis and
+docs/kpis.md alone: plain dicts, no shared.core.kpi or
 shared.core.domain. Rules: one event per (source, id); a signal (signaal_id) and a resultaat are
 corrected by the latest ``time`` (equal times: the greater id); a case opens on its earliest
 known signal (ties: smallest signaal_id, for the wijk); only facts dated on or before the

@@ -1,4 +1,4 @@
-"""The wachtend list of BRIEF §4 (wachttijd), recomputed from the raw events.
+"""The wachtend list of docs/domain.md#kpi-wachtend, recomputed from the raw events.
 
 A zaak is wachtend on the peildatum when, as known on it, its aanmelding is known, it was
 granted (a besluit toegekend; with no besluit at all, its first zorg.toegewezen), no care has

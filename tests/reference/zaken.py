@@ -1,4 +1,5 @@
-"""Raw stored-form events -> per-zaak facts, with duplicates and corrections per BRIEF §2."""
+"""Raw stored-form events -> per-zaak facts, with duplicates and corrections per
+docs/domain.md#corrections."""
 
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ def build_zaken(events: Iterable[dict[str, Any]]) -> dict[str, Zaak]:
 
 
 def known_on(zaak: Zaak, peildatum: date) -> Zaak:
-    """The zaak as known on a peildatum: events dated after it are not counted (BRIEF §4).
+    """The zaak as known on a peildatum: events dated after it are not counted
+    (docs/domain.md#peildatum).
 
     A corrected fact counts in its corrected version only: when that is dated after the
     peildatum the fact is unknown on it (the earlier version had the date wrong).

@@ -1,4 +1,4 @@
-"""Which alerts a clock gives by a date (BRIEF §2 Alerts): worked examples and properties."""
+"""Which alerts a clock gives by a date (docs/domain.md#alerts): worked examples and properties."""
 
 from __future__ import annotations
 
@@ -179,7 +179,8 @@ def test_alert_state_round_trips() -> None:
     assert view_digest([]) is None
 
 
-# --- the end of a clock without its own stopping event (BRIEF §2) ----------------------------
+# --- the end of a clock without its own stopping event (docs/domain.md#laws-and-clocks)
+# ----------------------------
 
 
 def onderzoek_kinds(*facts: Fact, now: date = date(2027, 1, 1)) -> dict[AlertKind, date]:

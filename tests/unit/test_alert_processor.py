@@ -6,7 +6,7 @@ long after, with "today" far ahead: the clock follows the records' own days inst
 the alert window both must push the same alerts, each once, and keep the same historisch
 view; a replay later than that pushes nothing stale: what was news then is historisch now.
 
-Historisch alerts are a view of the zaak's current history (BRIEF §2 Alerts): a later fact
+Historisch alerts are a view of the zaak's current history (docs/domain.md#alerts): a later fact
 can withdraw one, whatever the order or batches the facts came in.
 """
 

@@ -1,4 +1,5 @@
-"""Historisch alerts are a view of the zaken's current histories (BRIEF §2 Alerts): the worker's
+"""Historisch alerts are a view of the zaken's current histories (docs/domain.md#alerts): the
+worker's
 processor, fed a historical load in several shuffled orders and batch splits (restarts
 included), ends with exactly the alerts the complete histories support
 (reference.termijnen.expected_alerts at the worker's clock, a day or more after the last event,
@@ -31,9 +32,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference.termijnen import expected_alerts
 
+from services.kpi.settings import KpiSettings
 from shared.contract.events import CloudEvent, to_structured_record
 from shared.core.alerts import DueAlert
-from shared.platform.settings import KpiSettings
 
 WINDOW = KpiSettings().alert_window_days
 AlertKey = tuple[str, str, str]

@@ -3,7 +3,7 @@
 shared/core is the pure core (no Kafka, Redis, HTTP or database, nothing else of shared);
 shared/contract may import the core; shared/platform the core and the contract; a service
 imports shared and itself, never another service; nothing that ships imports the demo
-generators, the benchmarks or the tests.
+generators, the benchmarks, the dev tools or the tests.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 INFRASTRUCTURE = ("aiokafka", "kafka", "faust", "mode", "redis", "fastapi", "starlette",
                   "uvicorn", "sqlalchemy", "httpx")  # fmt: skip
-NOT_SHIPPED = ("demo", "benchmarks", "tests", "reference", "fixtures")
+NOT_SHIPPED = ("demo", "benchmarks", "tests", "tools", "reference", "fixtures")
 
 
 def imports(path: Path) -> Iterator[str]:

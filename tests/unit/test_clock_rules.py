@@ -1,4 +1,5 @@
-"""Worked due dates for the clock rules of BRIEF §2, each computed by hand in its comment.
+"""Worked due dates for the clock rules of docs/domain.md#clock-rules, each computed by hand in its
+comment.
 
 Weekdays used below: 2026-01-08 Thu, 2026-01-10 Sat, 2026-03-05 Thu, 2026-03-07 Sat,
 2026-03-09 Mon. 8 weeks = 56 days; from 8 Jan: 23 days to 31 Jan, 28 to 28 Feb, 5 to 5 Mar.
@@ -368,7 +369,8 @@ def test_result_serialises_to_json_types() -> None:
     assert raw["steps"][1]["kind"] == "opschorting"
 
 
-# --- ending a clock without its own stopping event (BRIEF §2) -------------------------------
+# --- ending a clock without its own stopping event (docs/domain.md#laws-and-clocks)
+# -------------------------------
 # wmo-onderzoek from Thu 8 Jan 2026: 6 weeks, due Thu 19 Feb.
 
 

@@ -20,7 +20,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from pydantic_settings import BaseSettings
 
-from shared.platform.settings import Settings
+from tools.settings_doc import settings_classes
 
 ROOT = Path(__file__).resolve().parents[2]
 APP_SERVICES = {"intake", "reporting", "kpi", "signals", "webhooks"}
@@ -60,12 +60,8 @@ def _versions() -> dict[str, str]:
 
 
 def _settings_classes() -> list[type[BaseSettings]]:
-    """Every settings class the aggregate ``Settings`` is made of."""
-    classes = []
-    for field in Settings.model_fields.values():
-        cls = field.annotation
-        if isinstance(cls, type) and issubclass(cls, BaseSettings):
-            classes.append(cls)
+    """Every settings class: the shared ones and each service's own (tools/settings_doc.py)."""
+    classes = settings_classes()
     assert classes
     return classes
 

@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 import yaml
-from pydantic_settings import BaseSettings
 
+from services.kpi.settings import KpiSettings
+from services.webhooks.settings import WebhookSettings
 from shared.contract.topics import Topic, topic_specs
 from shared.core.domain_config import load_domain_config
-from shared.platform.settings import DEFAULT_DOMAIN_CONFIG, KafkaSettings, Settings
+from shared.platform.settings import DEFAULT_DOMAIN_CONFIG, KafkaSettings
+from tools.settings_doc import settings_classes
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -110,11 +112,9 @@ def _literals(generator: dict[str, Any]) -> dict[str, str]:
 def _env_vars() -> set[str]:
     """Every WIJKPULS_* variable the settings classes read."""
     names = set()
-    for field in Settings.model_fields.values():
-        cls = field.annotation
-        if isinstance(cls, type) and issubclass(cls, BaseSettings):
-            prefix = str(cls.model_config.get("env_prefix", ""))
-            names.update(f"{prefix}{name}".upper() for name in cls.model_fields)
+    for cls in settings_classes():
+        prefix = str(cls.model_config.get("env_prefix", ""))
+        names.update(f"{prefix}{name}".upper() for name in cls.model_fields)
     return names
 
 
@@ -310,8 +310,7 @@ def test_kafka_users_are_scram_with_acls_on_known_topics_only() -> None:
     users = _of_kind("KafkaUser")
     assert set(users) == {f"wijkpuls-{service}" for service in KAFKA_CLIENTS}
     topics = {topic.value for topic in Topic}
-    settings = Settings()
-    prefixes = {settings.kpi.app_id, f"{settings.webhook.group_id}-"}
+    prefixes = {KpiSettings().app_id, f"{WebhookSettings().group_id}-"}
     for name, user in users.items():
         assert user["spec"]["authentication"]["type"] == "scram-sha-512", name
         acls = user["spec"]["authorization"]["acls"]

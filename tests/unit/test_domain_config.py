@@ -12,7 +12,7 @@ from shared.core.domain_config import (
 )
 from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
-BRIEF_WIJKEN = {
+CONTRACT_WIJKEN = {
     "Binnenstad",
     "Helmond-West",
     "Helmond-Noord",
@@ -34,7 +34,7 @@ def config():
 
 
 def test_default_config_has_every_wijk_of_the_brief(config):
-    assert set(config.wijk_names) == BRIEF_WIJKEN
+    assert set(config.wijk_names) == CONTRACT_WIJKEN
 
 
 def test_default_terms_match_the_brief(config):

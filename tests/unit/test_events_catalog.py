@@ -28,7 +28,7 @@ from shared.core.ddas import (
     slugify,
 )
 
-BRIEF_TYPES = {
+CONTRACT_TYPES = {
     "zaak.aangemeld", "zaak.onderzoek-afgerond", "zaak.aanvraag-ontvangen",
     "zaak.eerste-contact", "zaak.opgeschort", "zaak.hervat", "zaak.verdaagd", "zaak.besloten",
     "zorg.toegewezen", "zorg.gestart", "zorg.beeindigd", "zaak.afgesloten",
@@ -45,7 +45,7 @@ def problems(raw: object) -> list[tuple[str, str]]:
 
 
 def test_the_catalog_is_the_brief_s_table() -> None:
-    assert set(EVENT_TYPES) == {TYPE_PREFIX + name for name in BRIEF_TYPES}
+    assert set(EVENT_TYPES) == {TYPE_PREFIX + name for name in CONTRACT_TYPES}
     assert CATALOG_VERSION == "1.1.0"
 
 

@@ -11,16 +11,14 @@ from pydantic import ValidationError
 
 from services.intake import auth, credentials
 from services.intake.credentials import Client, ClientRegistry, glob, hash_key
-from shared.platform.problems import install_problem_handlers
-from shared.platform.settings import (
-    AppSettings,
-    Environment,
+from services.intake.settings import (
     IntakeClient,
     IntakeSettings,
-    PseudonymSettings,
     Settings,
     development_intake_clients,
 )
+from shared.platform.problems import install_problem_handlers
+from shared.platform.settings import AppSettings, Environment, PseudonymSettings
 
 DEV_KEY = "wijkpuls-development-intake-key"  # documented in shared/config/dev_clients.yaml
 WMO_KEY = "wijkpuls-development-intake-key-wmo"

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from services.intake import auth
 from services.intake.credentials import Client
 from services.intake.ratelimit import Bucket, RateLimitedClient, retry_after, take
+from services.intake.settings import Settings
 from shared.platform.problems import install_problem_handlers
-from shared.platform.settings import Settings
 
 
 def test_a_new_bucket_is_full_and_a_request_costs_one_token_per_event():

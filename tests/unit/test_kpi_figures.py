@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 
 from services.reporting.kpis import AVAILABLE, PLANNED, CellContext
-from services.reporting.kpis.base import configured_households
-from services.reporting.kpis.bereik_ondersteuning import bereik_ondersteuning_figures
 from services.reporting.kpis.cells import CellId, publish
-from services.reporting.kpis.sth_opgepakt import STH_OPGEPAKT, sth_opgepakt_figures
-from services.reporting.kpis.sth_zonder_verwijzing import sth_zonder_verwijzing_figures
-from services.reporting.kpis.wachttijd import wachttijd_figures
+from shared.core.kpi.bereik import bereik_ondersteuning_figures
+from shared.core.kpi.definition import configured_households
 from shared.core.kpi.stats import per_thousand
+from shared.core.kpi.sth_opgepakt import STH_OPGEPAKT, sth_opgepakt_figures
+from shared.core.kpi.sth_zonder_verwijzing import sth_zonder_verwijzing_figures
+from shared.core.kpi.wachttijd import wachttijd_figures
 from shared.platform.settings import get_domain_config
 
 MARCH_1, MARCH_10, APRIL = date(2026, 3, 1), date(2026, 3, 10), date(2026, 4, 30)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from services.kpi.operations import reset
+from services.kpi.settings import KpiSettings
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.wachtend_keys import WachtendKeys
-from shared.platform.settings import KafkaSettings, KpiSettings
+from shared.platform.settings import KafkaSettings
 
 
 def test_the_group_and_state_topics_are_the_faust_apps():

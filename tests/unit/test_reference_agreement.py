@@ -11,10 +11,10 @@ from reference.figures import doorlooptijd
 
 from demo import DemoOptions, DemoStream
 from services.kpi.zaken.facts import zaak_fact
-from services.reporting.kpis.doorlooptijd import doorlooptijd_figures
 from shared.contract.events import accept_at_edge, new_event
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.kpi.contribution import zaak_contribution
+from shared.core.kpi.doorlooptijd import doorlooptijd_figures
 from shared.core.pseudonym import Pseudonymiser
 from shared.platform.settings import PseudonymSettings, get_domain_config
 

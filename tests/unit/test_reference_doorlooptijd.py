@@ -1,5 +1,5 @@
 """doorlooptijd and tijdig beslist on any peildatum: the summed dated zaak contributions, read
-by the reporting for a peildatum, equal ``reference.figures.doorlooptijd_at`` (BRIEF §4
+by the reporting for a peildatum, equal ``reference.figures.doorlooptijd_at`` (docs/domain.md#kpis
 Peildatum: the latest version of the besluit first, then its datum against the peildatum) for
 every periode, the one running on the peildatum included."""
 

@@ -1,6 +1,8 @@
 """The independent reference (tests/reference) on hand-made histories, each rule to the day:
-every clock of the configuration, the end of a clock without its own stopping event (BRIEF §2),
-open over termijn (§4), doorlooptijd at a peildatum and the alerts of final histories.
+every clock of the configuration, the end of a clock without its own stopping event
+(docs/domain.md#clock-endings),
+open over termijn (docs/domain.md#kpi-open-over-termijn), doorlooptijd at a peildatum and the
+alerts of final histories.
 
 2025 calendar used below: Goede Vrijdag 18 Apr, 2e Paasdag 21 Apr, Koningsdag Sat 26 Apr,
 5 mei Mon 5 May, Hemelvaart 29 May, gelijkgestelde dag 30 May.

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from services.reporting.access import ApiKeys, Caller
 from services.reporting.app import create_app
-from shared.platform.settings import ReportingRole, ReportingSettings, Settings
+from services.reporting.settings import ReportingRole, ReportingSettings, Settings
 
 KEY = "analist-key-0123456789"
 

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 from services.reporting.app import create_app
 from services.reporting.dashboard.routes import FOLDER
 from services.reporting.kpis import AVAILABLE
-from services.reporting.termijnen.routes_cells import KPI as OPEN_OVER_TERMIJN
-from shared.platform.settings import Settings
+from services.reporting.settings import Settings
+from shared.core.kpi.open_over_termijn import KPI as OPEN_OVER_TERMIJN
 
 SCRIPT = (FOLDER / "app.js").read_text(encoding="utf-8")
 API_PATH = re.compile(r"""["'`](/api/v1/[^"'`?\s]*)["'`]""")

@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.reporting.kpis import AVAILABLE, PLANNED
-from services.reporting.kpis.base import day_histogram
 from services.reporting.kpis.cells import CellId, publish
-from services.reporting.kpis.doorlooptijd import DOORLOOPTIJD, doorlooptijd_figures
 from shared.core.kpi.contribution import day_field
 from shared.core.kpi.dated import dated_field
+from shared.core.kpi.definition import day_histogram
+from shared.core.kpi.doorlooptijd import DOORLOOPTIJD, doorlooptijd_figures
 
 PEILDATUM = date(2026, 4, 15)
 BESLOTEN = date(2026, 3, 16)

@@ -3,26 +3,52 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr, ValidationError
 
-from shared.platform import settings_doc
+from services.intake.settings import Settings as IntakeServiceSettings
+from services.kpi.settings import Settings as KpiServiceSettings
+from services.reporting.settings import Settings as ReportingServiceSettings
+from services.signals.settings import Settings as SignalsServiceSettings
+from services.webhooks.settings import Settings as WebhooksServiceSettings
 from shared.platform.settings import (
     AppSettings,
     Environment,
     KafkaSettings,
     PseudonymSettings,
-    Settings,
+    ServiceSettings,
 )
+from tools import settings_doc
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
+PRODUCTION = AppSettings(environment=Environment.PRODUCTION)
 
 
-def test_production_refuses_the_development_key():
+@pytest.mark.parametrize("settings", [IntakeServiceSettings, SignalsServiceSettings])
+def test_production_refuses_the_development_key(settings: type[ServiceSettings]):
     with pytest.raises(ValidationError, match="WIJKPULS_PSEUDONYM_KEY"):
-        Settings(app=AppSettings(environment=Environment.PRODUCTION))
-    ok = Settings(
-        app=AppSettings(environment=Environment.PRODUCTION),
-        pseudonym=PseudonymSettings(key=SecretStr("a-real-secret")),
-    )
+        settings(app=PRODUCTION)
+    ok = settings(app=PRODUCTION, pseudonym=PseudonymSettings(key=SecretStr("a-real-secret")))
     assert ok.pseudonym.key.get_secret_value() == "a-real-secret"
+
+
+@pytest.mark.parametrize(
+    "settings", [ReportingServiceSettings, KpiServiceSettings, WebhooksServiceSettings]
+)
+def test_services_that_do_not_pseudonymise_do_not_need_the_key(settings: type[ServiceSettings]):
+    assert settings(app=PRODUCTION).app.environment is Environment.PRODUCTION
+
+
+def test_every_service_settings_adds_only_its_own_sections():
+    shared = set(ServiceSettings.model_fields)
+    assert shared == {"app", "kafka", "redis", "pseudonym"}
+    own = {
+        service: set(cls.model_fields) - shared for service, cls in settings_doc.SERVICES.items()
+    }
+    assert own == {
+        "intake": {"intake", "iwmo", "zgw"},
+        "reporting": {"reporting"},
+        "kpi": {"kpi"},
+        "webhooks": {"webhook"},
+        "signals": {"signals"},
+    }
 
 
 def test_settings_are_read_from_prefixed_environment(monkeypatch):
@@ -38,9 +64,11 @@ def test_events_topic_needs_at_least_six_partitions():
 
 
 def test_every_setting_is_described_and_documented():
-    for cls in settings_doc.settings_classes():
+    classes = settings_doc.settings_classes()
+    assert len(classes) == len(set(classes)), "a settings class is listed twice"
+    for cls in classes:
         for name, field in cls.model_fields.items():
             assert field.description, f"{cls.__name__}.{name} has no description"
     assert DOC.read_text() == settings_doc.render(), (
-        "run: python -m shared.platform.settings_doc > docs/settings.md"
+        "run: python -m tools.settings_doc > docs/settings.md"
     )

@@ -1,4 +1,5 @@
-"""Household cases (BRIEF §3): matching window, late signals, meervoudig/crisis, priority."""
+"""Household cases (docs/domain.md#vroegsignalering): matching window, late signals,
+meervoudig/crisis, priority."""
 
 from __future__ import annotations
 

@@ -1,8 +1,10 @@
 """The clock code and the open-over-termijn views agree with the independent reference
 (tests/reference/termijnen.py) on generated histories, for any peildatum: every started
 clock's start, due date, warning day and end (its own stopping event, or zaak.afgesloten or
-the besluit that ended it without one, BRIEF §2), the open-over-termijn list and its cells
-(BRIEF §4). The module side goes the way the services do: events -> facts -> the termijnen
+the besluit that ended it without one, docs/domain.md#laws-and-clocks), the open-over-termijn list
+and its cells
+(docs/domain.md#kpis). The module side goes the way the services do: events -> facts -> the
+termijnen
 document the worker stores -> the open-until index -> the reporting computation.
 """
 

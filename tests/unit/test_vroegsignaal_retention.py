@@ -1,4 +1,5 @@
-"""The retention rule of vroegsignaalzaken (BRIEF §3): 6 / 12 / 18 months, latest applies."""
+"""The retention rule of vroegsignaalzaken (docs/domain.md#retention): 6 / 12 / 18 months, latest
+applies."""
 
 from __future__ import annotations
 

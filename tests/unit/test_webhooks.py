@@ -182,13 +182,8 @@ async def test_an_undeliverable_or_undecodable_record_goes_to_the_dead_letter_to
 def test_production_refuses_the_development_webhook_secret():
     from pydantic import SecretStr, ValidationError
 
-    from shared.platform.settings import (
-        AppSettings,
-        Environment,
-        PseudonymSettings,
-        Settings,
-        WebhookSettings,
-    )
+    from services.webhooks.settings import Settings, WebhookSettings
+    from shared.platform.settings import AppSettings, Environment, PseudonymSettings
 
     production = {
         "app": AppSettings(environment=Environment.PRODUCTION),

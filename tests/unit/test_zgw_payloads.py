@@ -10,9 +10,9 @@ import pytest
 from jsonschema import Draft7Validator
 from pydantic import SecretStr, ValidationError
 
+from services.intake.settings import ZgwSettings
 from services.intake.zgw.auth import callback_allowed, zgw_jwt
 from services.intake.zgw.models import AuditEntry, Besluit, Notificatie, Status, Zaak
-from shared.platform.settings import ZgwSettings
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "zgw"
 SPECS = json.loads((DATA / "openapi-schemas.json").read_text())

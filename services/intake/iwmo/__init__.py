@@ -15,7 +15,7 @@ from fastapi import APIRouter, FastAPI
 
 from services.intake.iwmo import routes
 from services.intake.iwmo.wiring import start_iwmo
-from shared.platform.settings import Settings, get_settings
+from services.intake.settings import Settings, get_settings
 
 
 def iwmo_router(settings: Settings | None = None) -> APIRouter:

@@ -12,7 +12,7 @@ import asyncio
 from redis.asyncio import Redis
 
 from services.intake.iwmo.toewijzingen import ToewijzingIndex
-from shared.platform.settings import get_settings
+from services.intake.settings import get_settings
 
 
 async def _rebuild() -> None:

@@ -20,11 +20,11 @@ from services.intake.iwmo.adapter import IwmoAdapter
 from services.intake.iwmo.parking import ParkingLot, Retrier
 from services.intake.iwmo.toewijzingen import IndexFollower, ToewijzingIndex
 from services.intake.iwmo.xsd import XsdSet
+from services.intake.settings import Settings
 from shared.contract.topics import Topic, topic_name
 from shared.core.domain_config import load_domain_config
 from shared.platform.kafka_io import make_producer
 from shared.platform.publisher import Publisher
-from shared.platform.settings import Settings
 
 log = logging.getLogger("wijkpuls.intake.iwmo")
 CLIENT_ID = "wijkpuls-intake-iwmo"

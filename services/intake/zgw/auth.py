@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 
 from pydantic import SecretStr
 
-from shared.platform.settings import ZgwSettings
+from services.intake.settings import ZgwSettings
 
 USER_REPRESENTATION = "Wijkpuls"
 

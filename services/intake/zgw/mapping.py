@@ -4,7 +4,7 @@ Ids are uuid5 over what identifies the fact: the resource URL and what it says (
 line that changed it). The same fact derived twice - a notification that came twice, a
 reconciliation after a notification - is the same (source, id), a duplicate and not a second
 fact; a changed fact (a corrected registratiedatum) gets a new id and, logged later, replaces
-the old one (BRIEF §2 corrections). docs/adapters.md (ZGW) has the table.
+the old one (docs/domain.md#corrections). docs/adapters.md (ZGW) has the table.
 """
 
 from __future__ import annotations

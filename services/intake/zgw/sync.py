@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from services.intake.settings import ZgwSettings
 from services.intake.zgw.client import NotFound, Refused, ZgwClient, ZgwError
 from services.intake.zgw.mapping import derive
 from services.intake.zgw.models import (
@@ -30,7 +31,6 @@ from services.intake.zgw.models import (
 from services.intake.zgw.state import StateStore
 from shared.core.domain_config import DomainConfig, ZgwZaaktype
 from shared.platform.publisher import Publisher
-from shared.platform.settings import ZgwSettings
 
 log = logging.getLogger("wijkpuls.intake.zgw")
 M = TypeVar("M", bound=BaseModel)

@@ -18,6 +18,7 @@ import httpx
 from fastapi import APIRouter
 from redis.asyncio import Redis
 
+from services.intake.settings import Settings
 from services.intake.zgw import routes
 from services.intake.zgw.auth import authorization_header
 from services.intake.zgw.client import ZgwClient
@@ -29,7 +30,6 @@ from shared.contract.topics import Topic, topic_name
 from shared.core.domain_config import load_domain_config
 from shared.platform.kafka_io import make_producer
 from shared.platform.publisher import Publisher
-from shared.platform.settings import Settings
 
 
 @dataclass

@@ -22,9 +22,10 @@ from kafka.admin import OffsetSpec
 from kafka.errors import KafkaError
 
 from services.kpi.operations.reset import group_id
+from services.kpi.settings import KpiSettings
 from shared.contract.topics import Topic, topic_name
 from shared.platform.kafka_admin import admin_client
-from shared.platform.settings import KafkaSettings, KpiSettings
+from shared.platform.settings import KafkaSettings
 
 
 class _FaustMetadata(logging.Filter):

@@ -41,11 +41,12 @@ from kafka.errors import KafkaError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from services.kpi.settings import KpiSettings
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.wachtend_keys import WachtendKeys
 from shared.platform.kafka_admin import admin_client
-from shared.platform.settings import KafkaSettings, KpiSettings, RedisSettings
+from shared.platform.settings import KafkaSettings, RedisSettings
 
 TABLES = ("zaken", "applied-offsets", "vroegsignaalzaken")
 """The names of the worker's tables (services/kpi/tables.py, vroegsignalen.py); a unit test

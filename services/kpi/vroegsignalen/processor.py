@@ -76,7 +76,8 @@ class VroegsignaalProcessor:
 
         Raises UndecodableRecord for a record that is not a valid catalog event or frozen
         contribution. A tombstone (the retention job of the signals service writes them)
-        changes no figure: figures of periods whose events are gone stay frozen (BRIEF §3).
+        changes no figure: figures of periods whose events are gone stay frozen
+        (docs/domain.md#retention).
         """
         if is_frozen_key(key):
             return await self._apply_frozen(key, value)

@@ -8,7 +8,7 @@ the zaak id, so the alerts of one zaak stay in order. The send is awaited until 
 it, before the zaak's state records the alert as given (at-least-once; the dispatcher
 deduplicates). Only pushed alerts go to the topic: the webhook dispatcher reads it.
 
-Historisch alerts are a view (BRIEF §2 Alerts): ``replace_historisch`` makes the feed hold
+Historisch alerts are a view (docs/domain.md#alerts): ``replace_historisch`` makes the feed hold
 exactly the zaak's current historisch alerts, writing changed entries and removing the
 historisch entries of the zaak's other alert ids. A pushed entry is never replaced or removed
 by the view, and a pushed alert replaces a historisch entry with the same id (it became news).

@@ -23,6 +23,7 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
+from services.kpi.settings import KpiSettings
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.state import ZaakState, waiting_entry
@@ -30,7 +31,6 @@ from shared.contract.events.binding import from_kafka_record
 from shared.core.alerts import AlertKind, AlertState, DueAlert, alert_id, evaluate, view_digest
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import DomainConfig
-from shared.platform.settings import KpiSettings
 
 log = logging.getLogger("wijkpuls.kpi.alerts")
 

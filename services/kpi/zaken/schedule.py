@@ -77,7 +77,7 @@ class AlertSchedule:
         nexts = self._next.get(partition, {})
         while heap and nexts.get(heap[0][1]) != heap[0][0]:
             heapq.heappop(heap)  # superseded by a later wait()
-        return bool(heap) and clock is not None and heap[0][0] <= clock
+        return heap is not None and bool(heap) and clock is not None and heap[0][0] <= clock
 
     def pop_next(self, partition: int) -> tuple[date, str] | None:
         """The zaak whose date came first, with that date; it is no longer waiting."""

@@ -12,6 +12,7 @@ import logging
 from typing import Any
 
 from services.kpi.app import app
+from services.kpi.settings import get_settings
 from services.kpi.stream.gaps import GAP_TICK
 from services.kpi.topics import events_topic, ticks_topic
 from services.kpi.wiring import (
@@ -23,7 +24,6 @@ from services.kpi.wiring import (
     skipped_reader,
     today,
 )
-from shared.platform.settings import get_settings
 
 log = logging.getLogger("wijkpuls.kpi.clock")
 

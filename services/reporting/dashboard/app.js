@@ -267,6 +267,11 @@ async function wijkTabel(sel) {
   }
 }
 
+// The lists are paged (first page: 100 zaken); say so when there are more.
+function eerste(getoond, totaal) {
+  return totaal > getoond ? ` (eerste ${getoond} van ${totaal})` : "";
+}
+
 async function overTermijn(sel) {
   const doel = $("over-termijn");
   try {
@@ -278,7 +283,7 @@ async function overTermijn(sel) {
     const zaken = a.clocks.flatMap((c) => c.zaken || []);
     if (a.clocks.some((c) => c.zaken !== null)) {
       zaken.sort((x, y) => y.days_over - x.days_over);
-      delen.push(tabel("Zaken over termijn, langst eerst",
+      delen.push(tabel("Zaken over termijn, langst eerst" + eerste(zaken.length, a.total),
         ["zaak_id", "wet", "wijk", "clock", "due", "days_over"], zaken));
     } else {
       delen.push(el("p", { class: "uitleg" }, "Zaaknummers zijn alleen zichtbaar voor de rol " +
@@ -299,7 +304,7 @@ async function wachtend(sel) {
     const delen = [tabel(`Wachtend per wet en wijk op ${a.peildatum}`, ["wet", "wijk", "n"],
       a.counts, (rij) => (rij.wijk === state.gemeente ? "totaal" : ""))];
     if (a.zaken !== null) {
-      delen.push(tabel("Wachtende zaken, langst wachtend eerst",
+      delen.push(tabel("Wachtende zaken, langst wachtend eerst" + eerste(a.zaken.length, a.total),
         ["zaak_id", "wet", "wijk", "sinds", "grond", "dagen"], a.zaken));
     } else {
       delen.push(el("p", { class: "uitleg" }, "Zaaknummers zijn alleen zichtbaar voor de rol " +

@@ -1,43 +1,11 @@
-"""The KPIs the reporting API publishes: one module per KPI, registered here.
-
-Adding a KPI of BRIEF §4.1 is one module with a ``KpiDefinition`` and one entry in
-``_DEFINITIONS``; the route, validation, suppression and documentation follow from it.
+"""The HTTP side of the KPIs: the ``/api/v1/kpi/{kpi}`` route, the figures store and the
+selection of cells. What each KPI is (its counters, figures and definition) lives in one pure
+module per KPI under shared/core/kpi/, registered in shared/core/kpi/registry.py.
 """
 
 from __future__ import annotations
 
-from services.reporting.kpis.base import CellContext, Figure, KpiDefinition
-from services.reporting.kpis.bereik_ondersteuning import BEREIK_ONDERSTEUNING
-from services.reporting.kpis.bereik_vroegsignalering import BEREIK_VROEGSIGNALERING
-from services.reporting.kpis.doorlooptijd import DOORLOOPTIJD
-from services.reporting.kpis.sth_opgepakt import STH_OPGEPAKT
-from services.reporting.kpis.sth_zonder_verwijzing import STH_ZONDER_VERWIJZING
-from services.reporting.kpis.vroegsignalen import VROEGSIGNALEN
-from services.reporting.kpis.wachttijd import WACHTTIJD
+from shared.core.kpi.definition import CellContext, Figure, KpiDefinition
+from shared.core.kpi.registry import AVAILABLE, PLANNED, SERVED
 
-_DEFINITIONS = (
-    DOORLOOPTIJD,
-    WACHTTIJD,
-    STH_OPGEPAKT,
-    STH_ZONDER_VERWIJZING,
-    BEREIK_ONDERSTEUNING,
-    BEREIK_VROEGSIGNALERING,
-    VROEGSIGNALEN,
-)
-
-AVAILABLE: dict[str, KpiDefinition] = {kpi.name: kpi for kpi in _DEFINITIONS}
-
-# Defined in BRIEF §4.1 but not published yet; named in the 404 so a caller knows.
-PLANNED = tuple(
-    name
-    for name in (
-        "wachttijd",
-        "sth-opgepakt",
-        "sth-zonder-verwijzing",
-        "bereik-ondersteuning",
-        "bereik-vroegsignalering",
-    )
-    if name not in AVAILABLE
-)
-
-__all__ = ["AVAILABLE", "PLANNED", "CellContext", "Figure", "KpiDefinition"]
+__all__ = ["AVAILABLE", "PLANNED", "SERVED", "CellContext", "Figure", "KpiDefinition"]

@@ -12,10 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from services.reporting.kpis import Figure, KpiDefinition
-from services.reporting.kpis.base import NO_CONTEXT, CellContext
 from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
-from shared.core.kpi.contribution import cell_key
+from shared.core.kpi.cells import cell_key
+from shared.core.kpi.definition import NO_CONTEXT, CellContext, Figure, KpiDefinition
 from shared.core.kpi.periods import is_periode, periode_bounds
 from shared.core.kpi.suppression import suppress_cell
 
@@ -104,6 +103,8 @@ def publish(
     context: CellContext = NO_CONTEXT,
 ) -> dict[str, Figure] | None:
     """The published cell; None for a cell with nothing counted (it may be absent)."""
+    if kpi.figures is None:
+        raise ValueError(f"{kpi.name} has no counters: its cells are computed per request")
     figures = kpi.figures(counters, peildatum, context)
     if not figures.get(kpi.basis):
         return None

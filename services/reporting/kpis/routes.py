@@ -1,16 +1,23 @@
-"""``GET /api/v1/kpi/{kpi}``: validate the query, read the cells, publish them for the role."""
+"""``GET /api/v1/kpi/{kpi}``: validate the query, read the cells, publish them for the role.
+
+Every registered KPI (shared/core/kpi/registry.py) is served by this one handler; its
+definition says where its cells come from (``CellSource``, services/reporting/kpis/sources.py)
+and which query parameters it takes besides the common ones. The configured norms of the KPI
+are returned beside its figures.
+"""
 
 from __future__ import annotations
 
+import copy
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.reporting.access import Caller, current_caller
-from services.reporting.kpis import AVAILABLE, PLANNED, CellContext
-from services.reporting.kpis.cells import CellOrder, Filters, publish, select
+from services.reporting.kpis.cells import Filters
+from services.reporting.kpis.sources import READERS
 from services.reporting.openapi import (
     ANSWER_EXAMPLE,
     INVALID_QUERY_EXAMPLE,
@@ -26,10 +33,13 @@ from services.reporting.query import (
     refuse_unknown_parameters,
 )
 from services.reporting.wiring import Reporting
+from shared.core.domain_config import Norm
 from shared.core.kpi.periods import is_periode
+from shared.core.kpi.registry import PLANNED, SERVED, norms_of
 from shared.platform.problems import ProblemError, problem_response
 
 router = APIRouter(prefix="/api/v1", tags=["kpi"])
+KPI_PATH = "/api/v1/kpi/{kpi}"
 
 
 def _periode(value: str) -> str:
@@ -60,6 +70,32 @@ class Cell(BaseModel):
     periode: str
 
 
+class NormAnswer(BaseModel):
+    """A norm or target of the KPI (domain configuration ``norms``, docs/domain.md#norms)."""
+
+    figure: str = Field(description="the figure of each cell the norm is about")
+    value: int | float
+    comparison: Literal[">=", ">", "<=", "<", "=="] = Field(
+        description="how the figure relates to `value` when the norm is met (`>=`: at least)"
+    )
+    unit: str = Field(description="`%`, `werkdagen`, `dagen`, `weken` or `aantal`")
+    source: str = Field(description="where the norm comes from")
+    valid_from: date | None = Field(
+        description="the first day the norm applies; null when its source names no day"
+    )
+
+    @classmethod
+    def of(cls, norm: Norm) -> NormAnswer:
+        return cls(
+            figure=norm.figure,
+            value=norm.value,
+            comparison=norm.comparison,
+            unit=norm.unit,
+            source=norm.source,
+            valid_from=norm.valid_from,
+        )
+
+
 class KpiAnswer(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [ANSWER_EXAMPLE]})
 
@@ -67,6 +103,11 @@ class KpiAnswer(BaseModel):
     definitie: str = Field(description="name/version of the KPI definition the figures follow")
     peildatum: date
     cells: list[Cell]
+    normen: list[NormAnswer] = Field(
+        default_factory=list,
+        description="the configured norms and targets of the KPI's figures, with their "
+        "source, shown beside the figures; a norm never changes how a figure is computed",
+    )
     weggelaten_perioden: list[str] = Field(
         description="always empty: every periode, running or closed, is given for every "
         "peildatum (kept for clients that read it)"
@@ -99,44 +140,86 @@ async def kpi_cells(
     peildatum: PeildatumQuery = None,
 ) -> KpiAnswer:
     reporting: Reporting = request.app.state.reporting
-    definition = AVAILABLE.get(kpi)
+    definition = SERVED.get(kpi)
     if definition is None:
         raise _unknown_kpi(kpi)
-    refuse_unknown_parameters(request, KNOWN_PARAMETERS)
+    refuse_unknown_parameters(request, KNOWN_PARAMETERS | set(definition.parameters))
     wijk = configured_wijk(wijk, reporting.domain)
     peildatum = peildatum_or_today(peildatum, await reporting.current_date())
     filters = Filters(periode=periode, wet=wet.value if wet else None, wijk=wijk)
-    selected = select(await reporting.store.cell_names(), kpi, filters, peildatum)
-    cells = sorted(selected, key=CellOrder(reporting.domain.wijk_names))
-    counters = await reporting.store.counters([cell.name for cell in cells])
-    threshold = reporting.domain.small_numbers.threshold
-    published = [
-        publish(
-            definition,
-            cell,
-            fields,
-            peildatum,
-            threshold=threshold,
-            small_numbers=caller.role.sees_small_numbers,
-            context=CellContext.of(cell.wijk, reporting.domain),
-        )
-        for cell, fields in zip(cells, counters, strict=True)
-    ]
+    parameters = {
+        name: request.query_params[name]
+        for name in definition.parameters
+        if name in request.query_params
+    }
+    published = await READERS[definition.source](
+        reporting,
+        definition,
+        filters,
+        peildatum,
+        small_numbers=caller.role.sees_small_numbers,
+        parameters=parameters,
+    )
     return KpiAnswer(
         kpi=kpi,
         definitie=definition.definitie,
         peildatum=peildatum,
-        cells=[Cell.model_validate(cell) for cell in published if cell is not None],
+        cells=[Cell.model_validate(cell) for cell in published],
+        normen=[NormAnswer.of(norm) for norm in norms_of(definition, reporting.domain)],
         weggelaten_perioden=[],
     )
 
 
-COMPUTED_PER_REQUEST = ("open-over-termijn",)
-"""KPIs served by their own route before ``/kpi/{kpi}`` (routes_over_termijn.py)."""
+def document_kpi_parameters(schema: dict[str, Any]) -> dict[str, Any]:
+    """The API document with one operation ``/api/v1/kpi/<name>`` for each KPI that takes
+    its own query parameters (open-over-termijn: ``clock``), so a client sees them.
+
+    Documentation only: the request is served by ``GET /api/v1/kpi/{kpi}`` like every KPI.
+    """
+    generic = schema["paths"][KPI_PATH]["get"]
+    for kpi in SERVED.values():
+        if not kpi.parameters:
+            continue
+        name = kpi.name.replace("-", "_")
+        operation = copy.deepcopy(generic)
+        operation["summary"] = kpi.title or kpi.name
+        operation["description"] = kpi.summary
+        operation["operationId"] = f"{name}_cells_api_v1_kpi_{name}_get"
+        operation["responses"].pop("404", None)
+        for content in operation["responses"].get("422", {}).get("content", {}).values():
+            content.pop("example", None)  # the generic example names no parameter of its own
+        operation["parameters"] = [p for p in operation["parameters"] if p["name"] != "kpi"] + [
+            {
+                "name": parameter,
+                "in": "query",
+                "required": False,
+                "schema": {
+                    "anyOf": [{"type": "string"}, {"type": "null"}],
+                    "description": meaning,
+                    "title": parameter.title(),
+                },
+                "description": meaning,
+            }
+            for parameter, meaning in kpi.parameters.items()
+        ]
+        schema["paths"][KPI_PATH.replace("{kpi}", kpi.name)] = {"get": operation}
+    return schema
+
+
+def install_kpi_documentation(app: FastAPI) -> None:
+    """``app.openapi()`` with ``document_kpi_parameters`` applied, made once and kept."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_kpi_parameters(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _unknown_kpi(kpi: str) -> ProblemError:
-    available = sorted([*AVAILABLE, *COMPUTED_PER_REQUEST])
+    available = sorted(SERVED)
     reason = "defined but not published yet" if kpi in PLANNED else "no such KPI"
     return ProblemError(
         404,

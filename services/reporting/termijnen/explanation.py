@@ -1,32 +1,42 @@
-"""Due dates, their steps and the open-over-termijn list, computed from the worker's facts.
+"""Due dates and their steps, computed from the worker's facts; the open-over-termijn list and
+cells are computed by the pure KPI module shared/core/kpi/open_over_termijn.py.
 
 Pure: the zaak documents (shared/contract/alert_keys.py) in, published rows out. The clocks are
 computed here with the same code the worker uses for its alerts, for the peildatum asked, so
-an earlier peildatum is exact: facts dated after it do not count (BRIEF §4).
+an earlier peildatum is exact: facts dated after it do not count (docs/domain.md#peildatum).
 
 A clock is open over termijn when its due date is before the peildatum and it had not ended on
-the peildatum: neither its own stopping event nor the end of BRIEF §2 "Ending a clock without
+the peildatum: neither its own stopping event nor the end of docs/domain.md#laws-and-clocks "Ending
+a clock without
 its own stopping event" (``zaak.afgesloten``, or for a step before the besluit the besluit).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from shared.core.domain import AtwCalendar, ClockResult, Fact, ZaakHistory, compute_clock
-from shared.core.domain_config import GEMEENTE, ClockConfig, DomainConfig
-from shared.core.kpi.periods import periods_of
+from shared.core.domain import AtwCalendar, ClockResult, compute_clock
+from shared.core.domain_config import ClockConfig, DomainConfig
+from shared.core.kpi.open_over_termijn import (
+    DEFINITIE,
+    OverTermijn,
+    history_of,
+    open_over_termijn,
+    over_termijn_cells,
+)
 
-DEFINITIE = "open-over-termijn/2"
-"""/2: a clock also ends at zaak.afgesloten, and a step before the besluit at the besluit."""
-
-
-def history_of(document: Mapping[str, Any]) -> ZaakHistory:
-    return ZaakHistory.of(Fact.from_dict(f) for f in document["facts"])
+__all__ = [
+    "DEFINITIE",
+    "OverTermijn",
+    "history_of",
+    "open_over_termijn",
+    "over_termijn_cells",
+    "status",
+    "termijn_view",
+    "termijnen",
+]
 
 
 def status(result: ClockResult, peildatum: date) -> str:
@@ -75,76 +85,3 @@ def termijnen(
         if result is not None:
             views.append(termijn_view(result, clock, peildatum))
     return views
-
-
-@dataclass(frozen=True)
-class OverTermijn:
-    zaak_id: str
-    wet: str
-    wijk: str
-    clock: str
-    due: date
-    days_over: int
-
-    def row(self) -> dict[str, Any]:
-        return {
-            "zaak_id": self.zaak_id,
-            "wet": self.wet,
-            "wijk": self.wijk,
-            "clock": self.clock,
-            "due": self.due.isoformat(),
-            "days_over": self.days_over,
-        }
-
-
-def open_over_termijn(
-    candidates: Iterable[tuple[str, str]],
-    documents: Mapping[str, Mapping[str, Any]],
-    clocks: Mapping[str, ClockConfig],
-    calendar: AtwCalendar,
-    peildatum: date,
-    wijk: str | None = None,
-) -> dict[str, list[OverTermijn]]:
-    """Per clock id: the zaken over termijn on the peildatum, longest over first."""
-    found: dict[str, list[OverTermijn]] = {}
-    for clock_id, zaak_id in candidates:
-        clock, document = clocks.get(clock_id), documents.get(zaak_id)
-        if clock is None or document is None or (wijk and document.get("wijk") != wijk):
-            continue
-        result = compute_clock(clock, history_of(document), calendar, peildatum)
-        if result is None or not result.overdue_on(peildatum):
-            continue
-        found.setdefault(clock_id, []).append(
-            OverTermijn(
-                zaak_id,
-                str(result.wet),
-                str(document.get("wijk")),
-                clock_id,
-                result.due,
-                result.days_over(peildatum),
-            )
-        )
-    for rows in found.values():
-        rows.sort(key=lambda r: (-r.days_over, r.due, r.zaak_id))
-    return found
-
-
-OverTermijnCell = tuple[str, str, str, str]
-"""(wet, wijk, periode, clock) of the open-over-termijn KPI cells."""
-
-
-def over_termijn_cells(found: Mapping[str, list[OverTermijn]]) -> Counter[OverTermijnCell]:
-    """Zaken over termijn per cell, counted in the periodes of their due date.
-
-    The periode of the due date, not of the peildatum: the cells say how long the backlog
-    on the peildatum has been over termijn (due in 2026-01, in 2026-02, ...), and a due date
-    is always before the peildatum, so every periode is known on it. As in every cell, a
-    zaak counts in its wijk and in gemeente.
-    """
-    cells: Counter[OverTermijnCell] = Counter()
-    for rows in found.values():
-        for r in rows:
-            for periode in periods_of(r.due):
-                for wijk in (r.wijk, GEMEENTE):
-                    cells[r.wet, wijk, periode, r.clock] += 1
-    return cells

@@ -1,7 +1,8 @@
 """Deadlines: ``/open-over-termijn``, ``/zaken/{zaak_id}/termijnen`` and the ``/alerts`` feed.
 
 Single zaken (ids, their dates) are shown to the role analist only; publiek gets the counts
-per clock, with counts below the small-number threshold shown as "<5" (BRIEF §4).
+per clock, with counts below the small-number threshold shown as "<5"
+(docs/domain.md#small-numbers).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator, Field
 
 from services.reporting.access import Caller, current_caller, require_zaak_level
@@ -29,6 +30,20 @@ from services.reporting.wiring import Reporting
 from shared.core.alerts import AlertKind
 from shared.core.domain_config import GEMEENTE
 from shared.core.kpi.suppression import SMALL
+from shared.platform.api_rules import (
+    PAGING_PARAMETERS,
+    CsvTable,
+    CursorQuery,
+    FormatQuery,
+    LimitQuery,
+    Page,
+    Paged,
+    decode_cursor,
+    list_responses,
+    page_of,
+    paged,
+    respond,
+)
 from shared.platform.problems import ProblemError, problem_response
 
 router = APIRouter(prefix="/api/v1")
@@ -64,10 +79,18 @@ class ClockCount(BaseModel):
     )
 
 
-class OpenOverTermijn(BaseModel):
+class OpenOverTermijn(Paged):
     definitie: str
     peildatum: date
-    clocks: list[ClockCount] = Field(description="clocks with at least one zaak over termijn")
+    clocks: list[ClockCount] = Field(
+        description="clocks with at least one zaak over termijn, each with its full count `n`; "
+        "`zaken` holds this page's zaken of the clock (the list is paged across the clocks in "
+        "their configured order). `total` counts the zaken of all pages; null for publiek."
+    )
+
+
+_OVER_TERMIJN_COLUMNS = ("zaak_id", "wet", "wijk", "clock", "due", "days_over")
+_OVER_TERMIJN_PUBLIEK = ("clock", "wet", "n", "verborgen")
 
 
 @router.get(
@@ -75,13 +98,18 @@ class OpenOverTermijn(BaseModel):
     tags=["termijnen"],
     summary="Zaken over their legal term on the peildatum, per clock",
     description="Per clock, the zaken whose due date is before the peildatum and whose clock "
-    "had not ended on it (BRIEF §4, open over termijn): neither its stopping event nor, while "
-    "that is not known, zaak.afgesloten or (for a step before the besluit: wmo-onderzoek, "
-    "wgs-eerste-gesprek, sth-opgepakt) the besluit, on or before the peildatum. Due dates "
-    "follow opschorting, verdaging and the Atw shift as of the peildatum. Publiek sees the "
-    "counts; the role analist also the list (zaak_id, wet, wijk, clock, due, days_over).",
+    "had not ended on it (docs/domain.md#kpi-open-over-termijn): neither its stopping event "
+    "nor, while that is not known, zaak.afgesloten or (for a step before the besluit: "
+    "wmo-onderzoek, wgs-eerste-gesprek, sth-opgepakt) the besluit, on or before the peildatum. "
+    "Due dates follow opschorting, verdaging and the Atw shift as of the peildatum. Publiek sees "
+    "the counts; the role analist also the list (zaak_id, wet, wijk, clock, due, days_over).",
     response_model=OpenOverTermijn,
-    responses=_ERRORS,
+    responses={
+        **_ERRORS,
+        **list_responses(
+            "zaak_id,wet,wijk,clock,due,days_over\r\nZ-1,wmo,Warande,wmo-besluit,2026-03-02,12\r\n"
+        ),
+    },
 )
 async def open_over_termijn_route(
     request: Request,
@@ -90,9 +118,13 @@ async def open_over_termijn_route(
     wet: WetQuery = None,
     wijk: WijkQuery = None,
     clock: ClockQuery = None,
-) -> OpenOverTermijn:
+    limit: LimitQuery = 100,
+    cursor: CursorQuery = None,
+    format: FormatQuery = None,
+) -> Response:
     reporting: Reporting = request.app.state.reporting
-    refuse_unknown_parameters(request, ("peildatum", "wet", "wijk", "clock"))
+    refuse_unknown_parameters(request, ("peildatum", "wet", "wijk", "clock", *PAGING_PARAMETERS))
+    after = decode_cursor(cursor, (int, int, str, str))
     wijk = configured_wijk(wijk, reporting.domain)
     peildatum = peildatum_or_today(peildatum, await reporting.current_date())
     clocks = {
@@ -105,6 +137,16 @@ async def open_over_termijn_route(
     found = await find_over_termijn(reporting, peildatum, clocks, wijk)
     threshold = reporting.domain.small_numbers.threshold
     zaak_level = caller.role.sees_small_numbers
+    # One total order over all clocks: the clock's place, longest over termijn, zaak_id.
+    order = {clock_id: i for i, clock_id in enumerate(clocks)}
+    page: Page[OverTermijnRow] = Page([], 0, None)  # publiek: counts only, no list
+    if zaak_level:
+        page = page_of(
+            [OverTermijnRow.model_validate(r.row()) for rows in found.values() for r in rows],
+            lambda r: (order[r.clock], -r.days_over, r.due.isoformat(), r.zaak_id),
+            limit,
+            after,
+        )
     counts = []
     for clock_id, config in clocks.items():
         rows = found.get(clock_id)
@@ -113,9 +155,32 @@ async def open_over_termijn_route(
         n: int | str = len(rows)
         if not zaak_level and len(rows) < threshold:
             n = SMALL.format(threshold=threshold)
-        listed = [OverTermijnRow.model_validate(r.row()) for r in rows] if zaak_level else None
+        listed = [r for r in page.items if r.clock == clock_id] if zaak_level else None
         counts.append(ClockCount(clock=clock_id, wet=config.wet.value, n=n, zaken=listed))
-    return OpenOverTermijn(definitie=DEFINITIE, peildatum=peildatum, clocks=counts)
+    answer = OpenOverTermijn(
+        definitie=DEFINITIE,
+        peildatum=peildatum,
+        clocks=counts,
+        **paged(request, page.total if zaak_level else None, page.next_key),
+    )
+
+    def table() -> CsvTable:
+        if zaak_level:
+            return CsvTable(_OVER_TERMIJN_COLUMNS, [r.model_dump() for r in page.items])
+        return CsvTable(_OVER_TERMIJN_PUBLIEK, [_count_row(c) for c in counts])
+
+    return respond(request, answer, table)
+
+
+def _count_row(count: ClockCount) -> dict[str, Any]:
+    """A count for CSV: a suppressed one as an empty n and its marker in ``verborgen``."""
+    shown = isinstance(count.n, int)
+    return {
+        "clock": count.clock,
+        "wet": count.wet,
+        "n": count.n if shown else None,
+        "verborgen": None if shown else count.n,
+    }
 
 
 class Termijnen(BaseModel):
@@ -189,15 +254,19 @@ class AlertRow(BaseModel):
     )
 
 
-class AlertFeed(BaseModel):
-    alerts: list[AlertRow]
+class AlertFeed(Paged):
+    alerts: list[AlertRow] = Field(description="this page of the feed, newest first")
+
+
+_ALERT_COLUMNS = tuple(AlertRow.model_fields)
 
 
 @router.get(
     "/alerts",
     tags=["alerts"],
     summary="Recent alerts, newest first",
-    description="The alerts of the KPI workers (BRIEF §2), each once, by its stable alert_id. "
+    description="The alerts of the KPI workers (docs/domain.md#alerts), each once, by its "
+    "stable alert_id. "
     "Pushed alerts (historisch false) are a log: once given they stay. historisch alerts (the "
     "term had passed before Wijkpuls first saw the zaak, or the alert became due more than the "
     "configured window before the worker knew it) are listed here but never pushed to "
@@ -205,7 +274,11 @@ class AlertFeed(BaseModel):
     "of the zaak arrives, so one the complete history no longer supports disappears. Role "
     "analist only.",
     response_model=AlertFeed,
-    responses={**_ERRORS, **_ZAAK_LEVEL},
+    responses={
+        **_ERRORS,
+        **_ZAAK_LEVEL,
+        **list_responses(",".join(_ALERT_COLUMNS) + "\r\n"),
+    },
 )
 async def alerts_route(
     request: Request,
@@ -220,12 +293,15 @@ async def alerts_route(
     wijk: WijkQuery = None,
     clock: ClockQuery = None,
     historisch: Annotated[bool | None, Query(description="only (not) historisch")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many")] = 100,
-) -> AlertFeed:
+    limit: LimitQuery = 100,
+    cursor: CursorQuery = None,
+    format: FormatQuery = None,
+) -> Response:
     reporting: Reporting = request.app.state.reporting
-    known = ("since", "kind", "wet", "wijk", "clock", "historisch", "limit")
+    known = ("since", "kind", "wet", "wijk", "clock", "historisch", *PAGING_PARAMETERS)
     refuse_unknown_parameters(request, known)
     require_zaak_level(caller)
+    after = decode_cursor(cursor, (str, str))
     wijk = configured_wijk(wijk, reporting.domain)
     wanted = {
         "type": kind.event_type if kind else None,
@@ -239,5 +315,14 @@ async def alerts_route(
         for alert in await reporting.termijnen.alerts(since)
         if all(value is None or alert.get(name) == value for name, value in wanted.items())
     ]
-    rows.sort(key=lambda a: (a["datum"], a["alert_id"]), reverse=True)
-    return AlertFeed(alerts=[AlertRow.model_validate(a) for a in rows[:limit]])
+    page = page_of(
+        [AlertRow.model_validate(a) for a in rows],
+        lambda a: (a.datum.isoformat(), a.alert_id),
+        limit,
+        after,
+        descending=True,
+    )
+    answer = AlertFeed(alerts=page.items, **paged(request, page.total, page.next_key))
+    return respond(
+        request, answer, lambda: CsvTable(_ALERT_COLUMNS, [a.model_dump() for a in page.items])
+    )

@@ -1,6 +1,7 @@
 """``GET /api/v1/wachtend``: zaken granted whose care has not started on the peildatum.
 
-The counts per wet and wijk follow the small-number rule (BRIEF §4); the list of single zaken
+The counts per wet and wijk follow the small-number rule (docs/domain.md#small-numbers); the list
+of single zaken
 (ids, grant dates, ages) is for the role analist only, as for open over termijn.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from services.reporting.access import Caller, current_caller
@@ -26,6 +27,20 @@ from services.reporting.wiring import Reporting
 from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
 from shared.core.kpi.suppression import SMALL
 from shared.core.kpi.wachtend import DEFINITIE
+from shared.platform.api_rules import (
+    PAGING_PARAMETERS,
+    CsvTable,
+    CursorQuery,
+    FormatQuery,
+    LimitQuery,
+    Page,
+    Paged,
+    decode_cursor,
+    list_responses,
+    page_of,
+    paged,
+    respond,
+)
 from shared.platform.problems import problem_response
 
 router = APIRouter(prefix="/api/v1", tags=["wachttijd"])
@@ -46,19 +61,26 @@ class WachtendCount(BaseModel):
     n: int | str = Field(description='zaken wachtend; "<5" for a small count (publiek)')
 
 
-class WachtendAnswer(BaseModel):
+class WachtendAnswer(Paged):
     definitie: str
     peildatum: date
-    counts: list[WachtendCount] = Field(description="per wet and wijk with any zaak wachtend")
-    zaken: list[WachtendRow] | None = Field(
-        description="the zaken, longest waiting first; null for the role publiek"
+    counts: list[WachtendCount] = Field(
+        description="per wet and wijk with any zaak wachtend; complete on every page"
     )
+    zaken: list[WachtendRow] | None = Field(
+        description="this page of the zaken, longest waiting first (then zaak_id); null for "
+        "the role publiek. `total` counts the zaken of all pages; null for publiek."
+    )
+
+
+_ZAAK_COLUMNS = tuple(WachtendRow.model_fields)
+_COUNT_COLUMNS = ("wet", "wijk", "n", "verborgen")
 
 
 @router.get(
     "/wachtend",
     summary="Zaken granted whose care has not started on the peildatum, with their age",
-    description="BRIEF §4 wachttijd, 'wachtend': zaken with a grant known on the peildatum "
+    description="Wachtend (docs/domain.md#kpi-wachtend): zaken with a grant known on the peildatum "
     "(a besluit with uitkomst toegekend or, for a zaak without any besluit, its earliest "
     "zorg.toegewezen) and no zorg.gestart known on it; a zaak closed (zaak.afgesloten) by "
     "then waits no more. The age is the calendar days from the grant to the peildatum, the "
@@ -68,6 +90,9 @@ class WachtendAnswer(BaseModel):
     "list (zaak_id, wet, wijk, sinds, grond, dagen). No names or pseudonyms.",
     response_model=WachtendAnswer,
     responses={
+        **list_responses(
+            "zaak_id,wet,wijk,sinds,grond,dagen\r\nZ-7,wmo,Stiphout,2026-02-02,besluit,40\r\n"
+        ),
         401: problem_response("X-API-Key is not a known key"),
         422: problem_response("invalid query; each parameter and reason is listed"),
         503: problem_response("the figures store (Redis) does not answer"),
@@ -79,9 +104,13 @@ async def wachtend_route(
     peildatum: PeildatumQuery = None,
     wet: WetQuery = None,
     wijk: WijkQuery = None,
-) -> WachtendAnswer:
+    limit: LimitQuery = 100,
+    cursor: CursorQuery = None,
+    format: FormatQuery = None,
+) -> Response:
     reporting: Reporting = request.app.state.reporting
-    refuse_unknown_parameters(request, ("peildatum", "wet", "wijk"))
+    refuse_unknown_parameters(request, ("peildatum", "wet", "wijk", *PAGING_PARAMETERS))
+    after = decode_cursor(cursor, (int, str))
     wijk = configured_wijk(wijk, reporting.domain)
     peildatum = peildatum_or_today(peildatum, await reporting.current_date())
     documents = await reporting.wachtend.candidates(peildatum)
@@ -94,7 +123,15 @@ async def wachtend_route(
         counts(rows, wijk).items(),
         key=lambda c: (wets.get(c[0][0], len(wets)), wijken.get(c[0][1], len(wijken)), c[0]),
     )
-    return WachtendAnswer(
+    page: Page[WachtendRow] = Page([], 0, None)  # publiek: counts only, no list
+    if zaak_level:
+        page = page_of(
+            [WachtendRow.model_validate(r.row()) for r in rows],
+            lambda r: (-r.dagen, r.zaak_id),
+            limit,
+            after,
+        )
+    answer = WachtendAnswer(
         definitie=DEFINITIE,
         peildatum=peildatum,
         counts=[
@@ -105,5 +142,24 @@ async def wachtend_route(
             )
             for (w, where), n in counted
         ],
-        zaken=[WachtendRow.model_validate(r.row()) for r in rows] if zaak_level else None,
+        zaken=page.items if zaak_level else None,
+        **paged(request, page.total if zaak_level else None, page.next_key),
     )
+
+    def table() -> CsvTable:
+        if zaak_level:
+            return CsvTable(_ZAAK_COLUMNS, [r.model_dump() for r in page.items])
+        return CsvTable(_COUNT_COLUMNS, [_count_row(c) for c in answer.counts])
+
+    return respond(request, answer, table)
+
+
+def _count_row(count: WachtendCount) -> dict[str, object]:
+    """A count for CSV: a suppressed one as an empty n and its marker in ``verborgen``."""
+    shown = isinstance(count.n, int)
+    return {
+        "wet": count.wet,
+        "wijk": count.wijk,
+        "n": count.n if shown else None,
+        "verborgen": None if shown else count.n,
+    }

@@ -12,15 +12,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from shared.platform.api_keys import find_by_key
-from shared.platform.problems import ProblemError
-from shared.platform.settings import (
-    Environment,
+from services.signals.settings import (
     Settings,
     SignalsClient,
     SignalsRole,
     development_signals_clients,
 )
+from shared.platform.api_keys import find_by_key
+from shared.platform.problems import ProblemError
+from shared.platform.settings import Environment
 
 REALM = 'Bearer realm="wijkpuls-signals"'
 _bearer = HTTPBearer(auto_error=False, description="the caller's API key")

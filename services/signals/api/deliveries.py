@@ -12,9 +12,9 @@ from services.signals.api.auth import require
 from services.signals.pipeline import sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
 from services.signals.rules import report
+from services.signals.settings import SignalsClient, SignalsRole
 from shared.core.ddas import Signaalpartner
 from shared.platform.problems import ProblemError
-from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1/deliveries", tags=["deliveries"])
 Uploader = Annotated[

@@ -19,9 +19,9 @@ from services.signals.api.auth import require
 from services.signals.cli.export import build_export
 from services.signals.rules.ddas_export import delivery_counts
 from services.signals.rules.ddas_schema import InvalidDelivery
+from services.signals.settings import SignalsClient, SignalsRole
 from services.signals.vault.access_log import record_access
 from shared.platform.problems import ProblemError
-from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1", tags=["ddas-export"])
 Team = Annotated[SignalsClient, Depends(require(SignalsRole.VROEGSIGNALERING))]

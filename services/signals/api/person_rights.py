@@ -14,11 +14,11 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.signals.api.auth import require
+from services.signals.settings import SignalsClient, SignalsRole
 from services.signals.vault import person_rights
 from services.signals.vault.access_log import record_access
 from shared.contract.events.bsn import normalise_bsn
 from shared.platform.problems import ProblemError
-from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1/privacy", tags=["privacy"])
 Reader = Annotated[

@@ -9,16 +9,29 @@ import asyncio
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.signals.api.auth import require
 from services.signals.pipeline import outreach
+from services.signals.settings import SignalsClient, SignalsRole
 from services.signals.vault import werklijst
 from services.signals.vault.access_log import record_access
 from shared.core.ddas import ContactpogingSoort, Dagdeel, Resultaat
+from shared.platform.api_rules import (
+    PAGING_PARAMETERS,
+    CsvTable,
+    CursorQuery,
+    FormatQuery,
+    LimitQuery,
+    Paged,
+    decode_cursor,
+    list_responses,
+    paged,
+    refuse_unknown_parameters,
+    respond,
+)
 from shared.platform.problems import ProblemError
-from shared.platform.settings import SignalsClient, SignalsRole
 
 router = APIRouter(prefix="/api/v1", tags=["werklijst"])
 Team = Annotated[SignalsClient, Depends(require(SignalsRole.VROEGSIGNALERING))]
@@ -38,18 +51,61 @@ class ResultaatIn(BaseModel):
     resultaat: Resultaat = Field(description="DDAS EnumEindresultaat (slug)")
 
 
-@router.get("/werklijst", summary="Open vroegsignaalzaken in priority order, with identity")
+class WerklijstAnswer(Paged):
+    wijk: str | None
+    zaken: list[dict[str, Any]] = Field(
+        description="this page of the open vroegsignaalzaken in priority order (crisis, "
+        "meervoudig, larger bedrag, older, id), each with its signalen and who to contact"
+    )
+
+
+_WERKLIJST_COLUMNS = (
+    "vroegsignaalzaak_id", "wijk", "crisis", "meervoudig", "bedrag", "eerste_signaal",
+    "matchingperiode_start", "matchingperiode_einde", "datum_opgepakt", "n_signalen",
+    "signaalpartners",
+)  # fmt: skip
+
+
+@router.get(
+    "/werklijst",
+    summary="Open vroegsignaalzaken in priority order, with identity",
+    description="Paged (`limit`, `cursor`; `total`, `_links.next`). The CSV form has one row "
+    "per zaak without the identity of the signalen (open the zaak for who to contact): a "
+    "file travels further than a screen.",
+    response_model=WerklijstAnswer,
+    responses=list_responses(",".join(_WERKLIJST_COLUMNS) + "\r\n"),
+)
 async def get_werklijst(
     request: Request,
     team: Team,
     wijk: Annotated[str | None, Query(max_length=64)] = None,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-) -> dict[str, Any]:
+    limit: LimitQuery = 200,
+    cursor: CursorQuery = None,
+    format: FormatQuery = None,
+) -> Response:
+    refuse_unknown_parameters(request, ("wijk", *PAGING_PARAMETERS))
+    after = decode_cursor(cursor, werklijst.CURSOR_SHAPE)
     core = request.app.state.edge.core
-    entries = await asyncio.to_thread(werklijst.open_cases, core, wijk, limit)
+    page = await asyncio.to_thread(werklijst.open_cases, core, wijk, limit, after)
     target = f"werklijst wijk={wijk or '*'}"
-    record_access(core, team.name, team.role.value, "read-werklijst", target, len(entries))
-    return {"wijk": wijk, "zaken": entries}
+    record_access(core, team.name, team.role.value, "read-werklijst", target, len(page.items))
+    answer = WerklijstAnswer(
+        wijk=wijk, zaken=page.items, **paged(request, page.total, page.next_key)
+    )
+    return respond(
+        request, answer, lambda: CsvTable(_WERKLIJST_COLUMNS, map(_werklijst_row, page.items))
+    )
+
+
+def _werklijst_row(entry: dict[str, Any]) -> dict[str, Any]:
+    signalen = entry["signalen"]
+    return {
+        **{k: v for k, v in entry.items() if k in _WERKLIJST_COLUMNS},
+        "matchingperiode_start": entry["matchingperiode"]["start"],
+        "matchingperiode_einde": entry["matchingperiode"]["einde"],
+        "n_signalen": len(signalen),
+        "signaalpartners": " ".join(sorted({s["signaalpartner"] for s in signalen})),
+    }
 
 
 @router.get("/vroegsignaalzaken/{case_id}", summary="One vroegsignaalzaak, with identity")

@@ -19,9 +19,9 @@ from typing import Any
 from services.signals.rules.ddas_export import cases_of_month, delivery_counts, uitwisselmodel
 from services.signals.rules.ddas_schema import check_delivery
 from services.signals.rules.export_settings import DdasExportSettings
+from services.signals.settings import get_settings
 from services.signals.vault.ddas_records import month_cases
 from services.signals.vault.vault_context import SignalsCore, build_core
-from shared.platform.settings import get_settings
 
 MAAND = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 

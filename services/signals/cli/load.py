@@ -18,9 +18,9 @@ from tqdm import tqdm  # type: ignore[import-untyped]  # no stubs in the dev gro
 from services.signals.pipeline import sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
 from services.signals.rules import report
+from services.signals.settings import Settings, get_settings
 from services.signals.wiring import start_edge
 from shared.platform.logs import configure_logging
-from shared.platform.settings import Settings, get_settings
 
 
 def count_lines(path: Path) -> int:

@@ -1,4 +1,4 @@
-"""Household cases (vroegsignaalzaken) from signal dates: BRIEF §3, pure.
+"""Household cases (vroegsignaalzaken) from signal dates: docs/domain.md#vroegsignalering, pure.
 
 The matching period of a case starts at the signaaldatum of its first signal and lasts the
 configured window (``window_months``): a signal dated on or after the start and before
@@ -97,7 +97,7 @@ class CaseSignal:
 class CaseSummary:
     signalen: int
     signaalpartners: int
-    meervoudig: bool  # two or more signaalpartner types (BRIEF §3)
+    meervoudig: bool  # two or more signaalpartner types (docs/domain.md#vroegsignalering)
     crisis: bool  # any crisissignaal, eindeleveringssignalen included
     bedrag: float
     eerste_signaal: date

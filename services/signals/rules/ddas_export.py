@@ -1,7 +1,8 @@
 """The DDAS v0.9 Uitwisselmodel (the monthly delivery to CBS) from vault records: pure.
 
 Which month a zaak belongs to: the month of its first signal, as in bereik vroegsignalering
-(BRIEF §4), so the delivery of a month holds exactly the zaken that KPI counts for it. Its
+(docs/domain.md#kpi-bereik-vroegsignalering), so the delivery of a month holds exactly the zaken
+that KPI counts for it. Its
 signals travel with it (every signal of the zaak, whatever its own date): every signal is
 delivered once, in its zaak's month, and every ``vroegsignaalzaken[].vroegsignalen[].ID``
 resolves inside the same levering, as the specification asks.

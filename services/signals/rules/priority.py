@@ -1,4 +1,4 @@
-"""The werklijst order: which household to approach first (BRIEF §3). Pure.
+"""The werklijst order: which household to approach first (docs/domain.md#vroegsignalering). Pure.
 
 Crisis first (a crisis has a 3-werkdagen term in the Wgs), then meervoudig (more creditors,
 more risk), then the larger total arrears, then the older case (it has waited longest); the

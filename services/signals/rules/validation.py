@@ -1,4 +1,4 @@
-"""One delivered row -> a valid signal, or every problem with it (BRIEF §3).
+"""One delivered row -> a valid signal, or every problem with it (docs/domain.md#vroegsignalering).
 
 Pure: no Kafka, Redis, FastAPI or database. ``today`` is injected so "not in the future" is
 testable. A problem names the row, the field and the reason, never the value: reports and

@@ -33,6 +33,7 @@ from typing import Protocol
 from sqlalchemy import Connection, delete, func, select
 
 from services.signals.pipeline.publisher import RecordAddress
+from services.signals.settings import get_settings
 from services.signals.vault.retiring import RetiringZaak, retiring_zaak
 from services.signals.vault.schema import (
     cases,
@@ -47,7 +48,6 @@ from shared.contract.vroegsignaal_records import FrozenContribution
 from shared.core.local_time import amsterdam_today
 from shared.core.vroegsignaal_retention import ZaakDates, due_zaken, retired_households
 from shared.platform.logs import configure_logging
-from shared.platform.settings import get_settings
 
 log = logging.getLogger("wijkpuls.signals.retention")
 

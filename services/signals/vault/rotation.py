@@ -24,11 +24,11 @@ from typing import Any
 from sqlalchemy import select, update
 
 from services.signals.rules.validation import Identity
+from services.signals.settings import get_settings
 from services.signals.vault.event_households import keep_event_households
 from services.signals.vault.schema import cases, signals
 from services.signals.vault.vault_context import SignalsCore, build_core
 from shared.core.pseudonym import Pseudonymiser
-from shared.platform.settings import get_settings
 
 
 def rotate(core: SignalsCore) -> dict[str, str]:

@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine.url import make_url
 
+from services.signals.settings import Settings
 from services.signals.vault.crypto import IdentityCipher
 from services.signals.vault.schema import metadata
 from shared.core.domain_config import DomainConfig, load_domain_config
 from shared.core.pseudonym import Pseudonymiser
-from shared.platform.settings import Settings
 
 
 @dataclass(frozen=True)

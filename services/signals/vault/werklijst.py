@@ -13,13 +13,20 @@ from typing import Any
 from sqlalchemy import select
 
 from services.signals.rules.cases import CaseSignal, CaseSpan, summarise
-from services.signals.rules.priority import Ranked, werklijst_order
+from services.signals.rules.priority import Ranked
 from services.signals.vault.schema import cases, contactpogingen, signals
 from services.signals.vault.vault_context import SignalsCore
 from shared.core.ddas import Signaalpartner
+from shared.platform.api_rules import Page, SortKey, page_of
+
+CURSOR_SHAPE = (int, int, float, str, str)
 
 
-def open_cases(core: SignalsCore, wijk: str | None, limit: int) -> list[dict[str, Any]]:
+def open_cases(
+    core: SignalsCore, wijk: str | None, limit: int, after: SortKey | None = None
+) -> Page[dict[str, Any]]:
+    """One page of the werklijst in priority order (rules/priority.py), after the key of a
+    cursor; identity is decrypted for the served page only."""
     query = select(signals, cases.c.start, cases.c.datum_opgepakt).join(cases)
     query = query.where(cases.c.resultaat.is_(None))
     if wijk:
@@ -32,7 +39,16 @@ def open_cases(core: SignalsCore, wijk: str | None, limit: int) -> list[dict[str
         Ranked(case_id, rows[0]["wijk"], summarise([_case_signal(r) for r in rows]))
         for case_id, rows in by_case.items()
     ]
-    return [_entry(core, r, by_case[r.case_id]) for r in werklijst_order(ranked)[:limit]]
+    page = page_of(ranked, page_key, limit, after)
+    entries = [_entry(core, r, by_case[r.case_id]) for r in page.items]
+    return Page(entries, page.total, page.next_key)
+
+
+def page_key(item: Ranked) -> SortKey:
+    """priority_key as JSON-able parts: crisis, meervoudig, larger bedrag, older, case id."""
+    s = item.summary
+    return (int(not s.crisis), int(not s.meervoudig), -s.bedrag, s.eerste_signaal.isoformat(),
+            item.case_id)  # fmt: skip
 
 
 def case_detail(core: SignalsCore, case_id: str) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""``data`` of the alert.* events, which Wijkpuls itself produces (BRIEF §2 Alerts).
+"""``data`` of the alert.* events, which Wijkpuls itself produces (docs/domain.md#alerts).
 
 The three alert kinds share one shape; the kind is the event type. No personal data: the
 zaak id, law, wijk and clock are all a team lead needs to open the case in their own system.

@@ -1,6 +1,7 @@
 """The base of every event's ``data``: closed, immutable and able to name its record key.
 
-``extra="forbid"`` is the contract rule of BRIEF §6: the catalog grows by a new version,
+``extra="forbid"`` is the contract rule of docs/domain.md#event-contract: the catalog grows by a
+new version,
 not by what a sender adds, and an unknown field is the likeliest place for personal data.
 """
 

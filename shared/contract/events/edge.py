@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from shared.contract.events.catalog import BY_TYPE, INTAKE_TYPES
+from shared.contract.events.catalog import BY_TYPE, EVENT_TYPES, INTAKE_TYPES
 from shared.contract.events.envelope import CloudEvent
 from shared.contract.events.errors import EventValidationError, problem, problems_from
 from shared.contract.events.intake import ZaakAangemeldAanlevering
-from shared.contract.events.models import INTAKE_EVENTS, STORED_EVENTS
+from shared.contract.events.models import EVENT_CLASSES, INTAKE_EVENTS
 from shared.contract.events.parse import as_object
 from shared.core.domain_config import ONBEKEND, DomainConfig
 from shared.core.pseudonym import Pseudonymiser
@@ -43,12 +43,37 @@ def accept_at_edge(
         event = INTAKE_EVENTS.validate_python(obj)
     except ValidationError as exc:
         raise EventValidationError(problems_from(exc, tags=BY_TYPE)) from None
-    stored = event.to_dict()
-    stored["data"] = _stored_data(event, domain, pseudonymiser)
+    return _stored_event(event, domain, pseudonymiser)
+
+
+# The envelope attributes other than ``data``: the same fields, types and constraints in the
+# intake and the stored class of every type (models.py makes both from CloudEvent).
+_ENVELOPE = tuple(name for name in CloudEvent.model_fields if name != "data")
+
+
+def _stored_event(
+    event: CloudEvent, domain: DomainConfig, pseudonymiser: Pseudonymiser
+) -> CloudEvent:
+    """The stored form of a validated intake event, equal to validating it again as stored.
+
+    A type the edge takes as it is was validated into its stored class by the intake union
+    (``INTAKE_EVENT_CLASSES``): it is the stored event. Otherwise only ``data`` changes at
+    the edge; what the edge made of it (wijk, pseudonyms) is validated by the stored data
+    model, and the envelope attributes, validated by the intake union under the same
+    constraints, are carried over rather than dumped and validated a second time.
+    """
+    stored_class = EVENT_CLASSES[event.type]
+    data_class = EVENT_TYPES[event.type]
+    if type(event) is stored_class and "wijk" not in data_class.model_fields:
+        return event
     try:
-        return STORED_EVENTS.validate_python(stored)
+        data = data_class.model_validate(_stored_data(event, domain, pseudonymiser))
     except ValidationError as exc:  # the edge made something the contract refuses: a bug
-        raise EventValidationError(problems_from(exc, tags=BY_TYPE)) from None
+        raise EventValidationError(problems_from(exc, prefix=("data",))) from None
+    values: dict[str, Any] = {name: getattr(event, name) for name in _ENVELOPE}
+    values["data"] = data
+    fields_set = {name for name, value in values.items() if value is not None}
+    return stored_class.model_construct(fields_set, **values)
 
 
 def _stored_data(
@@ -85,7 +110,8 @@ def resolve_wijk(sent: ZaakAangemeldAanlevering, domain: DomainConfig) -> str:
     """The most specific known answer: the postcode, else the wijk name, else 'onbekend'.
 
     A postcode the table does not know (or a malformed one) does not reject the event: the
-    zaak's deadlines matter more than its wijk, and BRIEF §5 counts it under 'onbekend'.
+    zaak's deadlines matter more than its wijk, and docs/domain.md#wijken counts it under
+    'onbekend'.
     """
     postcode = sent.postcode or (sent.client.postcode if sent.client else None)
     wijk = domain.wijk_for_postcode(postcode) if postcode else ONBEKEND

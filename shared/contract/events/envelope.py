@@ -100,7 +100,8 @@ class CloudEvent(BaseModel):
         return (self.source, self.id)
 
     def record_key(self) -> str:
-        """Kafka record key: the zaak id, or the household pseudonym for signals (BRIEF §6)."""
+        """Kafka record key: the zaak id, or the household pseudonym for signals
+        (docs/domain.md#event-contract)."""
         return self.data.record_key()
 
     def to_dict(self) -> dict[str, Any]:

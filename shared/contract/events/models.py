@@ -43,6 +43,23 @@ def _classes(overrides: Mapping[str, type[EventData]], suffix: str) -> dict[str,
     }
 
 
+def _intake_classes(
+    stored: Mapping[str, type[CloudEvent]], overrides: Mapping[str, type[EventData]], suffix: str
+) -> dict[str, type[CloudEvent]]:
+    """The stored class of every type the intake takes as stored, its own class for the rest.
+
+    So the edge's validation of such an event already gives the stored event.
+    """
+    return {
+        spec.type: (
+            _envelope_class(spec.type, overrides[spec.type], suffix)
+            if spec.type in overrides
+            else stored[spec.type]
+        )
+        for spec in CATALOG
+    }
+
+
 def _union(classes: Mapping[str, type[CloudEvent]]) -> TypeAdapter[CloudEvent]:
     members: Any = Union[tuple(classes.values())]  # noqa: UP007 - built at runtime
     return TypeAdapter(Annotated[members, Field(discriminator="type")])
@@ -51,9 +68,10 @@ def _union(classes: Mapping[str, type[CloudEvent]]) -> TypeAdapter[CloudEvent]:
 EVENT_CLASSES: dict[str, type[CloudEvent]] = _classes({}, "Event")
 """The stored envelope class per full type, for ``isinstance`` narrowing by consumers."""
 
-INTAKE_EVENT_CLASSES: dict[str, type[CloudEvent]] = _classes(
-    {full_type("zaak.aangemeld"): ZaakAangemeldAanlevering}, "Aanlevering"
+INTAKE_EVENT_CLASSES: dict[str, type[CloudEvent]] = _intake_classes(
+    EVENT_CLASSES, {full_type("zaak.aangemeld"): ZaakAangemeldAanlevering}, "Aanlevering"
 )
+"""The intake envelope class per full type: the stored one where the edge changes nothing."""
 STORED_EVENTS = _union(EVENT_CLASSES)
 INTAKE_EVENTS = _union(INTAKE_EVENT_CLASSES)
 

@@ -1,4 +1,5 @@
-"""``data`` of the vroegsignaal.* events: pseudonymised arrears signals and outreach (BRIEF §3).
+"""``data`` of the vroegsignaal.* events: pseudonymised arrears signals and outreach
+(docs/domain.md#vroegsignalering).
 
 The signals service builds these after it has replaced the client's identity by keyed
 pseudonyms and the postcode by a wijk; no field can hold a name, BSN or address.

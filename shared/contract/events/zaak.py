@@ -1,4 +1,5 @@
-"""``data`` of the zaak.* events: what happens to a resident's request for help (BRIEF §6.1).
+"""``data`` of the zaak.* events: what happens to a resident's request for help
+(docs/domain.md#event-catalog).
 
 Field names are the Dutch domain terms case-system developers already use. The stored
 ``zaak.aangemeld`` carries a resolved ``wijk`` and pseudonyms only; what a sender may give

@@ -1,4 +1,4 @@
-"""Deadline alerts (BRIEF §2, Alerts): which exist for a zaak by a date, and their stable ids.
+"""Deadline alerts (docs/domain.md#alerts): which exist for a zaak by a date, and their stable ids.
 
 Pure: no Kafka, Redis or HTTP. The KPI worker decides with it when to publish an alert, the
 tests check the rules without a broker. See docs/alerts.md.

@@ -1,8 +1,9 @@
-"""Which alerts a zaak's clocks have given by a date: BRIEF §2 (Alerts), as a pure function.
+"""Which alerts a zaak's clocks have given by a date: docs/domain.md#alerts, as a pure function.
 
 Each kind becomes due on one day of its clock, and only while the clock had not ended when
 that day began. A clock ends at its own stopping event or, while that is unknown, at the
-substitute end of BRIEF §2 ("Ending a clock without its own stopping event": ``zaak.afgesloten``,
+substitute end of docs/domain.md#laws-and-clocks ("Ending a clock without its own stopping event":
+``zaak.afgesloten``,
 or for a step before the besluit the besluit); ``ClockResult.end`` carries it:
 
 - ``waarschuwing`` on the warning day (``due - warning_days``; the clock's start if earlier);
@@ -169,7 +170,7 @@ def evaluate(
 
     ``emitted`` holds the ids already pushed (the log). ``today`` is the worker's date, which
     the window of ``window_days`` counts back from (default ``now``; None: no window). Facts
-    dated after ``now`` do not count yet (peildatum rule, BRIEF §4); their dates are
+    dated after ``now`` do not count yet (peildatum rule, docs/domain.md#peildatum); their dates are
     candidates for ``next_check``, as is the day every not-yet-given alert becomes due.
     """
     results = tuple(compute_clocks(clocks, history, calendar, peildatum=now))

@@ -1,4 +1,4 @@
-"""The three alert kinds of BRIEF §2 and the stable id of one alert.
+"""The three alert kinds of docs/domain.md#alerts and the stable id of one alert.
 
 An alert is identified by (zaak, clock, kind) alone: however often it is computed, redelivered
 or replayed, it gets the same id, so Kafka, Redis and a webhook receiver can all tell a repeat

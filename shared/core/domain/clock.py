@@ -1,4 +1,5 @@
-"""The legal clocks of BRIEF §2: when a term started, when it is due, whether it was met.
+"""The legal clocks of docs/domain.md#clock-rules: when a term started, when it is due, whether it
+was met.
 
 One function serves the alerts, the open-over-termijn list and the doorlooptijd/tijdig KPIs,
 so a zaak can never be on time in one figure and late in another.
@@ -6,9 +7,9 @@ so a zaak can never be on time in one figure and late in another.
 A clock ends at its own stopping event (``stopped``). While that is not known, it ends at the
 earliest of ``zaak.afgesloten`` (every clock) and, for a step before the besluit (a clock not
 stopped by ``zaak.besloten``: Wmo onderzoek, Wgs eerste gesprek, STH opgepakt), the zaak's
-``zaak.besloten`` with any uitkomst: BRIEF §2, "Ending a clock without its own stopping
-event". Such an event ends the clock only when dated on or after its start (a clock that
-starts later runs on its own); on one day ``zaak.afgesloten`` names the end. An opschorting
+``zaak.besloten`` with any uitkomst (docs/domain.md#clock-endings). Such an event ends the
+clock only when dated on or after its start (a clock that starts later runs on its own); on
+one day ``zaak.afgesloten`` names the end. An opschorting
 still open then ends with the clock. ``end`` and ``ended_by`` carry it; open over termijn and
 the alerts read them, the KPIs read ``stopped``.
 """
@@ -113,8 +114,12 @@ def compute_clocks(
     calendar: AtwCalendar,
     peildatum: date | None = None,
 ) -> list[ClockResult]:
-    """Every configured clock of the zaak's wet that has started."""
-    wet = history.wet
+    """Every configured clock of the zaak's wet that has started.
+
+    The wet is the aanmelding's as known on the peildatum (docs/domain.md#peildatum): an
+    aanmelding corrected to a later date is not known yet, and neither is the zaak's wet.
+    """
+    wet = (history if peildatum is None else history.as_of(peildatum)).wet
     results = (compute_clock(c, history, calendar, peildatum) for c in clocks if c.wet is wet)
     return [r for r in results if r is not None]
 

@@ -4,7 +4,7 @@ A team lead who sees a due date must be able to see why it is that date: which o
 or verdaging moved it, which one came too late to count, and which feestdagen the Atw shift
 skipped. So the result carries its reasoning as plain-language steps next to the figures.
 
-Two dates say when a clock ended (BRIEF §2, "Ending a clock without its own stopping event"):
+Two dates say when a clock ended (docs/domain.md#clock-endings):
 ``stopped`` is the clock's OWN stopping event, which doorlooptijd, tijdig beslist and the STH
 KPIs read; ``end`` is where the clock ended for open over termijn and the alerts: the own
 stopping event when known, else the earliest of ``zaak.afgesloten`` and (for a step before

@@ -16,7 +16,8 @@ from shared.core.domain_config import Wet
 
 TYPE_PREFIX = "nl.helmond.sociaaldomein."
 
-# BRIEF §2: of these only the event with the latest time counts (a correction replaces it).
+# docs/domain.md#corrections: of these only the event with the latest time counts (a correction
+# replaces it).
 SINGLE_VALUED = frozenset(
     {
         "zaak.aangemeld",

@@ -2,7 +2,8 @@
 
 Kafka delivers duplicates and, across producers, out-of-order events; a correction is the same
 event type sent again with a later ``time``. The history therefore stores facts as a set in
-one canonical order and answers questions through the correction rule of BRIEF §2, so that
+one canonical order and answers questions through the correction rule of
+docs/domain.md#corrections, so that
 a replay, a retry and the live stream all see the same zaak.
 """
 

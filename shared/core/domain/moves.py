@@ -1,4 +1,4 @@
-"""How opschortingen and verdagingen move a besluit clock's due date (BRIEF §2, Order).
+"""How opschortingen and verdagingen move a besluit clock's due date (docs/domain.md#clock-rules).
 
 Taken in date order from due = start + term, each moves the due date only if it starts on or
 before the due date as it stands then, Atw shift included: once the term has run out, a later

@@ -1,4 +1,5 @@
-"""Opschortingen (Awb 4:15) as date intervals, following the pairing rules of BRIEF §2.
+"""Opschortingen (Awb 4:15) as date intervals, following the pairing rules of
+docs/domain.md#clock-rules.
 
 Each ``zaak.opgeschort`` runs to the first ``zaak.hervat`` on or after it; one without such a
 hervat is still open and runs to ``open_end`` (the besluit, or the peildatum while undecided);

@@ -1,6 +1,7 @@
 """Where a zaak is counted: the cell names of the reporting API and the fields inside them.
 
-A cell is one (kpi, wet, wijk, periode) of BRIEF §4.1. A zaak counts in its own wijk (the
+A cell is one (kpi, wet, wijk, periode) of docs/domain.md#reporting-api. A zaak counts in its own
+wijk (the
 wijk of its aanmelding, ``onbekend`` when unknown) and in ``gemeente``, for the month,
 half-year and year of the date its KPI is counted on.
 """

@@ -11,17 +11,15 @@ state.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import DomainConfig
-from shared.core.kpi.bereik import bereik_state
 from shared.core.kpi.cells import cell_key, day_field
 from shared.core.kpi.dated import State, dated_contribution
-from shared.core.kpi.doorlooptijd import doorlooptijd_state
-from shared.core.kpi.sth import opgepakt_changes_on, opgepakt_state, zonder_verwijzing_state
-from shared.core.kpi.wachttijd import wachttijd_state
+from shared.core.kpi.definition import KpiDefinition, ZaakScope
+from shared.core.kpi.registry import ZAAK_KPIS
 
 __all__ = [
     "Contribution",
@@ -36,23 +34,28 @@ Contribution = Mapping[tuple[str, str], int]
 
 
 def zaak_contribution(
-    history: ZaakHistory, domain: DomainConfig, calendar: AtwCalendar, *, zaak_id: str
+    history: ZaakHistory,
+    domain: DomainConfig,
+    calendar: AtwCalendar,
+    *,
+    zaak_id: str,
+    kpis: Sequence[KpiDefinition] = ZAAK_KPIS,
 ) -> Contribution:
-    """Every KPI of the zaak: doorlooptijd/tijdig, wachttijd, sth-opgepakt,
-    sth-zonder-verwijzing and bereik-ondersteuning, all as dated fields
-    (shared/core/kpi/dated.py). ``zaak_id`` names the household of a zaak without a
+    """Every zaak KPI of the registry (shared/core/kpi/registry.py: doorlooptijd/tijdig,
+    wachttijd, sth-opgepakt, sth-zonder-verwijzing and bereik-ondersteuning), all as dated
+    fields (shared/core/kpi/dated.py). ``zaak_id`` names the household of a zaak without a
     huishouden pseudonym."""
+    scope = ZaakScope(domain, calendar, zaak_id)
+    counters = [kpi.zaak_counters for kpi in kpis if kpi.zaak_counters is not None]
 
     def state(known: ZaakHistory, peildatum: date) -> State:
         total: Counter[tuple[str, str]] = Counter()
-        total.update(doorlooptijd_state(known, peildatum, domain, calendar))
-        total.update(wachttijd_state(known, peildatum))
-        total.update(opgepakt_state(known, peildatum, domain, calendar))
-        total.update(zonder_verwijzing_state(known, peildatum))
-        total.update(bereik_state(known, peildatum, zaak_id))
+        for counter in counters:
+            total.update(counter.state(known, peildatum, scope))
         return total
 
-    return dated_contribution(history, state, opgepakt_changes_on(history, domain, calendar))
+    changes_on = [day for counter in counters for day in counter.changes_on(history, scope)]
+    return dated_contribution(history, state, changes_on)
 
 
 def difference(old: Contribution, new: Contribution) -> dict[tuple[str, str], int]:

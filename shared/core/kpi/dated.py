@@ -1,4 +1,5 @@
-"""Counters that answer for any peildatum (BRIEF §4: events dated after it are not counted).
+"""Counters that answer for any peildatum (docs/domain.md#peildatum: events dated after it are not
+counted).
 
 Some of a zaak's figures depend on the peildatum: an STH hulpvraag is left out until its norm
 day has passed, and on a peildatum before the besluit a zaak has no besluit yet, so its

@@ -1,4 +1,4 @@
-"""Reporting periods (BRIEF §4): month ``2026-03``, half-year ``2026-H1``/``2026-H2``,
+"""Reporting periods (docs/domain.md#kpis): month ``2026-03``, half-year ``2026-H1``/``2026-H2``,
 year ``2026``."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Exact KPI statistics over whole-day histograms (BRIEF §4).
+"""Exact KPI statistics over whole-day histograms (docs/domain.md#quantiles-and-shares).
 
 Durations are whole days, so a histogram {days: count} holds a bucket's distribution exactly
 in bounded memory, and quantiles computed from it are exact, not sketched.

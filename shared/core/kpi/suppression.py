@@ -1,4 +1,5 @@
-"""Small-number suppression (BRIEF §4): counts below the threshold show as "<5", and
+"""Small-number suppression (docs/domain.md#small-numbers): counts below the threshold show as
+"<5", and
 statistics over fewer cases than the threshold are withheld, unless the role may see them."""
 
 from __future__ import annotations

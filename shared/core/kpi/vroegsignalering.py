@@ -1,4 +1,5 @@
-"""bereik vroegsignalering and vroegsignalen (BRIEF §3, §4): one vroegsignaalzaak's figures.
+"""bereik vroegsignalering and vroegsignalen (docs/domain.md#kpi-bereik-vroegsignalering,
+docs/domain.md#kpi-vroegsignalen): one vroegsignaalzaak's figures.
 
 A vroegsignaalzaak (the household case the signals service grouped its signals into) is
 kept as a small history of its ``vroegsignaal.*`` events, with duplicates removed and the
@@ -54,7 +55,7 @@ def partner_field(partner: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Version:
-    """Which of two events about the same fact is current (BRIEF §2 correction rule)."""
+    """Which of two events about the same fact is current (docs/domain.md#corrections)."""
 
     time: datetime
     event_id: str

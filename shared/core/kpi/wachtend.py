@@ -1,4 +1,5 @@
-"""wachtend (BRIEF §4 wachttijd): zaken granted whose care has not started on the peildatum.
+"""wachtend (docs/domain.md#kpi-wachtend): zaken granted whose care has not started on the
+peildatum.
 
 A zaak is wachtend on a peildatum *P* when, as known on *P* (``history.as_of(P)``, so the
 correction rule applies as for every figure):

@@ -1,7 +1,8 @@
 """vroegsignalen: signals received per signaalpartner type, per wijk and periode of the signal.
 
 The second figure set of bereik vroegsignalering (issue 7: "signals per signaalpartner type",
-the Divosa monitor's categories). Every current signal (a corrected one in its current
+the Divosa monitor's categories). The counters come from each vroegsignaalzaak
+(shared/core/kpi/vroegsignalering.py): every current signal (a corrected one in its current
 version) adds ``n``, ``sp:<signaalpartner slug>`` and, for a crisissignaal, ``crisis``, dated
 by its signaaldatum, in the wijk the signal names. Cells carry wet ``wgs``.
 """
@@ -11,8 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from services.reporting.kpis.base import NO_CONTEXT, CellContext, Figure, KpiDefinition, count
 from shared.core.kpi.dated import counts_on
+from shared.core.kpi.definition import (
+    NO_CONTEXT,
+    CellContext,
+    CellSource,
+    Figure,
+    KpiDefinition,
+    count,
+)
 from shared.core.kpi.vroegsignalering import CRISIS, SIGNAALPARTNERS, SIGNALEN, N, partner_field
 
 
@@ -46,4 +54,5 @@ VROEGSIGNALEN = KpiDefinition(
     },
     counts=frozenset({"n", "n_crisis", *(partner_figure(s) for s in SIGNAALPARTNERS)}),
     basis="n",
+    source=CellSource.VROEGSIGNAALZAKEN,
 )

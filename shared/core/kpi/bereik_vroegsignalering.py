@@ -1,10 +1,13 @@
-"""bereik vroegsignalering (BRIEF §4), one cell per wijk and periode of the case's first signal.
+"""bereik-vroegsignalering (docs/domain.md#vroegsignalering, docs/domain.md#kpis), one cell per
+wijk and periode of the case's first
+signal.
 
-The KPI worker (shared/core/kpi/vroegsignalering.py) writes each vroegsignaalzaak's state as dated
-changes (shared/core/kpi/dated.py): ``zaken``, ``contact``, ``bereikt``, ``geaccepteerd``,
-``meervoudig``, ``crisis`` and one ``d<days>`` field for the days from the first signal to the
-first contactpoging. Summed up to the peildatum they are exactly the cases known on it.
-Cells carry wet ``wgs`` (docs/kpis.md says why).
+The counters come from each vroegsignaalzaak (shared/core/kpi/vroegsignalering.py, one history
+for this KPI and vroegsignalen): its state as dated changes (shared/core/kpi/dated.py) of
+``zaken``, ``contact``, ``bereikt``, ``geaccepteerd``, ``meervoudig``, ``crisis`` and one
+``d<days>`` field for the days from the first signal to the first contactpoging. Summed up to
+the peildatum they are exactly the cases known on it. Cells carry wet ``wgs`` (docs/kpis.md
+says why).
 """
 
 from __future__ import annotations
@@ -12,15 +15,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from services.reporting.kpis.base import (
+from shared.core.kpi.dated import counts_on
+from shared.core.kpi.definition import (
     NO_CONTEXT,
     CellContext,
+    CellSource,
     Figure,
     KpiDefinition,
     count,
     day_histogram,
 )
-from shared.core.kpi.dated import counts_on
 from shared.core.kpi.stats import nearest_rank, percentage
 from shared.core.kpi.vroegsignalering import (
     BEREIK,
@@ -82,4 +86,5 @@ BEREIK_VROEGSIGNALERING = KpiDefinition(
     ),
     basis="zaken",
     statistic_bases={"median_dagen_tot_contact": "n_contact"},
+    source=CellSource.VROEGSIGNAALZAKEN,
 )

@@ -1,0 +1,1 @@
+"""Development tools that look at the whole repository (every service); never shipped."""
