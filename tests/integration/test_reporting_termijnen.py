@@ -56,7 +56,7 @@ ZAKEN = {
     # wmo-onderzoek due 16 feb, wmo-besluit due 2 mar: both over termijn on 15 apr.
     "A": [aangemeld("2026-01-05", "wmo", "Warande")],
     # Besluit 10 mar, late: over termijn on 5 mar, not on 15 apr. It also ends the onderzoek
-    # (no onderzoek-afgerond; docs/domain.md#laws-and-clocks "Ending a clock"), 22 days after its
+    # (no onderzoek-afgerond; docs/domain.md#clock-endings), 22 days after its
     # due date 16 feb.
     "B": [aangemeld("2026-01-05", "wmo", "Dierdonk"), fact("zaak.besloten", "2026-03-10", 1,
                                                           uitkomst="toegekend")],

@@ -22,11 +22,11 @@ from reference.termijnen import clock_states, open_over_termijn, open_over_termi
 
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.termijnen_sink import termijnen_document
-from services.reporting.termijnen import explanation
 from shared.contract.alert_keys import OPEN, split_member
 from shared.contract.events import CloudEvent
 from shared.core.domain import AtwCalendar, ZaakHistory, compute_clocks
 from shared.core.domain_config import ONBEKEND, load_domain_config
+from shared.core.kpi import open_over_termijn as open_over_termijn_kpi
 from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
 
 DOMAIN = load_domain_config(DEFAULT_DOMAIN_CONFIG)
@@ -66,7 +66,7 @@ def reference_clocks(raw: list[dict[str, Any]], peildatum: date) -> dict[tuple[s
 
 def module_open_over_termijn(
     events: list[CloudEvent], peildatum: date
-) -> dict[str, list[explanation.OverTermijn]]:
+) -> dict[str, list[open_over_termijn_kpi.OverTermijn]]:
     """As the reporting API computes it, from the documents and the index the worker writes."""
     documents, candidates = {}, []
     for zaak_id, history in histories(events).items():
@@ -80,7 +80,7 @@ def module_open_over_termijn(
             for member, score in document["index"]
             if score > peildatum.toordinal() or score == OPEN
         ]
-    return explanation.open_over_termijn(candidates, documents, CLOCKS, CAL, peildatum)
+    return open_over_termijn_kpi.open_over_termijn(candidates, documents, CLOCKS, CAL, peildatum)
 
 
 @settings(max_examples=300, deadline=None)
@@ -100,7 +100,9 @@ def test_clocks_and_open_over_termijn_agree_with_the_reference(
         if rows
     }
     assert as_list == open_over_termijn(raw, peildatum)
-    assert dict(explanation.over_termijn_cells(found)) == open_over_termijn_cells(raw, peildatum)
+    assert dict(open_over_termijn_kpi.over_termijn_cells(found)) == open_over_termijn_cells(
+        raw, peildatum
+    )
 
 
 @settings(max_examples=100, deadline=None)

@@ -18,11 +18,11 @@ from test_reference_kpis import histories
 
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.wachtend_sink import wachtend_document
-from services.reporting.termijnen.explanation import OverTermijn, over_termijn_cells
 from services.reporting.wachtend.lists import counts, wachtend_on
 from shared.contract.alert_keys import OPEN
 from shared.core.domain import Fact, ZaakHistory
 from shared.core.kpi import wachtend as rule
+from shared.core.kpi.open_over_termijn import OverTermijn, over_termijn_cells
 
 
 def zaak_histories(events: Iterable) -> dict[str, ZaakHistory]:

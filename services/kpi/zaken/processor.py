@@ -23,7 +23,6 @@ from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
-from services.kpi.settings import KpiSettings
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.state import ZaakState, waiting_entry
@@ -66,9 +65,9 @@ class ZaakProcessor:
         figures: ViewWriter,
         termijnen: ViewWriter,
         wachtend: ViewWriter,
-        alert_window_days: int | None = None,
+        alert_window_days: int,
     ) -> None:
-        """``alert_window_days``: default ``WIJKPULS_KPI_ALERT_WINDOW_DAYS`` (KpiSettings)."""
+        """``alert_window_days``: ``WIJKPULS_KPI_ALERT_WINDOW_DAYS`` (KpiSettings)."""
         self.table = table
         self.domain = domain
         self.calendar = calendar
@@ -77,9 +76,7 @@ class ZaakProcessor:
         self.figures = figures
         self.termijnen = termijnen
         self.wachtend = wachtend
-        self.alert_window_days = (
-            KpiSettings().alert_window_days if alert_window_days is None else alert_window_days
-        )
+        self.alert_window_days = alert_window_days
         self.today: date | None = None
         """The worker's today as last handed in (``catch_up``); the window counts back from it."""
 

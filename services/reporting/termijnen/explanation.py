@@ -6,9 +6,8 @@ computed here with the same code the worker uses for its alerts, for the peildat
 an earlier peildatum is exact: facts dated after it do not count (docs/domain.md#peildatum).
 
 A clock is open over termijn when its due date is before the peildatum and it had not ended on
-the peildatum: neither its own stopping event nor the end of docs/domain.md#laws-and-clocks "Ending
-a clock without
-its own stopping event" (``zaak.afgesloten``, or for a step before the besluit the besluit).
+the peildatum: neither its own stopping event nor the end of docs/domain.md#clock-endings
+(``zaak.afgesloten``, or for a step before the besluit the besluit).
 """
 
 from __future__ import annotations
@@ -19,24 +18,7 @@ from typing import Any
 
 from shared.core.domain import AtwCalendar, ClockResult, compute_clock
 from shared.core.domain_config import ClockConfig, DomainConfig
-from shared.core.kpi.open_over_termijn import (
-    DEFINITIE,
-    OverTermijn,
-    history_of,
-    open_over_termijn,
-    over_termijn_cells,
-)
-
-__all__ = [
-    "DEFINITIE",
-    "OverTermijn",
-    "history_of",
-    "open_over_termijn",
-    "over_termijn_cells",
-    "status",
-    "termijn_view",
-    "termijnen",
-]
+from shared.core.kpi.open_over_termijn import history_of
 
 
 def status(result: ClockResult, peildatum: date) -> str:

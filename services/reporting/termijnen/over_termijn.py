@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from services.reporting.termijnen.explanation import OverTermijn, open_over_termijn
 from services.reporting.wiring import Reporting
 from shared.core.domain_config import GEMEENTE, ClockConfig
+from shared.core.kpi.open_over_termijn import OverTermijn, open_over_termijn
 
 
 async def find_over_termijn(

@@ -24,11 +24,12 @@ from services.reporting.query import (
     peildatum_or_today,
     refuse_unknown_parameters,
 )
-from services.reporting.termijnen.explanation import DEFINITIE, termijnen
+from services.reporting.termijnen.explanation import termijnen
 from services.reporting.termijnen.over_termijn import find_over_termijn
 from services.reporting.wiring import Reporting
 from shared.core.alerts import AlertKind
 from shared.core.domain_config import GEMEENTE
+from shared.core.kpi.open_over_termijn import DEFINITIE
 from shared.core.kpi.suppression import SMALL
 from shared.platform.api_rules import (
     PAGING_PARAMETERS,

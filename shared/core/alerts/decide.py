@@ -2,9 +2,8 @@
 
 Each kind becomes due on one day of its clock, and only while the clock had not ended when
 that day began. A clock ends at its own stopping event or, while that is unknown, at the
-substitute end of docs/domain.md#laws-and-clocks ("Ending a clock without its own stopping event":
-``zaak.afgesloten``,
-or for a step before the besluit the besluit); ``ClockResult.end`` carries it:
+substitute end of docs/domain.md#clock-endings (``zaak.afgesloten``, or for a step before
+the besluit the besluit); ``ClockResult.end`` carries it:
 
 - ``waarschuwing`` on the warning day (``due - warning_days``; the clock's start if earlier);
 - ``termijn-overschreden`` on the first day after the due date;

@@ -7,9 +7,8 @@ asked, so every peildatum is exact and no periode is ever left out. The same com
 gives the ``/open-over-termijn`` list (services/reporting/termijnen/over_termijn.py).
 
 A clock is open over termijn when its due date is before the peildatum and it had not ended on
-the peildatum: neither its own stopping event nor the end of docs/domain.md#laws-and-clocks "Ending
-a clock without
-its own stopping event" (``zaak.afgesloten``, or for a step before the besluit the besluit).
+the peildatum: neither its own stopping event nor the end of docs/domain.md#clock-endings
+(``zaak.afgesloten``, or for a step before the besluit the besluit).
 """
 
 from __future__ import annotations
