@@ -7,15 +7,26 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
+WEB := services/reporting/web
 export PYTHON := $(abspath $(BIN)/python)
 
 .DEFAULT_GOAL := help
-.PHONY: help bootstrap run demo stop status infra lint typecheck deploy-check test test-unit test-integration test-e2e
+.PHONY: help bootstrap browser run demo stop status infra lint typecheck deploy-check test test-unit test-integration test-e2e test-browser
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
-bootstrap: $(VENV)/.synced ## create .venv with exactly the locked dependencies
+bootstrap: $(VENV)/.synced $(WEB)/node_modules/.vendor-copied ## create .venv and the monitor's node_modules with exactly the locked dependencies
+
+# The monitor's front-end packages (services/reporting/web, npm ci from package-lock.json; the
+# pages load only the files copied into vendor/). deploy/local/web.sh installs npm when missing.
+$(WEB)/node_modules/.vendor-copied: $(WEB)/package-lock.json $(WEB)/package.json $(WEB)/copy-vendor.mjs
+	deploy/local/web.sh
+	@touch $@
+
+# Debian's chromium for the browser tests (tests/browser), apt-get only when it is missing.
+browser:
+	deploy/local/chromium.sh
 
 $(UV):
 	@echo "==> installing uv $(UV_VERSION) into $(TOOLS)/"
@@ -66,7 +77,7 @@ deploy-check: bootstrap ## validate docker-compose.yml and the Kubernetes overla
 	deploy/k8s/check.sh
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_compose.py tests/unit/test_deploy_manifests.py
 
-test: lint typecheck deploy-check infra ## the full suite: lint, types, deploy checks, unit, integration, e2e
+test: lint typecheck deploy-check infra browser ## the full suite: lint, types, deploy checks, unit, integration, e2e, browser
 	$(BIN)/pytest tests
 
 test-unit: bootstrap ## unit tests only (no broker needed)
@@ -77,3 +88,6 @@ test-integration: infra ## integration tests against the real broker and Redis
 
 test-e2e: infra ## end-to-end tests through the HTTP edges
 	$(BIN)/pytest tests/e2e
+
+test-browser: infra browser ## the monitor pages in headless chromium (Playwright, axe-core)
+	$(BIN)/pytest tests/browser
