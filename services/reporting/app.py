@@ -61,7 +61,7 @@ def create_app(
     app.include_router(routes_wachtend.router)
     app.include_router(routes_wijken.router)
     app.include_router(health.router)
-    app.include_router(routes_dashboard.router)
+    routes_dashboard.install(app)
     app.middleware("http")(access_log)
 
     @app.exception_handler(ProblemError)

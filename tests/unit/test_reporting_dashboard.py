@@ -68,10 +68,10 @@ async def test_page_and_assets_are_served_with_their_content_type(
     assert "default-src 'self'" in response.headers["content-security-policy"]
 
 
-async def test_root_redirects_to_the_dashboard(client: httpx.AsyncClient):
+async def test_root_redirects_to_the_monitor(client: httpx.AsyncClient):
     response = await client.get("/")
     assert response.status_code == 307
-    assert response.headers["location"] == "/dashboard"
+    assert response.headers["location"] == "/monitor/overzicht"
 
 
 async def test_only_the_dashboard_files_are_served(client: httpx.AsyncClient):

@@ -1,22 +1,45 @@
-"""The dashboard: one static page (HTML, JS, CSS; no build step, nothing fetched from
-elsewhere) that reads the reporting API from the browser with the caller's own API key.
+"""The dashboard and the monitor pages: static HTML, JS and CSS (nothing fetched from
+elsewhere) that read the reporting API from the browser with the caller's own API key.
 
-The page is not part of the API, so it is left out of the OpenAPI document; the API paths
-it calls are (tests/unit/test_reporting_dashboard.py checks that every one exists).
+- ``/dashboard``: the first dashboard (tiles and tables), three files beside this module.
+- ``/monitor/<page>``: the monitor (Overzicht, Trends, Wijken naast elkaar), on the NL Design
+  System; its own files are in ``monitor/``, and the front-end packages it loads (NLDS CSS and
+  design tokens, Chart.js) come from npm (services/reporting/web/package-lock.json) and are
+  served from ``/monitor/vendor/`` by a StaticFiles mount of only the files
+  ``services/reporting/web/copy-vendor.mjs`` copied out of node_modules (docs/monitor.md).
+
+The pages are not part of the API, so they are left out of the OpenAPI document; the API
+paths they call are (tests/unit/test_reporting_dashboard.py checks that every one exists).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 FOLDER = Path(__file__).parent
+MONITOR = FOLDER / "monitor"
+VENDOR = FOLDER.parent / "web" / "vendor"
 ASSETS = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
     "style.css": "text/css; charset=utf-8",
+}
+# The monitor's pages (path name -> file) and its own scripts and stylesheet.
+PAGES = {
+    "overzicht": "overzicht.html",
+    "trends": "trends.html",
+    "wijken": "wijken.html",
+}
+MONITOR_ASSETS = {
+    "monitor.css": "text/css; charset=utf-8",
+    "monitor.js": "text/javascript; charset=utf-8",
+    "overzicht.js": "text/javascript; charset=utf-8",
+    "trends.js": "text/javascript; charset=utf-8",
+    "wijken.js": "text/javascript; charset=utf-8",
 }
 # Everything from this origin only: no CDN, no inline script, no framing by other sites.
 HEADERS = {
@@ -30,9 +53,17 @@ HEADERS = {
 router = APIRouter(include_in_schema=False)
 
 
+def install(app: FastAPI) -> None:
+    """The routes, and the front-end packages' files under ``/monitor/vendor/``."""
+    app.include_router(router)
+    # check_dir=False: a checkout without `make bootstrap` still starts (the vendor files
+    # then answer 404 and the pages say the monitor's packages are missing).
+    app.mount("/monitor/vendor", StaticFiles(directory=VENDOR, check_dir=False), "vendor")
+
+
 @router.get("/")
 async def root() -> RedirectResponse:
-    return RedirectResponse("/dashboard", status_code=307)
+    return RedirectResponse("/monitor/overzicht", status_code=307)
 
 
 @router.get("/dashboard")
@@ -45,6 +76,20 @@ async def dashboard_asset(name: str) -> FileResponse:
     if name not in ASSETS:
         raise HTTPException(404, "no such dashboard file")
     return _asset(name)
+
+
+@router.get("/monitor")
+async def monitor() -> RedirectResponse:
+    return RedirectResponse("/monitor/overzicht", status_code=307)
+
+
+@router.get("/monitor/{name}")
+async def monitor_file(name: str) -> FileResponse:
+    if name in PAGES:
+        return FileResponse(MONITOR / PAGES[name], media_type=ASSETS["index.html"], headers=HEADERS)
+    if name in MONITOR_ASSETS:
+        return FileResponse(MONITOR / name, media_type=MONITOR_ASSETS[name], headers=HEADERS)
+    raise HTTPException(404, "no such monitor page or file")
 
 
 def _asset(name: str) -> FileResponse:

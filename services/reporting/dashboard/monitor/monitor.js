@@ -1,0 +1,442 @@
+// Wijkpuls monitor: what every page shares. Reads the reporting API with the caller's key
+// (sessionStorage, sent as X-API-Key); nothing from the API is parsed as HTML.
+// Every API path is written out in full (tests check each against the OpenAPI paths).
+export const API = {
+  wijken: "/api/v1/wijken",
+  kpi: "/api/v1/kpi/{kpi}",
+};
+const SLEUTEL = "wijkpuls.apiKey";
+
+// The wijken Koers sociaal domein 2024-2028 names as most vulnerable (aandachtswijken).
+export const AANDACHTSWIJKEN = ["Helmond-West", "Binnenstad", "Helmond-Oost", "Helmond-Noord"];
+
+export const WETTEN = {
+  wmo: "Wmo", jeugdwet: "Jeugdwet", participatiewet: "Participatiewet", wgs: "Wgs (schulden)",
+  sth: "STH",
+};
+export const MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli",
+  "augustus", "september", "oktober", "november", "december"];
+
+// The figures the pages show, each with its definition in plain Dutch (docs/domain.md#kpis).
+// kpi and veld name the API's KPI and the field of its cells; basis is the count it is over.
+export const CIJFERS = [
+  { id: "tijdig", kpi: "doorlooptijd", veld: "tijdig_pct", basis: "n", eenheid: "%",
+    beter: "hoger", titel: "Tijdig beslist",
+    uitleg: "Van de besluiten in de periode: het deel dat op of voor de wettelijke " +
+      "termijn is genomen (8 weken, plus opschorting en verdaging). Ingetrokken aanvragen " +
+      "tellen niet mee." },
+  { id: "doorlooptijd", kpi: "doorlooptijd", veld: "median", basis: "n", eenheid: " dagen",
+    beter: "lager", titel: "Doorlooptijd (mediaan)",
+    uitleg: "Het aantal kalenderdagen van aanmelding tot besluit, zonder de dagen dat de " +
+      "termijn was opgeschort. De helft van de besluiten duurde korter, de helft langer." },
+  { id: "wachttijd", kpi: "wachttijd", veld: "median", basis: "n", eenheid: " dagen",
+    beter: "lager", titel: "Wachttijd tot start zorg (mediaan)",
+    uitleg: "Het aantal kalenderdagen van de toekenning tot de eerste dag dat de zorg " +
+      "echt begon, geteld in de periode waarin de zorg begon." },
+  { id: "sth-opgepakt", kpi: "sth-opgepakt", veld: "pct", basis: "n", eenheid: "%",
+    beter: "hoger", titel: "STH: binnen 10 werkdagen opgepakt",
+    uitleg: "Van de hulpvragen aan de Sociale Teams Helmond in de periode: het deel met " +
+      "een eerste contact (huisbezoek of gesprek) binnen 10 werkdagen. Een hulpvraag " +
+      "zonder contact telt als niet op tijd zodra de 10 werkdagen voorbij zijn." },
+  { id: "sth-zonder-verwijzing", kpi: "sth-zonder-verwijzing", veld: "pct", basis: "n",
+    eenheid: "%", beter: "hoger", titel: "STH: afgesloten zonder verwijzing",
+    uitleg: "Van de trajecten van de Sociale Teams Helmond die in de periode zijn " +
+      "afgesloten: het deel dat is afgesloten zonder verwijzing naar specialistische zorg." },
+  { id: "bereik", kpi: "bereik-ondersteuning", veld: "per_1000", basis: "households",
+    eenheid: "", beter: null, titel: "Bereik ondersteuning (per 1.000 huishoudens)",
+    uitleg: "Het aantal verschillende huishoudens waarvan in de periode zorg of " +
+      "ondersteuning begon, per 1.000 huishoudens in het gebied." },
+  { id: "vroegsignalering", kpi: "bereik-vroegsignalering", veld: "bereikt_pct",
+    basis: "zaken", eenheid: "%", beter: "hoger", titel: "Vroegsignalering: bereikt",
+    uitleg: "Van de huishoudens met een signaal van betalingsachterstand (huur, energie, " +
+      "water, zorgverzekering) dat in de periode binnenkwam: het deel dat de gemeente " +
+      "heeft kunnen bereiken." },
+];
+
+// Why a figure is not shown (the API's `verborgen` reasons, docs/domain.md#small-numbers).
+const REDENEN = {
+  primair: "minder dan 5: kleine aantallen worden niet getoond",
+  complement: "verborgen: het verschil met het totaal is kleiner dan 5",
+  secundair: "verborgen: anders is een klein aantal elders terug te rekenen",
+  afgeleid: "niet getoond: berekend uit een verborgen aantal",
+};
+
+export const $ = (id) => document.getElementById(id);
+export const state = { rol: "publiek", gemeente: "gemeente", onbekend: "onbekend",
+  vandaag: null, drempel: 5, wijken: [] };
+
+export class ApiFout extends Error {
+  constructor(status, body) {
+    super(foutTekst(status, body));
+    this.status = status;
+  }
+}
+
+function foutTekst(status, body) {
+  const redenen = (body && body.errors ? body.errors : [])
+    .map((e) => `${e.field}: ${e.reason}`).join("; ");
+  if (status === 401) {
+    return "Onbekende API-sleutel. Wis de sleutel om als publiek te lezen, of voer een " +
+      "sleutel in die voor u is uitgegeven.";
+  }
+  if (status === 422) return `De vraag is niet geldig (${redenen || "zie /docs"}).`;
+  if (status === 503) return "De cijferopslag antwoordt niet; probeer het zo opnieuw.";
+  if (status === 0) return "De reporting-service is niet bereikbaar.";
+  return `De API gaf status ${status}${redenen ? ` (${redenen})` : ""}.`;
+}
+
+export async function vraag(pad, padDelen, query) {
+  const url = new URL(pad.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(padDelen[k])),
+    location.origin);
+  for (const [naam, waarde] of Object.entries(query || {})) {
+    if (waarde !== "" && waarde !== null && waarde !== undefined) {
+      url.searchParams.set(naam, waarde);
+    }
+  }
+  const headers = { Accept: "application/json" };
+  const sleutel = sessionStorage.getItem(SLEUTEL);
+  if (sleutel) headers["X-API-Key"] = sleutel;
+  let antwoord;
+  try {
+    antwoord = await fetch(url, { headers });
+  } catch (fout) {
+    throw new ApiFout(0, null);
+  }
+  const body = await antwoord.json().catch(() => null);
+  if (!antwoord.ok) throw new ApiFout(antwoord.status, body);
+  return body;
+}
+
+// ---- DOM helpers (text only) ----
+export function el(tag, attrs, ...kinderen) {
+  const node = document.createElement(tag);
+  for (const [naam, waarde] of Object.entries(attrs || {})) {
+    if (waarde === null || waarde === undefined || waarde === false) continue;
+    if (naam === "text") node.textContent = waarde;
+    else node.setAttribute(naam, waarde === true ? "" : waarde);
+  }
+  for (const kind of kinderen.flat()) {
+    if (kind !== null && kind !== undefined && kind !== false) {
+      node.append(kind instanceof Node ? kind : String(kind));
+    }
+  }
+  return node;
+}
+
+// A table on the NL Design System table component; rows are arrays of cells (text or
+// nodes); the first cell of a row is its header. numeriek: the columns that hold figures.
+export function tabel(bijschrift, koppen, rijen, { numeriek = [], rijKlasse } = {}) {
+  const kop = el("tr", { class: "utrecht-table__row" }, ...koppen.map((k, i) =>
+    el("th", { scope: "col", class: "utrecht-table__header-cell" +
+      (numeriek.includes(i) ? " utrecht-table__header-cell--numeric-column" : "") }, k)));
+  const romp = el("tbody", { class: "utrecht-table__body" });
+  for (const rij of rijen) {
+    const tr = el("tr", { class: "utrecht-table__row " + (rijKlasse ? rijKlasse(rij) : "") });
+    rij.forEach((cel, i) => {
+      const klasse = (i === 0 ? "utrecht-table__header-cell" : "utrecht-table__cell") +
+        (numeriek.includes(i) ? " utrecht-table__cell--numeric-data" : "");
+      tr.append(el(i === 0 ? "th" : "td", i === 0 ? { scope: "row", class: klasse }
+        : { class: klasse }, cel));
+    });
+    romp.append(tr);
+  }
+  const t = el("table", { class: "utrecht-table utrecht-table--html-table" },
+    el("caption", { class: "utrecht-table__caption" }, bijschrift),
+    el("thead", { class: "utrecht-table__header" }, kop), romp);
+  return el("div", { class: "utrecht-table-container tabel-omhulsel", role: "region",
+    tabindex: "0", "aria-label": bijschrift }, t);
+}
+
+export function alinea(tekst, klasse) {
+  return el("p", { class: "utrecht-paragraph" + (klasse ? ` ${klasse}` : "") }, tekst);
+}
+
+export function fout(doel, e) {
+  doel.replaceChildren(el("div", { class: "utrecht-alert utrecht-alert--error", role: "alert" },
+    el("p", { class: "utrecht-paragraph" }, e instanceof ApiFout ? e.message : String(e))));
+}
+
+// ---- figures and hidden cells ----
+export function getal(v, eenheid) {
+  const tekst = v.toLocaleString("nl-NL", { maximumFractionDigits: 1 });
+  return eenheid === "%" ? `${tekst}%` : `${tekst}${eenheid || ""}`;
+}
+
+// {waarde: number} when the figure is shown, else {reden: text} (why it is not shown).
+// `cel` may be undefined: no cell means no zaken in that periode (docs: a cell with n = 0
+// may be absent).
+export function lees(cel, veld) {
+  if (!cel) return { reden: "geen zaken in deze periode" };
+  const verborgen = cel.verborgen && cel.verborgen[veld];
+  if (verborgen) return { reden: REDENEN[verborgen] || `verborgen (${verborgen})` };
+  const v = cel[veld];
+  if (typeof v === "number") return { waarde: v };
+  if (typeof v === "string") return { reden: `${v}: kleine aantallen worden niet getoond` };
+  const basis = Object.entries(cel.verborgen || {}).length
+    ? "niet getoond: berekend uit een verborgen aantal" : null;
+  if (basis) return { reden: basis };
+  if (state.rol === "publiek") {
+    return { reden: `niet getoond: berekend uit minder dan ${state.drempel} zaken` };
+  }
+  return { reden: "niet te berekenen" };
+}
+
+// A figure as a node: the number, or a marked hidden figure with its reason.
+export function toon(gelezen, eenheid) {
+  if ("waarde" in gelezen) return getal(gelezen.waarde, eenheid);
+  return el("span", { class: "verborgen" }, el("span", { "aria-hidden": "true" }, "— "),
+    gelezen.reden);
+}
+
+export function aantal(cel, veld) {
+  const g = lees(cel, veld);
+  if (!cel) return "0";
+  return "waarde" in g ? g.waarde.toLocaleString("nl-NL") : toon(g, "");
+}
+
+// The norm of a figure from the answer's `normen`, for a periode (valid_from respected).
+export function normVan(antwoord, veld) {
+  return (antwoord.normen || []).find((n) => n.figure === veld) || null;
+}
+
+export function normGeldt(norm, periode) {
+  return !norm.valid_from || periodeEinde(periode) >= norm.valid_from;
+}
+
+export function normTekst(norm) {
+  const vergelijking = { ">=": "ten minste", ">": "meer dan", "<=": "ten hoogste",
+    "<": "minder dan", "==": "precies" }[norm.comparison] || norm.comparison;
+  const eenheid = norm.unit === "%" ? "%" : ` ${norm.unit}`;
+  return `${vergelijking} ${norm.value.toLocaleString("nl-NL")}${eenheid}`;
+}
+
+export function normGehaald(norm, waarde) {
+  const v = norm.value;
+  return { ">=": waarde >= v, ">": waarde > v, "<=": waarde <= v, "<": waarde < v,
+    "==": waarde === v }[norm.comparison];
+}
+
+// ---- periodes ----
+export function periodeTekst(p) {
+  const [jaar, deel] = p.split("-");
+  if (!deel) return `jaar ${jaar}`;
+  if (deel.startsWith("H")) return `${deel === "H1" ? "1e" : "2e"} halfjaar ${jaar}`;
+  return `${MAANDEN[Number(deel) - 1]} ${jaar}`;
+}
+
+export function periodeKort(p) {
+  const [jaar, deel] = p.split("-");
+  if (!deel) return jaar;
+  if (deel.startsWith("H")) return `${deel} ${jaar}`;
+  return `${MAANDEN[Number(deel) - 1].slice(0, 3)} ${jaar}`;
+}
+
+export function vorige(p) {
+  const [jaar, deel] = p.split("-");
+  const j = Number(jaar);
+  if (!deel) return String(j - 1);
+  if (deel === "H1") return `${j - 1}-H2`;
+  if (deel === "H2") return `${j}-H1`;
+  const m = Number(deel);
+  return m === 1 ? `${j - 1}-12` : `${j}-${String(m - 1).padStart(2, "0")}`;
+}
+
+export function jaarEerder(p) {
+  const [jaar, deel] = p.split("-");
+  return deel ? `${Number(jaar) - 1}-${deel}` : String(Number(jaar) - 1);
+}
+
+export function periodeEinde(p) {
+  const [jaar, deel] = p.split("-");
+  if (!deel) return `${jaar}-12-31`;
+  if (deel === "H1") return `${jaar}-06-30`;
+  if (deel === "H2") return `${jaar}-12-31`;
+  const laatste = new Date(Date.UTC(Number(jaar), Number(deel), 0)).getUTCDate();
+  return `${jaar}-${deel}-${String(laatste).padStart(2, "0")}`;
+}
+
+// The `aantal` months up to and including the month of `dag` (YYYY-MM-DD), oldest first.
+export function maandenTot(dag, aantal) {
+  let [j, m] = dag.split("-").map(Number);
+  const uit = [];
+  for (let i = 0; i < aantal; i++) {
+    uit.unshift(`${j}-${String(m).padStart(2, "0")}`);
+    m -= 1;
+    if (m === 0) { m = 12; j -= 1; }
+  }
+  return uit;
+}
+
+// The last half-year that has ended on `dag` (the default of Wijken naast elkaar: a
+// half-year is what the raad and the STH reports compare).
+export function vorigHalfjaar(dag) {
+  const [jaar, maand] = dag.split("-").map(Number);
+  return maand <= 6 ? `${jaar - 1}-H2` : `${jaar}-H1`;
+}
+
+export function vorigeMaand(dag) {
+  return maandenTot(dag, 2)[0];
+}
+
+// ---- cells of one answer, by wet, wijk and periode ----
+export function index(cells) {
+  const uit = new Map();
+  for (const c of cells) uit.set(`${c.wet}|${c.wijk}|${c.periode}`, c);
+  return uit;
+}
+
+export function wettenIn(cells) {
+  return Object.keys(WETTEN).filter((w) => cells.some((c) => c.wet === w));
+}
+
+export function wijkTekst(wijk) {
+  if (!wijk || wijk === state.gemeente) return "gemeente Helmond";
+  if (wijk === state.onbekend) return "onbekende wijk";
+  return wijk;
+}
+
+// ---- the page frame: role, key, selection of wijk, live refresh ----
+export async function laadBasis() {
+  const a = await vraag(API.wijken, {}, {});
+  Object.assign(state, { rol: a.rol, gemeente: a.gemeente, onbekend: a.onbekend,
+    vandaag: a.vandaag, drempel: a.drempel, wijken: a.wijken.map((w) => w.naam) });
+  const rol = $("rol");
+  if (rol) {
+    rol.textContent = a.rol === "publiek"
+      ? `U leest als publiek: aantallen onder ${a.drempel} en cijfers die daaruit volgen ` +
+        "worden niet getoond; de reden staat bij het cijfer."
+      : `U leest met de rol ${a.rol}: ook kleine aantallen zijn zichtbaar.`;
+  }
+  return a;
+}
+
+export function vulWijken(select, metGemeente = true) {
+  const gekozen = select.value;
+  const opties = [];
+  if (metGemeente) opties.push(el("option", { value: state.gemeente }, "Hele gemeente"));
+  for (const w of state.wijken) {
+    opties.push(el("option", { value: w },
+      AANDACHTSWIJKEN.includes(w) ? `${w} (aandachtswijk)` : w));
+  }
+  select.replaceChildren(...opties);
+  if (gekozen && [...select.options].some((o) => o.value === gekozen)) select.value = gekozen;
+}
+
+export function vulCijfers(select) {
+  select.replaceChildren(...CIJFERS.map((c) => el("option", { value: c.id }, c.titel)));
+}
+
+export function cijfer(id) {
+  return CIJFERS.find((c) => c.id === id) || CIJFERS[0];
+}
+
+export function sleutelFormulier(opnieuw) {
+  const form = $("sleutel");
+  if (!form) return;
+  $("api-sleutel").value = sessionStorage.getItem(SLEUTEL) || "";
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const sleutel = $("api-sleutel").value.trim();
+    if (sleutel) sessionStorage.setItem(SLEUTEL, sleutel);
+    else sessionStorage.removeItem(SLEUTEL);
+    opnieuw();
+  });
+  $("sleutel-wissen").addEventListener("click", () => {
+    sessionStorage.removeItem(SLEUTEL);
+    $("api-sleutel").value = "";
+    opnieuw();
+  });
+}
+
+// Keeps the page's figures live: asks the API again every `ververs` seconds (default 15,
+// `?ververs=2` in the address changes it) while the tab is visible. SSE is the next step.
+export function blijfBijwerken(bijwerken) {
+  const gevraagd = Number(new URLSearchParams(location.search).get("ververs"));
+  const seconden = gevraagd >= 1 ? gevraagd : 15;
+  setInterval(() => {
+    if (!document.hidden) bijwerken();
+  }, seconden * 1000);
+  return seconden;
+}
+
+export function bijgewerkt(veranderd) {
+  const status = $("live-status");
+  if (!status) return;
+  const tijd = new Date().toLocaleTimeString("nl-NL");
+  status.textContent = veranderd
+    ? `Bijgewerkt om ${tijd}: ${veranderd} ${veranderd === 1 ? "cijfer" : "cijfers"} veranderd.`
+    : `Laatst bijgewerkt om ${tijd}.`;
+}
+
+export function melding(tekst) {
+  const m = $("melding");
+  m.hidden = !tekst;
+  m.replaceChildren(tekst ? el("p", { class: "utrecht-paragraph" }, tekst) : "");
+}
+
+// Colours with at least 3:1 contrast on white and told apart by shape too (Chart.js point
+// styles and dashes), so a line is never known by its colour alone.
+export const KLEUREN = ["#0b5394", "#b45309", "#2f7d32", "#7b2d8e", "#a4000f"];
+export const VORMEN = ["circle", "rect", "triangle", "rectRot", "crossRot"];
+
+export function chartBeschikbaar() {
+  if (typeof window.Chart === "function") return true;
+  melding("De grafiekbibliotheek is niet geladen (make bootstrap installeert de " +
+    "front-end-pakketten); de tabellen tonen dezelfde cijfers.");
+  return false;
+}
+
+// ---- the periode fields (soort, jaar, maand or halfjaar) ----
+function vulDelen(gekozen) {
+  const soort = $("periode-soort").value;
+  const deel = $("periode-deel");
+  $("periode-deel-veld").hidden = soort === "jaar";
+  const opties = soort === "maand"
+    ? MAANDEN.map((m, i) => [String(i + 1).padStart(2, "0"), m])
+    : [["H1", "1e halfjaar (januari-juni)"], ["H2", "2e halfjaar (juli-december)"]];
+  deel.replaceChildren(...opties.map(([v, t]) => el("option", { value: v }, t)));
+  if (gekozen && opties.some(([v]) => v === gekozen)) deel.value = gekozen;
+}
+
+export function periodeVelden(standaard) {
+  $("periode-soort").addEventListener("change", () => vulDelen());
+  zetPeriode(standaard);
+}
+
+export function zetPeriode(p) {
+  const [jaar, deel] = p.split("-");
+  $("periode-jaar").value = jaar;
+  $("periode-soort").value = !deel ? "jaar" : deel.startsWith("H") ? "halfjaar" : "maand";
+  vulDelen(deel);
+}
+
+export function gekozenPeriode() {
+  const soort = $("periode-soort").value;
+  const jaar = $("periode-jaar").value;
+  return soort === "jaar" ? jaar : `${jaar}-${$("periode-deel").value}`;
+}
+
+// The address keeps the selection (?wijk=...&periode=...), so a page can be bookmarked.
+export function uitAdres(naam) {
+  return new URLSearchParams(location.search).get(naam);
+}
+
+export function naarAdres(waarden) {
+  const q = new URLSearchParams(location.search);
+  for (const [k, v] of Object.entries(waarden)) {
+    if (v) q.set(k, v);
+    else q.delete(k);
+  }
+  history.replaceState(null, "", `${location.pathname}?${q}`);
+}
+
+// The norm of a figure as a sentence; the configured source is English text, marked so.
+export function zetNorm(doel, norm, extra) {
+  if (!norm) {
+    doel.replaceChildren("Voor dit cijfer is geen norm vastgesteld.");
+    return;
+  }
+  doel.replaceChildren("Norm: ", el("strong", {}, normTekst(norm)), ". Bron: ",
+    el("span", { lang: "en" }, norm.source),
+    norm.valid_from ? ` (geldt vanaf ${norm.valid_from}).` : ".", extra || "");
+}
