@@ -89,7 +89,7 @@ def read_lines(lines: Iterable[bytes], summary: LoadSummary) -> Iterator[Line]:
             continue
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested thousands deep
             summary.reject(number, [("(line)", "is not JSON")])
             continue
         key = None

@@ -88,6 +88,8 @@ async def post_events(request: Request, client: AuthenticatedClient) -> Response
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return problem(400, "malformed-json", "Body is not JSON", "the body could not be parsed")
+    except RecursionError:  # arrays or objects nested thousands deep: refused, not a 500
+        return problem(400, "malformed-json", "Body is not JSON", "the body is nested too deeply")
     batch = media_type == BATCH
     if batch and not isinstance(body, list):
         return problem(

@@ -65,6 +65,12 @@ async def test_invalid_events_get_problem_details_naming_the_field(intake_url: s
             "/api/v1/events", content=b"x", headers={"content-type": "text/plain"}
         )
         not_json = await http.post("/api/v1/events", content=b"{oops", headers=SINGLE)
+        deep = b"[" * 100_000 + b"]" * 100_000  # once a 500 (RecursionError)
+        too_deep = [
+            await http.post("/api/v1/events", content=deep, headers=kind)
+            for kind in (SINGLE, BATCH)
+        ]
+        zgw_off = await http.post("/api/v1/zgw/notificaties", json={}, headers=SINGLE)
     fields = []
     for answer in answers:
         assert answer.status_code == 422
@@ -78,6 +84,9 @@ async def test_invalid_events_get_problem_details_naming_the_field(intake_url: s
     assert "123456789" not in answers[2].text, "an error must never echo a personal value"
     assert wrong_type.status_code == 415
     assert not_json.status_code == 400
+    for answer in too_deep:
+        assert answer.status_code == 400 and "nested too deeply" in answer.json()["detail"]
+    assert zgw_off.status_code == 404 and zgw_off.json()["type"].endswith("zgw-not-configured")
 
 
 async def test_a_batch_is_answered_per_event_and_only_the_valid_ones_are_published(

@@ -61,6 +61,10 @@ async def test_inzage_erasure_and_export_over_http(
             assert export.status_code == 200
             zaken = export.json()["leveringen"][0]["vroegsignaalzaken"]
             assert len(zaken) == 2
+            for maand in ("0000-01", "9999-12", "2026-13", "2026-3"):  # once a 500 for 0000-01
+                refused = await http.get(f"/api/v1/ddas-export?maand={maand}", headers=TEAM)
+                assert refused.status_code == 422, (maand, refused.text)
+                assert "maand" in refused.text
             assert (
                 await http.get("/api/v1/ddas-export?maand=2026-03", headers=FG)
             ).status_code == 403

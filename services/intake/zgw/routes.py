@@ -41,14 +41,15 @@ _BODY = {
         403: {"description": "Authorization is not the abonnement's auth"},
         413: {"description": "body larger than a notification can be"},
         422: {"description": "not a notification, or its URL is not under the configured API"},
-        503: {"description": "the ZGW adapter is not configured here"},
+        404: {"description": "the ZGW adapter is not configured on this intake"},
     },
 )
 async def notificatie(request: Request) -> Response:
     adapter = getattr(request.app.state, "zgw", None)
     if adapter is None:
+        # 404, not 503: nothing here will answer later without a configuration change.
         return problem(
-            503, "zgw-not-configured", "ZGW adapter off", "WIJKPULS_ZGW_ZAKEN_API_URL is not set"
+            404, "zgw-not-configured", "ZGW adapter off", "WIJKPULS_ZGW_ZAKEN_API_URL is not set"
         )
     sent = request.headers.get("authorization")
     if not callback_allowed(adapter.zaken.settings.callback_authorization, sent):
@@ -61,6 +62,8 @@ async def notificatie(request: Request) -> Response:
         raw = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
         return problem(400, "malformed-json", "Body is not JSON", "the body could not be parsed")
+    except RecursionError:  # nested thousands deep: refused, not a 500
+        return problem(400, "malformed-json", "Body is not JSON", "the body is nested too deeply")
     try:
         found = Notificatie.model_validate(raw)
     except ValidationError as exc:  # field and type only: a message may quote the value

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from services.signals.api.auth import require
-from services.signals.cli.export import build_export
+from services.signals.cli.export import MAAND, build_export
 from services.signals.rules.ddas_export import delivery_counts
 from services.signals.rules.ddas_schema import InvalidDelivery
 from services.signals.settings import SignalsClient, SignalsRole
@@ -31,7 +31,7 @@ Team = Annotated[SignalsClient, Depends(require(SignalsRole.VROEGSIGNALERING))]
 async def get_ddas_export(
     request: Request,
     team: Team,
-    maand: Annotated[str, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", examples=["2026-03"])],
+    maand: Annotated[str, Query(pattern=MAAND.pattern, examples=["2026-03"])],
     peildatum: date | None = None,
     client: Annotated[bool, Query(description="false: empty Client blocks")] = True,
 ) -> Response:

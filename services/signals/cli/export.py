@@ -23,7 +23,9 @@ from services.signals.settings import get_settings
 from services.signals.vault.ddas_records import month_cases
 from services.signals.vault.vault_context import SignalsCore, build_core
 
-MAAND = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+# Years 1900-2099: a month the vault can hold. A wider pattern let "0000-01" reach date()
+# (year 0) and answer 500 instead of a 422 naming the parameter.
+MAAND = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])$")
 
 
 def build_export(

@@ -39,6 +39,8 @@ def decode_json(raw: bytes | bytearray | str) -> Any:
         return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except UnicodeDecodeError:
         raise EventValidationError([problem("", "is not UTF-8 text", "encoding")]) from None
+    except RecursionError:  # arrays or objects nested thousands deep
+        raise EventValidationError([problem("", "is nested too deeply", "json_invalid")]) from None
     except ValueError as exc:  # json.JSONDecodeError is a ValueError; its message has no input
         reason = "has a duplicate key" if str(exc) == "duplicate key" else "is not valid JSON"
         raise EventValidationError([problem("", reason, "json_invalid")]) from None
