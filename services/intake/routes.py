@@ -34,6 +34,7 @@ from shared.contract.events import (
     accept_at_edge,
     to_structured_record,
 )
+from shared.platform.broker_watch import BrokerDown
 from shared.platform.problems import problem
 
 log = logging.getLogger("wijkpuls.intake")
@@ -62,6 +63,10 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 
 class Unavailable(Exception):
     """Kafka or Redis did not answer; nothing was confirmed."""
+
+    def __init__(self, message: str, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 @router.post(
@@ -111,7 +116,11 @@ async def post_events(request: Request, client: AuthenticatedClient) -> Response
         results = await _accept(edge, client, items)
     except Unavailable as exc:
         return problem(
-            503, "unavailable", str(exc), "nothing was confirmed; retry with the same ids"
+            503,
+            "unavailable",
+            str(exc),
+            "nothing was confirmed; retry with the same ids",
+            headers={"Retry-After": str(exc.retry_after_s)},
         )
     except RedisError:
         log.exception("redis unavailable", extra={"client": client.name})
@@ -165,6 +174,8 @@ async def _accept(edge: Edge, client: Client, items: list[Any]) -> list[ItemResu
 
     try:
         await edge.publisher.publish_records(new_records)
+    except BrokerDown as down:  # known down: answered at once, nothing was sent
+        raise Unavailable("Broker unavailable", down.retry_after_s) from None
     except (KafkaError, TimeoutError):
         extra = {"client": client.name, "events": len(new_records)}
         log.exception("publish failed", extra=extra)

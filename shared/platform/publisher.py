@@ -7,18 +7,27 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
 from shared.contract.events import CloudEvent, KafkaRecord, to_structured_record
+from shared.platform.broker_watch import BrokerWatch
 
 
 class Publisher:
-    def __init__(self, producer: AIOKafkaProducer, topic: str, timeout_s: float) -> None:
+    def __init__(
+        self,
+        producer: AIOKafkaProducer,
+        topic: str,
+        timeout_s: float,
+        watch: BrokerWatch | None = None,
+    ) -> None:
         self._producer = producer
         self._topic = topic
         self._timeout_s = timeout_s
         self._partitioner = DefaultPartitioner()  # the producer's own: make_producer sets none
+        self.watch = watch or BrokerWatch(producer, topic)
 
     async def publish(self, events: Sequence[CloudEvent]) -> None:
         """Send in order (one zaak stays in order in its partition), then await every ack."""
@@ -32,9 +41,18 @@ class Publisher:
         future per record. The partition is the one ``send`` would choose (the producer's
         default partitioner on the record key), so a zaak stays in order in its partition.
         Returns once the broker acknowledged every batch (acks=all, idempotent producer).
+        Raises BrokerDown at once, without sending, while the broker is known to be down.
         """
         if not records:
             return
+        await self.watch.ensure_writable()
+        try:
+            await self._publish(records)
+        except (KafkaError, TimeoutError, OSError):
+            self.watch.mark_down()
+            raise
+
+    async def _publish(self, records: Sequence[KafkaRecord]) -> None:
         producer, topic = self._producer, self._topic
         partitions = sorted(await producer.partitions_for(topic))
         batches: dict[int, BatchBuilder] = {}
@@ -66,5 +84,5 @@ class Publisher:
         return future
 
     async def ready(self) -> bool:
-        partitions = await self._producer.partitions_for(self._topic)
-        return bool(partitions)
+        """The broker answers now and every partition of the topic has a leader."""
+        return await self.watch.writable()
