@@ -8,6 +8,7 @@ on by itself. Nothing the intake acknowledged may be missing from Kafka or doubl
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -28,19 +29,20 @@ from shared.platform.settings import KafkaSettings, get_domain_config
 pytestmark = pytest.mark.e2e
 
 
-def _ready(url: str) -> bool:
+async def _ready(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/ready", timeout=5).status_code == 200
+        async with httpx.AsyncClient(timeout=5) as http:
+            return (await http.get(f"{url}/ready")).status_code == 200
     except httpx.HTTPError:
         return False
 
 
-def _wait(check: bool, url: str, timeout_s: float) -> float:
+async def _wait(check: bool, url: str, timeout_s: float) -> float:
     """Seconds until /ready says ``check``; fails after ``timeout_s``."""
     start = time.monotonic()
-    while _ready(url) is not check:
+    while await _ready(url) is not check:
         assert time.monotonic() - start < timeout_s, f"/ready not {check} in {timeout_s} s"
-        time.sleep(0.25)
+        await asyncio.sleep(0.25)
     return time.monotonic() - start
 
 
@@ -70,7 +72,7 @@ async def test_a_stopped_broker_is_said_at_once_and_nothing_acknowledged_is_lost
                 assert (await post(20)).status_code == 202
 
                 broker.stop()
-                noticed_s = _wait(False, url, timeout_s=15)
+                noticed_s = await _wait(False, url, timeout_s=15)
                 first = await post(5)  # may be the one that finds out, within the send timeout
                 started = time.monotonic()
                 refused = await post(5)
@@ -82,11 +84,11 @@ async def test_a_stopped_broker_is_said_at_once_and_nothing_acknowledged_is_lost
                 assert refused_s < 3, f"the 503 took {refused_s:.1f} s"
 
                 broker.start()
-                back_s = _wait(True, url, timeout_s=90)
+                back_s = await _wait(True, url, timeout_s=90)
                 deadline = time.monotonic() + 30
                 while (answer := await post(20)).status_code != 202:
                     assert time.monotonic() < deadline, answer.text
-                    time.sleep(0.5)
+                    await asyncio.sleep(0.5)
 
             records = await read_topic(
                 broker.bootstrap, topic_name(Topic.EVENTS, kafka), len(acknowledged), 30
