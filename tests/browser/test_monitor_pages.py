@@ -1,0 +1,165 @@
+"""Each monitor page opens in headless chromium with the real figures of the demo, is keyboard
+operable and passes axe-core (no serious or critical violation); a posted event changes a
+figure on the open page without a reload. Screenshots: var/screenshots/."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+import httpx
+import pytest
+from browser_support import ANALIST_KEY, Stack, axe_violations, post_events, screenshot
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+AANDACHTSWIJKEN = {"Helmond-West", "Binnenstad", "Helmond-Oost", "Helmond-Noord"}
+
+
+def api(stack: Stack, kpi: str, key: str | None = None, **query: str) -> dict:
+    headers = {"X-API-Key": key} if key else {}
+    answer = httpx.get(f"{stack.reporting}/api/v1/kpi/{kpi}", params=query, headers=headers)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def previous_month(today: date) -> str:
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}-{month:02d}"
+
+
+def dutch(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def shown_as(cell: dict | None, field: str) -> str:
+    """What the page must show for a count of the API: the number in Dutch notation, 0 for
+    an absent cell, or a hidden count's reason (never a number)."""
+    if cell is None:
+        return "0"
+    value = cell[field]
+    if isinstance(value, int):
+        return dutch(value)
+    return "verborgen" if cell.get("verborgen", {}).get(field) != "primair" else "minder dan 5"
+
+
+def test_overzicht_shows_the_figures_with_norm_and_comparisons(stack: Stack, page: Page):
+    periode = previous_month(stack.today)
+    cells = api(stack, "doorlooptijd", periode=periode, wijk="gemeente")["cells"]
+    by_wet = {c["wet"]: c for c in cells}
+    assert any(isinstance(c["n"], int) for c in cells), cells  # the demo decided something
+
+    page.goto(f"{stack.reporting}/monitor/overzicht")
+    for wet in ("wmo", "jeugdwet", "participatiewet"):
+        basis = page.locator(f'[data-sleutel="doorlooptijd|{wet}|basis"]')
+        expect(basis).to_contain_text(shown_as(by_wet.get(wet), "n"))  # the API's figure
+    tijdig = page.locator("#kaart-tijdig").locator("xpath=..")
+    expect(tijdig).to_contain_text("Norm: ten minste 80%")
+    expect(tijdig).to_contain_text("Ten opzichte van vorige periode")
+    median = page.locator('[data-sleutel="doorlooptijd|wmo"]')
+    if isinstance(by_wet["wmo"]["median"], int):
+        expect(median).to_have_text(f"{by_wet['wmo']['median']} dagen")
+    else:  # hidden by disclosure control: the reason is shown, never a number
+        expect(median).to_contain_text("niet getoond")
+
+    # keyboard: the first Tab reaches the skip link, which moves focus to the content
+    page.keyboard.press("Tab")
+    expect(page.locator(".utrecht-skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#inhoud")).to_be_focused()
+    assert page.locator("html").get_attribute("lang") == "nl"
+
+    screenshot(page, "overzicht")
+    assert axe_violations(page, "overzicht") == []
+
+
+def test_trends_draw_24_months_with_hidden_cells_as_gaps(stack: Stack, page: Page):
+    page.goto(f"{stack.reporting}/monitor/trends?cijfer=doorlooptijd")
+    table = page.locator("#tabel table")
+    expect(table.locator("tbody tr")).to_have_count(24)
+    cells = api(stack, "doorlooptijd", wijk="gemeente")["cells"]
+    months = page.evaluate(
+        "() => Chart.getChart('grafiek').data.labels.length"
+    )  # one point per month
+    assert months == 24
+    datasets = page.evaluate(
+        "() => Chart.getChart('grafiek').data.datasets.map(d => [d.label, d.data])"
+    )
+    assert any(label.startswith("Norm") for label, _ in datasets) is False  # no median norm
+    wmo = dict(datasets)["Wmo"]
+    served = {c["periode"]: c["median"] for c in cells if c["wet"] == "wmo"}
+    shown = [v for v in wmo if v is not None]
+    assert len(shown) >= 12, wmo  # real figures for most months
+    for value in wmo:
+        assert value != 0  # a hidden month is a gap (null), never a zero
+    assert all(v in served.values() for v in shown)
+    screenshot(page, "trends")
+    assert axe_violations(page, "trends") == []
+
+    # the headline share with its norm line; its hidden months are listed with the reason
+    page.select_option("#cijfer", "tijdig")
+    page.click("#selectie button[type=submit]")
+    expect(page.locator("#norm")).to_contain_text("ten minste 80%")
+    labels = page.evaluate("() => Chart.getChart('grafiek').data.datasets.map(d => d.label)")
+    assert any(label.startswith("Norm") for label in labels), labels
+    hidden = [c for c in cells if c["periode"].count("-") == 1 and "-H" not in c["periode"]
+              and c.get("verborgen", {}).get("tijdig_pct")]  # fmt: skip
+    if hidden:
+        expect(page.locator("#gaten")).to_contain_text("niet getoond")
+    screenshot(page, "trends-tijdig")
+
+
+def test_wijken_side_by_side_sorted_with_the_aandachtswijken_marked(stack: Stack, page: Page):
+    year = str(stack.today.year - 1)  # a whole year: enough zaken per wijk in the small demo
+    page.goto(f"{stack.reporting}/monitor/wijken?cijfer=doorlooptijd&wet=wmo&periode={year}")
+    expect(page.locator("#tabel table tbody tr")).to_have_count(13)  # 12 wijken + gemeente
+    expect(page.locator("#tabel tr.aandacht")).to_have_count(4)
+    bars = page.evaluate(
+        "() => { const c = Chart.getChart('grafiek');"
+        " return c ? [c.data.labels, c.data.datasets[0].data] : [[], []]; }"
+    )
+    labels, values = bars
+    assert values == sorted(values, reverse=True)  # sorted bars, highest first
+    for label in labels:
+        assert label.startswith("◆ ") == (label.removeprefix("◆ ") in AANDACHTSWIJKEN)
+    served = api(stack, "doorlooptijd", periode=year, wet="wmo")["cells"]
+    medians = sorted((c["median"] for c in served if isinstance(c["median"], int)
+                      and c["wijk"] not in ("gemeente", "onbekend")), reverse=True)  # fmt: skip
+    assert values == medians and len(values) >= 3, (values, medians)
+    screenshot(page, "wijken")
+    assert axe_violations(page, "wijken") == []
+
+    page.check("#alleen-aandacht")
+    expect(page.locator("#tabel tbody tr")).to_have_count(5)  # the four + gemeente
+    screenshot(page, "wijken-aandacht")
+
+
+def test_a_posted_event_changes_the_open_page_without_a_reload(stack: Stack, page: Page):
+    page.add_init_script(f"sessionStorage.setItem('wijkpuls.apiKey', '{ANALIST_KEY}')")
+    periode = stack.today.strftime("%Y-%m")
+    page.goto(f"{stack.reporting}/monitor/overzicht?wijk=Stiphout&periode={periode}&ververs=1")
+    basis = page.locator('[data-sleutel="doorlooptijd|wmo|basis"]')
+    expect(basis).to_be_visible()
+    before = int(basis.inner_text().replace(".", ""))
+    page.evaluate("() => { window.zelfdePagina = true; }")  # gone if the page reloads
+
+    zaak = f"W-{uuid.uuid4().hex[:10]}"
+    day = stack.today.isoformat()
+    source = "urn:nld:oin:00000001002220647000:systeem:wmo-zaaksysteem"
+    events = [
+        {"specversion": "1.0", "id": str(uuid.uuid4()), "source": source,
+         "type": f"nl.helmond.sociaaldomein.{kind}", "time": f"{day}T{hour}:00:00+01:00",
+         "data": {"zaak_id": zaak, "datum": day, **data}}
+        for kind, hour, data in (
+            ("zaak.aangemeld", "09", {"wet": "wmo", "soort": "melding", "postcode": "5704AB"}),
+            ("zaak.besloten", "10", {"uitkomst": "toegekend"}),
+        )
+    ]  # fmt: skip
+    post_events(stack.intake, events)
+
+    expect(basis).to_have_text(dutch(before + 1), timeout=20_000)
+    expect(basis).to_have_class("waarde veranderd")
+    expect(page.locator("#live-status")).to_contain_text("veranderd")
+    assert page.evaluate("() => window.zelfdePagina") is True
+    screenshot(page, "overzicht-live")
