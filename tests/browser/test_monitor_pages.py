@@ -9,7 +9,14 @@ from datetime import date
 
 import httpx
 import pytest
-from browser_support import ANALIST_KEY, Stack, axe_violations, post_events, screenshot
+from browser_support import (
+    ANALIST_KEY,
+    SCREENSHOTS,
+    Stack,
+    axe_violations,
+    post_events,
+    screenshot,
+)
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -163,3 +170,31 @@ def test_a_posted_event_changes_the_open_page_without_a_reload(stack: Stack, pag
     expect(page.locator("#live-status")).to_contain_text("veranderd")
     assert page.evaluate("() => window.zelfdePagina") is True
     screenshot(page, "overzicht-live")
+
+
+def test_sth_half_year_report_prints_every_wijk_against_the_norm(stack: Stack, page: Page):
+    year = stack.today.year - 1
+    halfjaar = f"{year}-H2"
+    page.goto(f"{stack.reporting}/monitor/rapport?halfjaar={halfjaar}")
+    sections = page.locator(".rapport-sectie")
+    expect(sections).to_have_count(2)  # sth-opgepakt and sth-zonder-verwijzing
+    for kpi in ("sth-opgepakt", "sth-zonder-verwijzing"):
+        table = page.locator(f'[aria-labelledby="sectie-{kpi}"] table')
+        expect(table.locator("tbody tr")).to_have_count(14)  # 12 wijken, onbekend, gemeente
+        [cell] = api(stack, kpi, periode=halfjaar, wet="sth", wijk="gemeente")["cells"]
+        total = table.locator("tbody tr.totaal td").first
+        n, reason = cell["n"], cell.get("verborgen", {}).get("n")
+        expected = dutch(n) if isinstance(n, int) else "<5" if reason == "primair" else "x"
+        expect(total).to_have_text(expected)  # the API's count, or its short mark
+    expect(page.locator('[aria-labelledby="sectie-sth-zonder-verwijzing"]')).to_contain_text(
+        "ten minste 80%"
+    )
+    screenshot(page, "rapport")
+    assert axe_violations(page, "rapport") == []
+
+    page.emulate_media(media="print")  # the print stylesheet: no navigation, no controls
+    expect(page.locator("nav")).to_be_hidden()
+    expect(page.locator("#selectie")).to_be_hidden()
+    screenshot(page, "rapport-print")
+    page.pdf(path=str(SCREENSHOTS / "rapport.pdf"), format="A4")
+    assert (SCREENSHOTS / "rapport.pdf").stat().st_size > 10_000

@@ -2,7 +2,8 @@
 elsewhere) that read the reporting API from the browser with the caller's own API key.
 
 - ``/dashboard``: the first dashboard (tiles and tables), three files beside this module.
-- ``/monitor/<page>``: the monitor (Overzicht, Trends, Wijken naast elkaar), on the NL Design
+- ``/monitor/<page>``: the monitor (Overzicht, Trends, Wijken naast elkaar, the printable STH
+  half-year report), on the NL Design
   System; its own files are in ``monitor/``, and the front-end packages it loads (NLDS CSS and
   design tokens, Chart.js) come from npm (services/reporting/web/package-lock.json) and are
   served from ``/monitor/vendor/`` by a StaticFiles mount of only the files
@@ -33,6 +34,7 @@ PAGES = {
     "overzicht": "overzicht.html",
     "trends": "trends.html",
     "wijken": "wijken.html",
+    "rapport": "rapport.html",
 }
 MONITOR_ASSETS = {
     "monitor.css": "text/css; charset=utf-8",
@@ -40,6 +42,7 @@ MONITOR_ASSETS = {
     "overzicht.js": "text/javascript; charset=utf-8",
     "trends.js": "text/javascript; charset=utf-8",
     "wijken.js": "text/javascript; charset=utf-8",
+    "rapport.js": "text/javascript; charset=utf-8",
 }
 # Everything from this origin only: no CDN, no inline script, no framing by other sites.
 HEADERS = {

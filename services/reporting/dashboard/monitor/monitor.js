@@ -166,19 +166,39 @@ export function getal(v, eenheid) {
 // `cel` may be undefined: no cell means no zaken in that periode (docs: a cell with n = 0
 // may be absent).
 export function lees(cel, veld) {
-  if (!cel) return { reden: "geen zaken in deze periode" };
+  if (!cel) return { reden: "geen zaken in deze periode", soort: "geen" };
   const verborgen = cel.verborgen && cel.verborgen[veld];
-  if (verborgen) return { reden: REDENEN[verborgen] || `verborgen (${verborgen})` };
+  if (verborgen) {
+    return { reden: REDENEN[verborgen] || `verborgen (${verborgen})`, soort: verborgen };
+  }
   const v = cel[veld];
   if (typeof v === "number") return { waarde: v };
-  if (typeof v === "string") return { reden: `${v}: kleine aantallen worden niet getoond` };
-  const basis = Object.entries(cel.verborgen || {}).length
-    ? "niet getoond: berekend uit een verborgen aantal" : null;
-  if (basis) return { reden: basis };
-  if (state.rol === "publiek") {
-    return { reden: `niet getoond: berekend uit minder dan ${state.drempel} zaken` };
+  if (typeof v === "string") {
+    return { reden: `${v}: kleine aantallen worden niet getoond`, soort: "primair" };
   }
-  return { reden: "niet te berekenen" };
+  if (Object.entries(cel.verborgen || {}).length) {
+    return { reden: REDENEN.afgeleid, soort: "afgeleid" };
+  }
+  if (state.rol === "publiek") {
+    return { reden: `niet getoond: berekend uit minder dan ${state.drempel} zaken`,
+      soort: "afgeleid" };
+  }
+  return { reden: "niet te berekenen", soort: "onbekend" };
+}
+
+// The short marks of a printed table, explained by KORT_UITLEG below it.
+const KORT = { geen: "0", primair: "<5", complement: "x", secundair: "x", afgeleid: "·",
+  onbekend: "—" };
+export const KORT_UITLEG = "<5: minder dan 5, niet getoond. x: verborgen omdat anders een " +
+  "klein aantal terug te rekenen is. ·: niet getoond, berekend uit een verborgen aantal. " +
+  "0: geen zaken. —: niet te berekenen.";
+
+// A figure in a compact table; `telling`: a count, which is 0 where the cell is absent (a
+// share or statistic over no zaken has no value: —).
+export function kort(gelezen, eenheid, telling = false) {
+  if ("waarde" in gelezen) return getal(gelezen.waarde, eenheid);
+  const teken = gelezen.soort === "geen" && !telling ? "—" : KORT[gelezen.soort] || "—";
+  return el("span", { class: "verborgen", title: gelezen.reden }, teken);
 }
 
 // A figure as a node: the number, or a marked hidden figure with its reason.
@@ -380,7 +400,11 @@ export const KLEUREN = ["#0b5394", "#b45309", "#2f7d32", "#7b2d8e", "#a4000f"];
 export const VORMEN = ["circle", "rect", "triangle", "rectRot", "crossRot"];
 
 export function chartBeschikbaar() {
-  if (typeof window.Chart === "function") return true;
+  if (typeof window.Chart === "function") {
+    window.Chart.defaults.color = "#333"; // axis and legend text: 12.6:1 on white
+    window.Chart.defaults.font.size = 13;
+    return true;
+  }
   melding("De grafiekbibliotheek is niet geladen (make bootstrap installeert de " +
     "front-end-pakketten); de tabellen tonen dezelfde cijfers.");
   return false;

@@ -33,8 +33,8 @@ function verschil(cijfer, nu, toen, wanneer) {
     oordeel ? ` (${oordeel})` : "", el("br"), el("span", { class: "was" }, was));
 }
 
-function normCel(norm, periode, gelezen) {
-  if (!norm) return "geen norm";
+function normCel(norm, periode, gelezen, maatstaf) {
+  if (!norm) return maatstaf ? "zie de maatstaf" : "geen norm";
   if (!normGeldt(norm, periode)) return `geldt vanaf ${norm.valid_from}`;
   if (!("waarde" in gelezen)) return el("span", { class: "verborgen" }, "niet te beoordelen");
   const gehaald = normGehaald(norm, gelezen.waarde);
@@ -77,7 +77,7 @@ function kaart(cijfer, antwoord, wijk, periode) {
     const nu = lees(cel, cijfer.veld);
     const sleutel = `${cijfer.id}|${wet}`;
     const waarde = el("span", { "data-sleutel": sleutel, class: "waarde" }, toon(nu, cijfer.eenheid));
-    return [WETTEN[wet] || wet, waarde, normCel(norm, periode, nu),
+    return [WETTEN[wet] || wet, waarde, normCel(norm, periode, nu, eigen.length > 0),
       verschil(cijfer, nu, lees(cellen.get(`${wet}|${wijk}|${p1}`), cijfer.veld), periodeKort(p1)),
       verschil(cijfer, nu, lees(cellen.get(`${wet}|${wijk}|${p2}`), cijfer.veld), periodeKort(p2)),
       el("span", { "data-sleutel": `${sleutel}|basis`, class: "waarde" }, aantal(cel, cijfer.basis))];

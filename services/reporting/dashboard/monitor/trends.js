@@ -53,8 +53,13 @@ function teken(c, antwoord, wijk, stap) {
       gaten.push(el("li", {}, `${WETTEN[wet] || wet}: ${ps.map(periodeKort).join(", ")} — ${reden}`));
     }
   }
+  const verborgen = wetten.flatMap((wet) => gelezen[wet])
+    .filter((g) => !("waarde" in g) && g.reden !== "geen zaken in deze periode").length;
+  const tip = stap === "maand" && verborgen > reeks.length / 2
+    ? alinea("Veel maanden hebben te weinig zaken om te tonen. Per halfjaar zijn er meer " +
+      "zaken per cijfer en dus minder onderbrekingen.", "uitleg") : null;
   $("gaten").replaceChildren(...(gaten.length ? [
-    el("h3", { class: "utrecht-heading-3" }, "Onderbrekingen in de lijnen"),
+    el("h3", { class: "utrecht-heading-3" }, "Onderbrekingen in de lijnen"), tip,
     el("ul", { class: "utrecht-unordered-list gaten" }, ...gaten)] : []));
 
   $("grafiek-uitleg").textContent = `${titel}. Een lijn per wet` +
@@ -72,6 +77,7 @@ function teken(c, antwoord, wijk, stap) {
     pointRadius: 4,
     borderWidth: 2,
     spanGaps: false,
+    clip: 8, // a point on 100% is drawn whole, not cut by the top of the chart
   }));
   if (norm) {
     datasets.push({
@@ -90,7 +96,7 @@ function teken(c, antwoord, wijk, stap) {
       animation: false, responsive: true, maintainAspectRatio: false,
       scales: { y: { beginAtZero: c.eenheid === "%", title: { display: true, text: eenheid },
         ...(c.eenheid === "%" ? { max: 100 } : {}) } },
-      plugins: { legend: { position: "bottom" } },
+      plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
     },
   });
 }

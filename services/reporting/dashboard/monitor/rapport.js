@@ -1,0 +1,116 @@
+// STH-halfjaarrapportage: every STH figure for a chosen half-year, per wijk, against the norm
+// and the half-year before; printable (monitor.css @media print). The figures are the API's,
+// disclosure control included.
+import {
+  $, AANDACHTSWIJKEN, API, CIJFERS, KORT_UITLEG, alinea, bijgewerkt, blijfBijwerken, el, fout,
+  getal, index, kort, laadBasis, lees, melding, normGehaald, normGeldt, normTekst, periodeTekst,
+  sleutelFormulier, state, tabel, uitAdres, vorigHalfjaar, vorige, vraag, naarAdres,
+} from "./monitor.js";
+
+// The STH figures: the count, its numerator and the share of each STH KPI.
+const STH = [
+  { kpi: "sth-opgepakt", teller: "n_binnen_norm", n: "Hulpvragen",
+    tellerNaam: "Binnen 10 werkdagen opgepakt" },
+  { kpi: "sth-zonder-verwijzing", teller: "n_zonder", n: "Afgesloten trajecten",
+    tellerNaam: "Zonder verwijzing" },
+];
+let vorigeVorm = null;
+
+function halfjaren() {
+  const [jaar] = state.vandaag.split("-").map(Number);
+  const uit = [];
+  for (let j = jaar; j >= jaar - 3; j--) uit.push(`${j}-H2`, `${j}-H1`);
+  return uit.filter((p) => p <= vorigHalfjaar(state.vandaag) ||
+    p === `${jaar}-${Number(state.vandaag.split("-")[1]) <= 6 ? "H1" : "H2"}`);
+}
+
+function sectie(def, antwoord, halfjaar) {
+  const cijfer = CIJFERS.find((c) => c.kpi === def.kpi);
+  const cellen = index(antwoord.cells);
+  const norm = (antwoord.normen || []).find((n) => n.figure === "pct") || null;
+  const maatstaf = (antwoord.normen || []).find((n) => n.figure !== "pct") || null;
+  const vorig = vorige(halfjaar);
+  const kop = el("h2", { class: "utrecht-heading-2", id: `sectie-${def.kpi}` }, cijfer.titel);
+  const normZin = el("p", { class: "utrecht-paragraph norm" },
+    norm ? ["Norm: ", el("strong", {}, normTekst(norm)), ". Bron: ",
+      el("span", { lang: "en" }, norm.source),
+      norm.valid_from ? ` (geldt vanaf ${norm.valid_from}).` : "."] : "Geen norm op het percentage.",
+    maatstaf ? [" Maatstaf in de definitie: ", el("strong", {}, normTekst(maatstaf)), "."] : "");
+  const wijken = [...state.wijken, state.onbekend, state.gemeente];
+  const rijen = wijken.map((wijk) => {
+    const cel = cellen.get(`sth|${wijk}|${halfjaar}`);
+    const nu = lees(cel, "pct");
+    const toen = lees(cellen.get(`sth|${wijk}|${vorig}`), "pct");
+    const verschil = "waarde" in nu && "waarde" in toen
+      ? `${nu.waarde - toen.waarde >= 0 ? "+" : "−"}${getal(Math.abs(
+        Math.round((nu.waarde - toen.waarde) * 10) / 10), " procentpunt")}` : "—";
+    const oordeel = !norm || !normGeldt(norm, halfjaar) ? "—"
+      : !("waarde" in nu) ? "niet te beoordelen"
+        : normGehaald(norm, nu.waarde) ? "✓ gehaald" : "✗ niet gehaald";
+    const naam = wijk === state.gemeente ? "Hele gemeente"
+      : wijk === state.onbekend ? "Onbekende wijk"
+        : AANDACHTSWIJKEN.includes(wijk) ? `◆ ${wijk}` : wijk;
+    return [naam, kort(lees(cel, "n"), "", true), kort(lees(cel, def.teller), "", true),
+      kort(nu, "%"),
+      kort(toen, "%"), verschil, oordeel];
+  });
+  return el("section", { class: "rapport-sectie", "aria-labelledby": kop.id }, kop,
+    alinea(cijfer.uitleg, "definitie"), normZin,
+    tabel(`${cijfer.titel} per wijk, ${periodeTekst(halfjaar)}`,
+      ["Wijk", def.n, def.tellerNaam, "Percentage", `${periodeTekst(vorig)}`,
+        "Verschil", "Norm"], rijen, {
+        numeriek: [1, 2, 3, 4, 5],
+        rijKlasse: (rij) => (String(rij[0]).startsWith("◆") ? "aandacht"
+          : rij[0] === "Hele gemeente" ? "totaal" : ""),
+      }), alinea(KORT_UITLEG, "uitleg"));
+}
+
+async function toonRapport({ live = false } = {}) {
+  const halfjaar = $("halfjaar").value;
+  if (!live) naarAdres({ halfjaar });
+  try {
+    const antwoorden = await Promise.all(STH.map((def) =>
+      vraag(API.kpi, { kpi: def.kpi }, { wet: "sth" })));
+    const vorm = JSON.stringify([halfjaar, antwoorden]);
+    if (live && vorm === vorigeVorm) return bijgewerkt(0);
+    vorigeVorm = vorm;
+    const peildatum = antwoorden[0].peildatum;
+    $("verantwoording").replaceChildren(`${periodeTekst(halfjaar)}, alle wijken van Helmond. `,
+      `Peildatum ${peildatum}: gebeurtenissen tot en met die dag tellen mee; een latere `,
+      "melding kan een afgesloten halfjaar nog veranderen. Definities: ",
+      antwoorden.map((a) => a.definitie).join(", "), `. Opgesteld op ${
+        new Date().toLocaleString("nl-NL")}.`);
+    $("rapport").replaceChildren(...STH.map((def, i) => sectie(def, antwoorden[i], halfjaar)),
+      alinea("◆ = aandachtswijk (Koers sociaal domein 2024-2028). Aantallen onder 5 en " +
+        "cijfers die daaruit volgen worden niet getoond; de reden staat bij het cijfer.",
+      "uitleg"));
+    bijgewerkt(0);
+  } catch (e) {
+    fout($("rapport"), e);
+  }
+}
+
+async function start() {
+  try {
+    await laadBasis();
+  } catch (e) {
+    melding(e.message);
+  }
+  if (!state.vandaag) state.vandaag = new Date().toISOString().slice(0, 10);
+  $("halfjaar").replaceChildren(...halfjaren().map((p) =>
+    el("option", { value: p }, periodeTekst(p))));
+  $("halfjaar").value = uitAdres("halfjaar") || vorigHalfjaar(state.vandaag);
+  $("selectie").addEventListener("submit", (e) => {
+    e.preventDefault();
+    toonRapport();
+  });
+  $("afdrukken").addEventListener("click", () => window.print());
+  sleutelFormulier(async () => {
+    await laadBasis();
+    toonRapport();
+  });
+  await toonRapport();
+  blijfBijwerken(() => toonRapport({ live: true }));
+}
+
+start();
