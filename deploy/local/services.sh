@@ -74,6 +74,7 @@ urls() {
 Wijkpuls is up.
   intake API docs:     http://127.0.0.1:$INTAKE_PORT/docs
   reporting API docs:  http://127.0.0.1:$REPORTING_PORT/docs
+  monitor:             http://127.0.0.1:$REPORTING_PORT/monitor/overzicht  (overzicht, trends, wijken, STH-rapportage)
   dashboard:           http://127.0.0.1:$REPORTING_PORT/dashboard  (KPIs, termijnen, alerts)
   signals API docs:    http://127.0.0.1:$SIGNALS_PORT/docs  (vroegsignalering, docs/signals.md)
   a live figure:       http://127.0.0.1:$REPORTING_PORT/api/v1/kpi/doorlooptijd?wijk=gemeente
