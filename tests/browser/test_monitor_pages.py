@@ -198,3 +198,14 @@ def test_sth_half_year_report_prints_every_wijk_against_the_norm(stack: Stack, p
     screenshot(page, "rapport-print")
     page.pdf(path=str(SCREENSHOTS / "rapport.pdf"), format="A4")
     assert (SCREENSHOTS / "rapport.pdf").stat().st_size > 10_000
+
+
+def test_every_page_reflows_to_320_pixels(stack: Stack, page: Page):
+    """WCAG 1.4.10: at 320 CSS pixels nothing but a table (which scrolls in its own region)
+    is wider than the screen."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    for name in ("overzicht", "trends", "wijken", "rapport"):
+        page.goto(f"{stack.reporting}/monitor/{name}")
+        expect(page.locator("#live-status")).to_contain_text("bijgewerkt")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, name
+    screenshot(page, "rapport-320px")
