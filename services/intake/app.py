@@ -14,11 +14,13 @@ from fastapi.responses import JSONResponse
 
 from services.intake import auth, catalog, health, routes
 from services.intake.iwmo import iwmo_router
+from services.intake.metrics import IntakeMetrics
 from services.intake.settings import Settings, get_settings
 from services.intake.wiring import start_edge
 from services.intake.zgw.wiring import zgw_router
 from shared.platform.api_rules import install_api_rules
 from shared.platform.logs import configure_logging
+from shared.platform.metrics import install_metrics
 from shared.platform.problems import install_problem_handlers, problem
 
 log = logging.getLogger("wijkpuls.intake")
@@ -77,4 +79,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return problem(422, "invalid-request", "Invalid request", "see errors", errors)
 
     install_api_rules(app)
+    app.state.intake_metrics = IntakeMetrics(install_metrics(app, "intake"))
     return app

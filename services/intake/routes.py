@@ -115,6 +115,7 @@ async def post_events(request: Request, client: AuthenticatedClient) -> Response
             raise too_many_requests(wait)
         results = await _accept(edge, client, items)
     except Unavailable as exc:
+        request.app.state.intake_metrics.unavailable.labels("kafka").inc()
         return problem(
             503,
             "unavailable",
@@ -124,8 +125,11 @@ async def post_events(request: Request, client: AuthenticatedClient) -> Response
         )
     except RedisError:
         log.exception("redis unavailable", extra={"client": client.name})
+        request.app.state.intake_metrics.unavailable.labels("redis").inc()
         return problem(503, "unavailable", "Store unavailable", "retry with the same ids")
     counts = Counter(r.outcome.value for r in results)
+    for outcome, count in counts.items():
+        request.app.state.intake_metrics.events.labels(client.name, outcome).inc(count)
     log.info("events received", extra={"client": client.name, **counts})
     reply = answer(results, batch=batch)
     return JSONResponse(reply.body, status_code=reply.status, media_type=reply.media_type)

@@ -26,6 +26,7 @@ from services.reporting.wijken import routes as routes_wijken
 from services.reporting.wiring import start_reporting
 from shared.platform.api_rules import install_api_rules
 from shared.platform.logs import configure_logging
+from shared.platform.metrics import install_metrics
 from shared.platform.problems import ProblemError, problem
 
 log = logging.getLogger("wijkpuls.reporting")
@@ -95,6 +96,7 @@ def create_app(
         )
 
     install_api_rules(app)
+    install_metrics(app, "reporting")
     return app
 
 

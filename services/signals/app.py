@@ -22,6 +22,7 @@ from services.signals.wiring import start_edge
 from shared.platform.api_rules import install_api_rules
 from shared.platform.health import health_router
 from shared.platform.logs import configure_logging
+from shared.platform.metrics import install_metrics
 from shared.platform.problems import install_problem_handlers, problem
 
 
@@ -75,4 +76,5 @@ def create_app(
         return problem(422, "invalid-request", "Invalid request", "see errors", errors)
 
     install_api_rules(app)
+    install_metrics(app, "signals")
     return app

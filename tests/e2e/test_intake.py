@@ -218,3 +218,26 @@ async def test_full_batches_are_published_once_each_in_order_on_the_keys_partiti
             by_partition.setdefault(record.partition, []).append(order[stored["id"]])
     for offsets in by_partition.values():
         assert offsets == sorted(offsets), "a partition holds its events in the order sent"
+
+
+async def test_metrics_count_requests_and_events_per_client_and_outcome(intake_url: str) -> None:
+    good, bad = aangemeld("Z-E2E-M1"), aangemeld("Z-E2E-M2", wet="belastingen")
+    async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
+        assert (
+            await http.post("/api/v1/events", json=[good, bad], headers=BATCH)
+        ).status_code == 207
+        assert (await http.post("/api/v1/events", json=[good], headers=BATCH)).status_code == 202
+        metrics = await http.get("/metrics", headers={"Authorization": ""})
+    assert metrics.status_code == 200 and metrics.headers["content-type"].startswith("text/plain")
+    lines = set(metrics.text.splitlines())
+    for outcome, count in (("accepted", 1), ("rejected", 1), ("duplicate", 1)):
+        assert (
+            f'wijkpuls_intake_events_total{{client="ontwikkeling",outcome="{outcome}"}} {count}.0'
+            in lines
+        )
+    assert any(
+        line.startswith("wijkpuls_intake_http_requests_total{")
+        and 'handler="/api/v1/events"' in line
+        and 'status="207"' in line
+        for line in lines
+    ), metrics.text[:2000]
