@@ -1,11 +1,10 @@
 // Wijken naast elkaar: one figure across all wijken (sorted bars and a table), the policy's
 // aandachtswijken marked by colour and by ◆, a hidden figure named with its reason.
 import {
-  $, AANDACHTSWIJKEN, API, WETTEN, aantal, alinea, bijgewerkt, blijfBijwerken,
-  chartBeschikbaar, cijfer, el, fout, getal, index, laadBasis, lees, melding, naarAdres,
-  normGeldt, normGehaald, normTekst, periodeTekst, periodeVelden, sleutelFormulier, state,
-  tabel, toon, uitAdres, vorigHalfjaar, vraag, vulCijfers, gekozenPeriode,
-  zetNorm,
+  $, AANDACHTSWIJKEN, API, WETTEN, aantal, bijgewerkt, blijfBijwerken, chartBeschikbaar,
+  cijfer, el, fout, gekozenPeriode, getal, index, laadBasis, lees, melding, naarAdres,
+  normGehaald, normGeldt, periodeTekst, periodeVelden, sleutelFormulier, state, tabel, toon,
+  uitAdres, vorigHalfjaar, vraag, vulCijfers, zetNorm,
 } from "./monitor.js";
 
 const AANDACHT = "#b45309";
