@@ -94,7 +94,7 @@ function teken(c, antwoord, wijk, stap) {
     data: { labels: reeks.map(periodeKort), datasets },
     options: {
       animation: false, responsive: true, maintainAspectRatio: false,
-      scales: { y: { beginAtZero: c.eenheid === "%", title: { display: true, text: eenheid },
+      scales: { y: { beginAtZero: true, title: { display: true, text: eenheid },
         ...(c.eenheid === "%" ? { max: 100 } : {}) } },
       plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } },
     },
