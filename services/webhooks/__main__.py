@@ -11,26 +11,22 @@ from collections.abc import Coroutine
 from typing import Any
 
 import httpx
+import uvicorn
 from aiokafka import AIOKafkaConsumer
 from redis.asyncio import Redis
 
 from services.webhooks.delivery import Backoff
 from services.webhooks.dispatcher import Dispatcher, Webhook
+from services.webhooks.probes import probe_app
 from services.webhooks.settings import Settings, get_settings
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.topics import Topic, topic_name
 from shared.core.domain_config import load_domain_config
+from shared.platform.broker_watch import BrokerWatch
 from shared.platform.kafka_io import make_producer
 from shared.platform.logs import configure_logging
 
 log = logging.getLogger("wijkpuls.webhooks")
-
-
-async def _health(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    await reader.readline()
-    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nok")
-    await writer.drain()
-    writer.close()
 
 
 async def serve(settings: Settings, host: str, port: int) -> None:
@@ -43,7 +39,13 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     redis = Redis.from_url(settings.redis.url)
     producer = make_producer(kafka, "wijkpuls-webhooks")
     consumers: list[AIOKafkaConsumer] = []
-    server = await asyncio.start_server(_health, host, port)
+    loops: list[asyncio.Task[None]] = []
+    broker = BrokerWatch(producer, topic_name(Topic.DLQ, kafka))
+    probes, metrics = probe_app(redis, broker, lambda: loops)
+    server = uvicorn.Server(
+        uvicorn.Config(probes, host=host, port=port, log_config=None, access_log=False)
+    )
+    serving = asyncio.create_task(server.serve())
     await producer.start()
     try:
         async with httpx.AsyncClient(timeout=config.timeout_s) as client:
@@ -71,18 +73,21 @@ async def serve(settings: Settings, host: str, port: int) -> None:
                         dlq_topic=topic_name(Topic.DLQ, kafka),
                         group=group,
                         keep_days=keep_days,
+                        metrics=metrics,
                     )
                 )
             log.info("webhook dispatcher ready", extra={"webhooks": [h.id for h in hooks]})
             if dispatchers:
-                await asyncio.gather(*(d.run() for d in dispatchers))
+                loops.extend(asyncio.create_task(d.run()) for d in dispatchers)
+                await asyncio.gather(*loops)
             else:
                 await asyncio.Event().wait()  # nothing to deliver; stay up for the health check
     finally:
         for consumer in consumers:
             await consumer.stop()
         await producer.stop()
-        server.close()
+        server.should_exit = True
+        await serving
         await redis.aclose()
 
 
@@ -96,13 +101,15 @@ def main() -> None:
         "settings come from WIJKPULS_* environment variables (docs/settings.md).",
     )
     parser.add_argument(
-        "--host", default="127.0.0.1", help="interface of GET /health (default: %(default)s)"
+        "--host",
+        default="127.0.0.1",
+        help="interface of GET /health, /ready and /metrics (default: %(default)s)",
     )
     parser.add_argument(
         "--port",
         type=int,
         default=settings.webhook.health_port,
-        help="port of GET /health (default: %(default)s)",
+        help="port of GET /health, /ready and /metrics (default: %(default)s)",
     )
     args = parser.parse_args()
     configure_logging(settings.app.log_level)

@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 from redis.asyncio import Redis
 
 from services.webhooks.delivery import Backoff, Sleep, deliver
+from services.webhooks.probes import DeliveryMetrics
 from services.webhooks.signing import hook_id
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.dead_letter import dead_letter_headers
@@ -56,6 +57,7 @@ class Dispatcher:
         group: str,
         keep_days: int,
         sleep: Sleep | None = None,
+        metrics: DeliveryMetrics | None = None,
     ) -> None:
         self.webhook = webhook
         self._consumer = consumer
@@ -67,10 +69,13 @@ class Dispatcher:
         self._group = group
         self._keep_s = keep_days * DAY_S
         self._sleep = sleep
+        self._metrics = metrics
 
     async def run(self) -> None:
         async for record in self._consumer:
-            await self.handle(record)
+            outcome = await self.handle(record)
+            if self._metrics:
+                self._metrics.outcomes.labels(self.webhook.id, outcome).inc()
             tp = TopicPartition(record.topic, record.partition)
             await self._consumer.commit({tp: record.offset + 1})
 
@@ -102,6 +107,8 @@ class Dispatcher:
             self.webhook.backoff,
             **kwargs,
         )
+        if self._metrics:
+            self._metrics.attempts.labels(self.webhook.id).inc(outcome.attempts)
         if outcome.delivered:
             await self._redis.set(key, "1", ex=self._keep_s)
             log.info(

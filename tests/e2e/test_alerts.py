@@ -23,6 +23,7 @@ from conftest import ANALIST_KEY, INTAKE_AUTH
 from fixtures.service_procs import ROOT, free_port, http_ok, run_service
 from fixtures.webhook_receiver import Receiver, receiving
 
+from services.webhooks.signing import hook_id
 from shared.core.alerts import AlertKind, alert_id
 from shared.core.domain import AtwCalendar, ZaakHistory, compute_clock
 from shared.core.domain.fact import Fact
@@ -80,12 +81,13 @@ def service_env(service_env: dict[str, str], receiver: Receiver) -> dict[str, st
 
 
 @pytest.fixture
-def dispatcher(service_env: dict[str, str], tmp_path: Path) -> Iterator[None]:
+def dispatcher(service_env: dict[str, str], tmp_path: Path) -> Iterator[int]:
+    """The dispatcher's probe port, once its /ready says Redis, Kafka and the loop answer."""
     port = free_port()
     args = ["-m", "services.webhooks", "--port", str(port)]
-    ready = http_ok(f"http://127.0.0.1:{port}/health")
+    ready = http_ok(f"http://127.0.0.1:{port}/ready")
     with run_service(args, service_env, tmp_path / "webhooks.log", ready):
-        yield
+        yield port
 
 
 def set_today(env: dict[str, str], day: date) -> None:
@@ -121,7 +123,7 @@ def test_waarschuwing_then_termijn_overschreden_then_opgelost_na_termijn(
     intake_url: str,
     kpi_worker: None,
     reporting_url: str,
-    dispatcher: None,
+    dispatcher: int,
 ):
     today = amsterdam_today()
     zaak, old = f"E2E-{uuid.uuid4().hex[:8]}", f"E2E-OLD-{uuid.uuid4().hex[:8]}"
@@ -195,3 +197,7 @@ def test_waarschuwing_then_termijn_overschreden_then_opgelost_na_termijn(
     assert len(pushed(receiver, zaak)) == 3
     assert sorted(receiver.ids().values()) == [1, 1, 1]  # each alert once, none of `old`
     assert receiver.bad_signatures == 0
+    metrics = httpx.get(f"http://127.0.0.1:{dispatcher}/metrics").text.splitlines()
+    hook = hook_id(receiver.url)
+    assert f'wijkpuls_webhooks_alerts_total{{outcome="delivered",webhook="{hook}"}} 3.0' in metrics
+    assert f'wijkpuls_webhooks_attempts_total{{webhook="{hook}"}} 3.0' in metrics
