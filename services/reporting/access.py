@@ -28,8 +28,10 @@ API_KEY = APIKeyHeader(
     name="X-API-Key",
     auto_error=False,
     scheme_name="api-key",
-    description="Optional. Without a key the role is publiek (small numbers suppressed); "
-    "a key issued for the role analist shows small numbers. An unknown key is refused (401).",
+    description="Optional. Without a key the role is publiek (disclosure-controlled figures of "
+    "closed periodes at today's peildatum); beleid sees disclosure-controlled figures of every "
+    "periode and peildatum; a key issued for the role analist shows small numbers (logged). "
+    "An unknown key is refused (401).",
 )
 LOGGED_PARAMETERS = (
     "periode", "wet", "wijk", "peildatum", "clock", "kind", "historisch", "since", "limit"
@@ -120,6 +122,11 @@ def _log(request: Request, status: int, seconds: float) -> None:
         "key_id": caller.key_id if caller else None,
         "duration_ms": round(seconds * 1000, 1),
     }
+    small = getattr(request.state, "small_numbers_read", None)
+    if small:
+        # A read of figures with small numbers is logged like a person-level read
+        # (docs/domain.md#small-numbers): the route names what was read, this how many cells.
+        entry["kleine_aantallen"] = small
     if status < 400:
         entry["path_params"] = dict(request.path_params)
         entry["query"] = {name: request.query_params[name] for name in given}

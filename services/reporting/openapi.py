@@ -22,13 +22,28 @@ corrected fact counts in its latest version, and only when that version is dated
 the peildatum (a besluit corrected to a later date is not there yet, and its earlier version
 does not count either); events dated after it are not counted. Every KPI answers every
 periode for every peildatum the same way: a periode that had ended by then, and one still
-running on it, cut at the peildatum, today or earlier. `weggelaten_perioden` is always empty.
+running on it, cut at the peildatum, today or earlier (for the signed-in roles; `publiek`
+reads today's closed periodes, see below).
 
-**Roles and small numbers.** Without an `X-API-Key` header the caller is `publiek`: a count
-below the configured threshold (5) is shown as `"<5"` and a statistic (percentage, median,
-p90) over fewer cases is withheld (`null`). A key issued for the role `analist` shows every
-figure unsuppressed. An unknown key is refused with 401. Every request is written to the
-access log with its role, route and query.
+**Roles and small numbers** (docs/domain.md#small-numbers). Without an `X-API-Key` header
+the caller is `publiek`; a key is issued for `beleid` or `analist`. For `publiek` and
+`beleid` every KPI answer is disclosure-controlled over the KPI's whole table (all wetten,
+wijken, periodes and clocks, whatever the query's filters, so the same events and peildatum
+hide the same cells): a count of 1-4 is `"<5"` (`primair`); a count whose rest to its total
+is 1-4 is `"x"` (`complement`); further counts are `"x"` (`secundair`) until no hidden count
+can be worked out from the totals of wijken and periodes; a figure computed from a hidden
+count is `null` (`afgeleid`). Every cell then carries `verborgen`, naming each hidden figure
+and why, so a machine never guesses from a value's type. `publiek` sees only periodes that
+had ended on today's peildatum (the others are listed in `weggelaten_perioden`); an earlier
+peildatum is for signed-in roles (403). A key for `analist` shows every figure unsuppressed,
+and each such read of small numbers is written to the access log like a person-level read
+(`kleine_aantallen`: the number of cells with one). An unknown key is refused with 401.
+Every request is written to the access log with its role, route and query.
+
+**CSV.** Every KPI answer and every list is also CSV (`Accept: text/csv` or `?format=csv`),
+with the same suppression: a hidden figure is empty and a `verborgen` column names it.
+Cells carry the CBS code of their wijk (`cbs_code`, `WK0794..`, `GM0794` for gemeente) where
+configured.
 
 **Deadlines.** `/open-over-termijn` counts, per clock, the zaken over their legal term on the
 peildatum; `/kpi/open-over-termijn` gives the same as cells per wet, wijk, periode of the due
@@ -106,22 +121,50 @@ ANSWER_EXAMPLE: dict[str, Any] = {
         {
             "wet": "wmo",
             "wijk": "Brandevoort",
+            "cbs_code": "WK079412",
             "periode": "2026-03",
             "n": 23,
             "n_tijdig": 19,
             "tijdig_pct": 82.6,
             "median": 41,
             "p90": 58,
+            "verborgen": {},
         },
         {
             "wet": "wmo",
             "wijk": "Dierdonk",
+            "cbs_code": "WK079406",
             "periode": "2026-03",
             "n": "<5",
             "n_tijdig": "<5",
             "tijdig_pct": None,
             "median": None,
             "p90": None,
+            "verborgen": {
+                "n": "primair",
+                "n_tijdig": "primair",
+                "tijdig_pct": "afgeleid",
+                "median": "afgeleid",
+                "p90": "afgeleid",
+            },
+        },
+        {
+            "wet": "wmo",
+            "wijk": "Helmond-West",
+            "cbs_code": "WK079408",
+            "periode": "2026-03",
+            "n": "x",
+            "n_tijdig": "x",
+            "tijdig_pct": None,
+            "median": None,
+            "p90": None,
+            "verborgen": {
+                "n": "secundair",
+                "n_tijdig": "secundair",
+                "tijdig_pct": "afgeleid",
+                "median": "afgeleid",
+                "p90": "afgeleid",
+            },
         },
     ],
     "normen": [

@@ -12,9 +12,11 @@ from shared.platform.settings import MIN_API_KEY_LENGTH, ServiceSettings, _confi
 
 
 class ReportingRole(StrEnum):
-    """Who reads the figures; only some roles may see small numbers (docs/domain.md#kpis)."""
+    """Who reads the figures; only some roles may see small numbers
+    (docs/domain.md#small-numbers): publiek and beleid get disclosure-controlled figures."""
 
     PUBLIEK = "publiek"
+    BELEID = "beleid"
     ANALIST = "analist"
 
     @property
@@ -33,7 +35,7 @@ class ReportingSettings(BaseSettings):
     api_keys: dict[str, ReportingRole] = Field(
         {},
         repr=False,
-        description="JSON object of API key -> role (publiek, analist), sent as X-API-Key; "
+        description="JSON object of API key -> role (publiek, beleid, analist), sent as X-API-Key; "
         f"keys of at least {MIN_API_KEY_LENGTH} characters; callers without a key are publiek",
     )
 

@@ -58,6 +58,8 @@ def served(reporting_url: str, kpi: str) -> tuple[date, dict]:
     )
     answer.raise_for_status()
     body = answer.json()
+    for c in body["cells"]:
+        c.pop("cbs_code")  # beside the wijk name; the reference has the figures only
     cells = {(c.pop("wet"), c.pop("wijk"), c.pop("periode")): c for c in body["cells"]}
     return date.fromisoformat(body["peildatum"]), cells
 

@@ -17,6 +17,7 @@ from reference.figures import doorlooptijd, doorlooptijd_at
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.figures_sink import FigureSink
 from services.reporting.app import create_app
+from services.reporting.kpis.present import cbs_codes
 from services.reporting.settings import ReportingSettings, Settings
 from shared.contract.events import CloudEvent, new_event
 from shared.contract.figure_keys import FigureKeys
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.integration
 TODAY = date(2026, 4, 15)
 MARCH_16 = date(2026, 3, 16)
 ANALIST_KEY = "analist-key-0123456789"
+BELEID_KEY = "beleid-key-0123456789"
 URL = "/api/v1/kpi/doorlooptijd"
 SOURCE = "urn:nld:oin:00000001002220647000:systeem:wmo-zaaksysteem"
 T0 = datetime(2026, 1, 1, 9, tzinfo=UTC)
@@ -64,7 +66,7 @@ def _settings(redis_url: str, topic_prefix: str) -> Settings:
     return Settings(
         kafka=KafkaSettings(topic_prefix=topic_prefix),
         redis=RedisSettings(url=redis_url),
-        reporting=ReportingSettings(api_keys={ANALIST_KEY: "analist"}),
+        reporting=ReportingSettings(api_keys={ANALIST_KEY: "analist", BELEID_KEY: "beleid"}),
     )
 
 
@@ -113,8 +115,8 @@ def _problem(response: httpx.Response, status: int) -> dict[str, object]:
 
 
 @pytest.mark.usefixtures("helmond")
-async def test_every_cell_sorted_and_suppressed_for_publiek(client: httpx.AsyncClient):
-    answer = (await client.get(URL)).json()
+async def test_every_cell_sorted_and_controlled_for_beleid(client: httpx.AsyncClient):
+    answer = (await client.get(URL, headers={"X-API-Key": BELEID_KEY})).json()
     assert (answer["kpi"], answer["definitie"], answer["peildatum"]) == (
         "doorlooptijd",
         "doorlooptijd/2",
@@ -136,31 +138,98 @@ async def test_every_cell_sorted_and_suppressed_for_publiek(client: httpx.AsyncC
         ("wmo", "gemeente", "2026-03"),
         ("jeugdwet", "onbekend", "2026-02"),
     ]
-    cells = {(c["wijk"], c["periode"]): c for c in answer["cells"]}
-    assert cells["Dierdonk", "2026-03"] == {
-        "wet": "wmo",
-        "wijk": "Dierdonk",
-        "periode": "2026-03",
-        "n": "<5",
-        "n_tijdig": "<5",
-        "tijdig_pct": None,
-        "median": None,
-        "p90": None,
+    # Every periode of a row holds the same besluiten, so each row is hidden alike.
+    hidden = defaultdict(list)
+    for c in answer["cells"]:
+        hidden[c["wet"], c["wijk"]].append(c["verborgen"])
+    assert all(len({repr(h) for h in row}) == 1 for row in hidden.values())
+    assert hidden["wmo", "Brandevoort"][0]["n"] == "secundair"
+    assert hidden["wmo", "Dierdonk"][0] == {
+        "n": "primair",
+        "n_tijdig": "primair",
+        "tijdig_pct": "afgeleid",
+        "median": "afgeleid",
+        "p90": "afgeleid",
     }
-    assert cells["Brandevoort", "2026-03"] == {
-        "wet": "wmo",
-        "wijk": "Brandevoort",
-        "periode": "2026-03",
-        "n": 6,
-        "n_tijdig": "<5",
-        "tijdig_pct": 66.7,
-        "median": 20,
-        "p90": 70,
-    }
-    gemeente = cells["gemeente", "2026-03"]
-    # 3 8 12 20 30 41 60 61 70: median the 5th (30), p90 the ceil(8.1) = 9th (70).
-    assert (gemeente["n"], gemeente["n_tijdig"], gemeente["tijdig_pct"]) == (9, 6, 66.7)
-    assert (gemeente["median"], gemeente["p90"]) == (30, 70)
+
+
+@pytest.mark.usefixtures("helmond")
+async def test_publiek_sees_closed_periodes_disclosure_controlled(client: httpx.AsyncClient):
+    """docs/domain.md#small-numbers on the example there: Dierdonk 3 of gemeente 9 would be
+    9 minus Brandevoort 6, so Brandevoort's n is hidden too ("x", secundair); gemeente's
+    n_tijdig 6 leaves 3 late besluiten (complement). The running half-year and year are left
+    out (step 4)."""
+    answer = (await client.get(URL)).json()
+    assert answer["weggelaten_perioden"] == ["2026", "2026-H1"]
+    withheld = {"tijdig_pct": None, "median": None, "p90": None}
+    assert answer["cells"] == [
+        {
+            "wet": "wmo",
+            "wijk": "Dierdonk",
+            "cbs_code": "WK079406",
+            "periode": "2026-03",
+            "n": "<5",
+            "n_tijdig": "<5",
+            **withheld,
+            "verborgen": {
+                "n": "primair",
+                "n_tijdig": "primair",
+                "tijdig_pct": "afgeleid",
+                "median": "afgeleid",
+                "p90": "afgeleid",
+            },
+        },
+        {
+            "wet": "wmo",
+            "wijk": "Brandevoort",
+            "cbs_code": "WK079412",
+            "periode": "2026-03",
+            "n": "x",
+            "n_tijdig": "<5",
+            **withheld,
+            "verborgen": {
+                "n": "secundair",
+                "n_tijdig": "primair",
+                "tijdig_pct": "afgeleid",
+                "median": "afgeleid",
+                "p90": "afgeleid",
+            },
+        },
+        {
+            "wet": "wmo",
+            "wijk": "gemeente",
+            "cbs_code": "GM0794",
+            "periode": "2026-03",
+            "n": 9,
+            "n_tijdig": "x",
+            "tijdig_pct": None,
+            # 3 8 12 20 30 41 60 61 70: median the 5th (30), p90 the ceil(8.1) = 9th (70).
+            "median": 30,
+            "p90": 70,
+            "verborgen": {"n_tijdig": "complement", "tijdig_pct": "afgeleid"},
+        },
+        {
+            "wet": "jeugdwet",
+            "wijk": "onbekend",
+            "cbs_code": None,
+            "periode": "2026-02",
+            "n": 5,
+            "n_tijdig": 5,
+            "tijdig_pct": 100.0,
+            "median": 15,
+            "p90": 15,
+            "verborgen": {},
+        },
+    ]
+    running = await client.get(URL, params={"periode": "2026-H1"})
+    assert running.json()["cells"] == [] and running.json()["weggelaten_perioden"] == ["2026-H1"]
+    # A past peildatum is for signed-in roles.
+    past = _problem(await client.get(URL, params={"peildatum": "2026-03-31"}), 403)
+    assert past["errors"] == [
+        {"field": "peildatum", "reason": "publiek may only read today's figures"}
+    ]
+    today = await client.get(URL, params={"peildatum": "2026-04-15", "periode": "2026-03"})
+    assert len(today.json()["cells"]) == 3
 
 
 @pytest.mark.usefixtures("helmond")
@@ -174,6 +243,7 @@ async def test_analist_sees_small_numbers(client: httpx.AsyncClient):
         {
             "wet": "wmo",
             "wijk": "Dierdonk",
+            "cbs_code": "WK079406",
             "periode": "2026-03",
             "n": 3,
             "n_tijdig": 2,
@@ -200,7 +270,8 @@ async def test_analist_sees_small_numbers(client: httpx.AsyncClient):
     ],
 )
 async def test_filters(client: httpx.AsyncClient, params, expected):
-    cells = (await client.get(URL, params=params)).json()["cells"]
+    response = await client.get(URL, params=params, headers={"X-API-Key": BELEID_KEY})
+    cells = response.json()["cells"]
     assert {(c["wet"], c["wijk"]) for c in cells} == expected
     if "periode" in params:
         assert {c["periode"] for c in cells} <= {params["periode"]}
@@ -262,6 +333,7 @@ async def test_unknown_path_is_a_problem_too(client: httpx.AsyncClient):
 @pytest.mark.usefixtures("helmond")
 async def test_peildatum_cuts_periodes(client: httpx.AsyncClient, write_cell: WriteCell):
     write_cell("wmo", "gemeente", "2026-04", [10] * 5, tijdig=5, on=date(2026, 4, 2))
+    client.headers["X-API-Key"] = ANALIST_KEY  # an earlier peildatum is for signed-in roles
     today = (await client.get(URL, params={"wijk": "gemeente"})).json()
     assert [c["periode"] for c in today["cells"]] == ["2026", "2026-H1", "2026-03", "2026-04"]
 
@@ -346,9 +418,10 @@ async def test_a_running_periode_on_a_past_peildatum_answers_with_the_reference_
         response = await client.get(URL, params=params, headers={"X-API-Key": ANALIST_KEY})
         assert response.status_code == 200, response.text
         assert response.json()["weggelaten_perioden"] == []
-        return {
-            (c.pop("wet"), c.pop("wijk"), c.pop("periode")): c for c in response.json()["cells"]
-        }
+        cells = response.json()["cells"]
+        assert all("verborgen" not in c for c in cells)  # analist: nothing hidden
+        assert all(c.pop("cbs_code") == cbs_codes(domain).get(c["wijk"]) for c in cells)
+        return {(c.pop("wet"), c.pop("wijk"), c.pop("periode")): c for c in cells}
 
     # The periode that was refused before: March, running on 10 March.
     march_10 = await served(periode="2026-03", peildatum="2026-03-10")

@@ -59,6 +59,11 @@ async def test_publiek_gets_the_configured_wijken_in_order(
     assert [w["naam"] for w in answer["wijken"]] == domain.wijk_names
     assert "Brandevoort" in domain.wijk_names
     assert [w["huishoudens"] for w in answer["wijken"]] == [w.huishoudens for w in domain.wijken]
+    # CBS wijk codes where configured (docs/domain.md#wijken): Helmond's are WK0794xx.
+    codes = {w["naam"]: w["cbs_code"] for w in answer["wijken"]}
+    assert codes == {w.naam: w.cbs_code for w in domain.wijken}
+    assert codes["Binnenstad"] == "WK079401" and codes["Brandevoort"] == "WK079412"
+    assert answer["gemeente_cbs_code"] == "GM0794"
     assert (answer["onbekend"], answer["gemeente"]) == ("onbekend", "gemeente")
     assert answer["wetten"] == ["wmo", "jeugdwet", "participatiewet", "wgs", "sth"]
     assert answer["rol"] == "publiek"

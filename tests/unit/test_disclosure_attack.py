@@ -1,4 +1,5 @@
-"""The attacker of docs/domain.md#small-numbers: what a ``publiek`` reader can work out.
+"""The attacker of docs/domain.md#small-numbers (tests/fixtures/disclosure_attacker.py): what a
+``publiek`` reader can work out of generated tables.
 
 Written apart from shared/core/kpi/disclosure*.py: it uses only what ``disclose`` publishes
 (visible counts, the ``verborgen`` reasons, absent cells), never the module's own bound
@@ -21,15 +22,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
-import numpy as np
+from fixtures.disclosure_attacker import COLUMNS, DOMAIN, MONTHS_OF, Attacker, T, pinned_in
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
 
-from shared.core.domain_config import DomainConfig, WijkConfig, load_domain_config
+from shared.core.domain_config import DomainConfig, WijkConfig
 from shared.core.kpi.disclosure import (
     Disclosed,
     KpiDisclosure,
@@ -38,13 +36,6 @@ from shared.core.kpi.disclosure import (
     disclose,
     protect,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
-DOMAIN = load_domain_config(ROOT / "shared/config/domain.yaml")
-T = DOMAIN.small_numbers.threshold
-YEAR = 2026
-COLUMNS = [*(f"{YEAR}-{m:02d}" for m in range(1, 13)), f"{YEAR}-H1", f"{YEAR}-H2", f"{YEAR}"]
-MONTHS_OF = [*([m] for m in range(12)), list(range(6)), list(range(6, 12)), list(range(12))]
 
 DOORLOOPTIJD = KpiDisclosure(
     counts=("n", "n_tijdig"),
@@ -58,8 +49,6 @@ VROEGSIGNALERING = KpiDisclosure(
     derived={"contact_pct": {"n_contact", "zaken"}, "median": {"n_contact"}},
 )
 
-Where = tuple[str, str, str, str]
-"""(wet, wijk, periode, count field or ``denominator-numerator`` for a complement)."""
 Base = dict[tuple[str, str, int], dict[str, int]]
 """(wet, part row, month 0-11) -> counts: the data, of which every cell is a sum."""
 
@@ -86,133 +75,6 @@ def cells_of(base: Base, rows: Sequence[str], kpi: KpiDisclosure) -> dict:
                             figures[pct] = round(100 * total[num] / total[den], 1)
                     cells[(wet, wijk, periode, None)] = figures
     return cells
-
-
-class Attacker:
-    """The integer system a reader of one wet's published tables can set up."""
-
-    def __init__(
-        self,
-        published: Mapping[tuple, Disclosed],
-        wet: str,
-        rows: Sequence[str],
-        kpi: KpiDisclosure,
-        big: int = 10_000,
-        *,
-        totals: bool = True,
-    ) -> None:
-        """``totals=False`` leaves out the gemeente row: a relaxation, so what is pinned
-        without it is pinned with it."""
-        self.rows, self.big = list(rows), big
-        keys = [(f, r, m) for f in kpi.counts for r in self.rows for m in range(12)]
-        self.var = {key: i for i, key in enumerate(keys)}
-        self.n = len(keys)
-        self.a: list[np.ndarray] = []
-        self.lo: list[float] = []
-        self.hi: list[float] = []
-        self.binaries: list[np.ndarray] = []  # complements known to be 0 or at least T
-        self.targets: dict[Where, np.ndarray] = {}
-        numerator_of = {s.numerator: s.denominator for s in kpi.shares}
-        for wijk in [*self.rows, "gemeente"] if totals else self.rows:
-            for col, periode in enumerate(COLUMNS):
-                shown = published.get((wet, wijk, periode, None))
-                for f in kpi.counts:
-                    expr = self.expr(f, wijk, col)
-                    if shown is None:
-                        self.add(expr, 0, 0)
-                        continue
-                    if f in shown.figures:
-                        self.add(expr, shown.figures[f], shown.figures[f])
-                    reason = shown.verborgen.fields.get(f)
-                    if reason == "primair":
-                        self.add(expr, 1, T - 1)
-                    elif reason in ("secundair", "complement"):
-                        self.add(expr, T, big)
-                    if reason is not None:
-                        self.targets[(wet, wijk, periode, f)] = expr
-                    if f not in numerator_of:
-                        continue
-                    comp = self.expr(numerator_of[f], wijk, col) - expr
-                    den_hidden = numerator_of[f] in shown.verborgen.fields
-                    if reason == "complement":
-                        self.add(comp, 1, T - 1)
-                    elif reason == "secundair" or (den_hidden and shown.figures.get(f)):
-                        self.binaries.append(comp)  # 0 or at least T: else "complement"
-                    if reason is not None or den_hidden:
-                        self.targets[(wet, wijk, periode, f"{numerator_of[f]}-{f}")] = comp
-        for num, den in numerator_of.items():  # a numerator is part of its denominator
-            for r in self.rows:
-                for m in range(12):
-                    a = np.zeros(self.n)
-                    a[self.var[(den, r, m)]], a[self.var[(num, r, m)]] = 1, -1
-                    self.add(a, 0, np.inf)
-        k = len(self.binaries)
-        matrix = [np.concatenate([row, np.zeros(k)]) for row in self.a]
-        lo, hi = list(self.lo), list(self.hi)
-        for b, comp in enumerate(self.binaries):  # comp = 0 (z = 0) or T <= comp <= big (z = 1)
-            z = np.zeros(k)
-            z[b] = 1
-            matrix += [np.concatenate([comp, -T * z]), np.concatenate([comp, -big * z])]
-            lo += [0, -np.inf]
-            hi += [np.inf, 0]
-        self.width = self.n + k
-        self.constraints = LinearConstraint(csr_array(np.array(matrix)), lo, hi)
-        self.bounds = Bounds(
-            np.zeros(self.width), np.concatenate([np.full(self.n, big), np.ones(k)])
-        )
-
-    def expr(self, f: str, wijk: str, col: int) -> np.ndarray:
-        a = np.zeros(self.n)
-        for r in self.rows if wijk == "gemeente" else [wijk]:
-            for m in MONTHS_OF[col]:
-                a[self.var[(f, r, m)]] = 1
-        return a
-
-    def add(self, a: np.ndarray, lo: float, hi: float) -> None:
-        self.a.append(a)
-        self.lo.append(lo)
-        self.hi.append(hi)
-
-    def solve(self, objective: np.ndarray) -> np.ndarray:
-        """An optimal integer point for ``objective`` (minimised), binaries left off."""
-        result = milp(
-            np.concatenate([objective, np.zeros(self.width - self.n)]),
-            constraints=self.constraints,
-            integrality=np.ones(self.width),
-            bounds=self.bounds,
-            options={"mip_rel_gap": 0, "time_limit": 60},
-        )
-        assert result.status == 0, (result.status, result.message)
-        return np.round(result.x[: self.n])
-
-    def pinned(self, among: set[Where] | None = None) -> dict[Where, int]:
-        """The hidden counts, and complements of 1-4, that have one consistent value."""
-        point = self.solve(np.zeros(self.n))
-        value = {where: round(float(e @ point)) for where, e in self.targets.items()}
-        open_ = {w: e for w, e in self.targets.items() if among is None or w in among}
-
-        def resolve(x: np.ndarray) -> None:
-            for where, e in list(open_.items()):
-                if round(float(e @ x)) != value[where]:
-                    del open_[where]  # a second consistent value: not pinned
-
-        rng = np.random.default_rng(0)
-        for _ in range(6):  # points far off in random directions settle most cells at once
-            if open_:
-                resolve(self.solve(sum(rng.choice([-1.0, 1.0]) * e for e in open_.values())))
-        found: dict[Where, int] = {}
-        while open_:
-            where, e = next(iter(open_.items()))
-            for sign in (-1, 1):  # the largest, then the smallest value
-                resolve(self.solve(sign * e))
-                if where not in open_:
-                    break
-            else:
-                # A complement pinned at 0 or at T or more gives no small number away.
-                if "-" not in where[3] or 1 <= value[where] < T:
-                    found[where] = value[where]
-                del open_[where]
-        return found
 
 
 def attack(
@@ -242,25 +104,6 @@ def attack(
         anyway = pinned_in(hidden, wet, rows, kpi, big, among=listed)
         problems += [f"pinned, yet hiding more protects it: {w}" for w in listed - set(anyway)]
     return problems
-
-
-def pinned_in(
-    published: Mapping[tuple, Disclosed],
-    wet: str,
-    rows: Sequence[str],
-    kpi: KpiDisclosure,
-    big: int,
-    among: set[Where] | None = None,
-) -> dict[Where, int]:
-    """Every pinned target: first by each part row alone (a relaxation, so pinned there is
-    pinned), then the rest by the whole table."""
-    found: dict[Where, int] = {}
-    for row in rows:
-        alone = Attacker(published, wet, [row], kpi, big, totals=False)
-        found |= alone.pinned(None if among is None else among & set(alone.targets))
-    whole = Attacker(published, wet, rows, kpi, big)
-    rest = (set(whole.targets) if among is None else among) - set(found)
-    return found | whole.pinned(rest)
 
 
 def all_hidden(published: Mapping[tuple, Disclosed], kpi: KpiDisclosure) -> dict:

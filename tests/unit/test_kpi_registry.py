@@ -109,6 +109,9 @@ class FakeFigureStore:
     async def counters(self, cells: Sequence[str]) -> list[dict[str, str]]:
         return [dict(self.cells[c]) for c in cells]
 
+    async def version(self, kpi: str) -> str:
+        return repr(sorted((n, sorted(f.items())) for n, f in self.cells.items()))
+
 
 class EmptyTermijnStore:
     async def open_on(self, peildatum: date) -> list[tuple[str, str]]:
@@ -165,13 +168,31 @@ async def test_a_new_kpi_is_one_module_plus_its_registration(
     monkeypatch.setitem(registry.SERVED, FAKE.name, FAKE)
     answer = await client.get("/api/v1/kpi/fake-kpi", params={"periode": "2026-03"})
     assert answer.status_code == 200, answer.text
+    # Disclosure control needs nothing of its own for a new KPI: the cautious reading of its
+    # definition (every figure besides a count is computed from every count).
     assert answer.json() == {
         "kpi": "fake-kpi",
         "definitie": "fake-kpi/3",
         "peildatum": "2026-04-15",
         "cells": [
-            {"wet": "wmo", "wijk": "Warande", "periode": "2026-03", "n": 7, "dubbel": 14},
-            {"wet": "wmo", "wijk": "gemeente", "periode": "2026-03", "n": "<5", "dubbel": None},
+            {
+                "wet": "wmo",
+                "wijk": "Warande",
+                "cbs_code": "WK079409",
+                "periode": "2026-03",
+                "n": 7,
+                "dubbel": 14,
+                "verborgen": {},
+            },
+            {
+                "wet": "wmo",
+                "wijk": "gemeente",
+                "cbs_code": "GM0794",
+                "periode": "2026-03",
+                "n": "<5",
+                "dubbel": None,
+                "verborgen": {"n": "primair", "dubbel": "afgeleid"},
+            },
         ],
         "normen": [],
         "weggelaten_perioden": [],

@@ -8,16 +8,42 @@ from redis.asyncio import Redis
 
 from shared.contract.figure_keys import FigureKeys
 
+# The content version of one KPI's cells, computed in Redis so that a cached table is checked
+# without moving its counters: SHA-1 over every cell name of the KPI in the index and its
+# fields. The same content may hash differently (a large hash's field order can change), which
+# only costs a recomputation; different content never hashes the same. The cell keys are
+# derived from the index, not passed as KEYS: one Redis, no cluster (docs/infrastructure.md).
+VERSION_SCRIPT = """
+local names = redis.call('SMEMBERS', ARGV[1])
+table.sort(names)
+local parts = {}
+for _, name in ipairs(names) do
+  if string.sub(name, 1, string.len(ARGV[2])) == ARGV[2] then
+    parts[#parts + 1] = name
+    parts[#parts + 1] = table.concat(redis.call('HGETALL', ARGV[3] .. name), '\\0')
+  end
+end
+return redis.sha1hex(table.concat(parts, '\\1'))
+"""
+
 
 class FigureStore:
     def __init__(self, redis: Redis, keys: FigureKeys) -> None:
         self._redis = redis
         self._keys = keys
+        self._version = redis.register_script(VERSION_SCRIPT)
 
     async def cell_names(self) -> set[str]:
         # The client decodes responses (wiring.py), so the members are str.
         members = await self._redis.smembers(self._keys.cells_index)
         return {str(m) for m in members}
+
+    async def version(self, kpi: str) -> str:
+        """A digest of every stored cell of ``kpi`` and its counters (one Lua call)."""
+        digest = await self._version(
+            args=[self._keys.cells_index, f"{kpi}|", self._keys.cell_prefix]
+        )
+        return str(digest)
 
     async def counters(self, cells: Sequence[str]) -> list[dict[str, str]]:
         """The counters of each cell, read in one MULTI/EXEC.

@@ -13,10 +13,27 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from services.reporting.access import Caller, current_caller
-from services.reporting.kpis.cells import Filters
+from services.reporting.kpis.cells import CellId, CellOrder, Filters, periode_order
+from services.reporting.kpis.controlled import (
+    Controlled,
+    ControlledCache,
+    control,
+    small_cells,
+    uncontrolled,
+)
+from services.reporting.kpis.disclosure_rules import rules_of
+from services.reporting.kpis.present import (
+    VERBORGEN,
+    cbs_codes,
+    closed,
+    csv_columns,
+    csv_rows,
+    shown_cell,
+)
 from services.reporting.kpis.sources import READERS
 from services.reporting.openapi import (
     ANSWER_EXAMPLE,
@@ -29,13 +46,19 @@ from services.reporting.query import (
     WetQuery,
     WijkQuery,
     configured_wijk,
+    invalid,
     peildatum_or_today,
     refuse_unknown_parameters,
 )
+from services.reporting.settings import ReportingRole
 from services.reporting.wiring import Reporting
 from shared.core.domain_config import Norm
+from shared.core.kpi.definition import KpiDefinition
+from shared.core.kpi.disclosure import CellKey, Reason
+from shared.core.kpi.open_over_termijn import CLOCK
 from shared.core.kpi.periods import is_periode
 from shared.core.kpi.registry import PLANNED, SERVED, norms_of
+from shared.platform.api_rules import CSV, CsvTable, FormatQuery, to_csv, wants_csv
 from shared.platform.problems import ProblemError, problem_response
 
 router = APIRouter(prefix="/api/v1", tags=["kpi"])
@@ -57,17 +80,34 @@ PeriodeQuery = Annotated[
     ),
     AfterValidator(_periode),
 ]
-KNOWN_PARAMETERS = frozenset({"periode", "wet", "wijk", "peildatum"})
+KNOWN_PARAMETERS = frozenset({"periode", "wet", "wijk", "peildatum", "format"})
 
 
 class Cell(BaseModel):
-    """One cell; the figures after `periode` depend on the KPI (see the route)."""
+    """One cell; the figures after `periode` depend on the KPI (see the route). For the
+    roles publiek and beleid a hidden count is `"<5"` (small) or `"x"` (at least 5: hidden
+    for its complement or by secondary suppression), a withheld figure is `null`, and
+    `verborgen` names each of them with the reason (docs/domain.md#small-numbers)."""
 
     model_config = ConfigDict(extra="allow")
 
     wet: str
     wijk: str
+    cbs_code: str | None = Field(
+        description="the CBS code of the wijk (`WK079401`) where configured, of the "
+        "gemeente (`GM0794`) for `gemeente`; null for `onbekend` and a wijk without one"
+    )
     periode: str
+    verborgen: dict[str, Reason] | None = Field(
+        None,
+        description="roles publiek and beleid only, on every cell: the hidden figures of "
+        'the cell -> why: `primair` (a count of 1-4, shown as `"<5"`), `complement` (the '
+        'rest of its total is 1-4, shown as `"x"`), `secundair` (hidden so that no '
+        'hidden count can be worked out from the totals, shown as `"x"`), `afgeleid` '
+        "(computed from a hidden count, `null`); `{}` when every figure is shown. Absent for "
+        "roles that see small numbers.",
+        examples=[{"n_tijdig": "complement", "tijdig_pct": "afgeleid"}],
+    )
 
 
 class NormAnswer(BaseModel):
@@ -109,8 +149,9 @@ class KpiAnswer(BaseModel):
         "source, shown beside the figures; a norm never changes how a figure is computed",
     )
     weggelaten_perioden: list[str] = Field(
-        description="always empty: every periode, running or closed, is given for every "
-        "peildatum (kept for clients that read it)"
+        description="for the role publiek: the periodes asked for (or met among the cells) "
+        "that had not ended on the peildatum; they are left out (docs/domain.md#small-numbers, "
+        "step 4) and given to signed-in roles. Empty for every other role."
     )
 
 
@@ -120,7 +161,24 @@ class KpiAnswer(BaseModel):
     description=kpi_route_description(),
     response_model=KpiAnswer,
     responses={
+        200: {
+            "description": "The cells as JSON; with `Accept: text/csv` or `?format=csv` the "
+            "same cells as CSV (RFC 4180, UTF-8, a header row): one row per cell, a hidden "
+            "figure empty and the `verborgen` column naming each hidden figure and why "
+            "(`n=primair;tijdig_pct=afgeleid`; empty when all is shown).",
+            "headers": {"API-Version": {"schema": {"type": "string"}, "description": "API semver"}},
+            "content": {
+                CSV: {
+                    "schema": {"type": "string"},
+                    "example": "wet,wijk,cbs_code,periode,n,n_tijdig,tijdig_pct,median,p90,"
+                    "verborgen\r\nwmo,Dierdonk,WK079406,2026-03,,,,,,"
+                    "n=primair;n_tijdig=primair;tijdig_pct=afgeleid;median=afgeleid;"
+                    "p90=afgeleid\r\n",
+                }
+            },
+        },
         401: problem_response("X-API-Key is not a known key"),
+        403: problem_response("a peildatum before today asked by publiek (signed-in roles only)"),
         404: problem_response(
             "no such KPI; the problem lists the available ones", UNKNOWN_KPI_EXAMPLE
         ),
@@ -138,35 +196,119 @@ async def kpi_cells(
     wet: WetQuery = None,
     wijk: WijkQuery = None,
     peildatum: PeildatumQuery = None,
-) -> KpiAnswer:
+    format: FormatQuery = None,
+) -> Response:
     reporting: Reporting = request.app.state.reporting
     definition = SERVED.get(kpi)
     if definition is None:
         raise _unknown_kpi(kpi)
     refuse_unknown_parameters(request, KNOWN_PARAMETERS | set(definition.parameters))
     wijk = configured_wijk(wijk, reporting.domain)
-    peildatum = peildatum_or_today(peildatum, await reporting.current_date())
+    today = await reporting.current_date()
+    peildatum = peildatum_or_today(peildatum, today)
+    publiek = caller.role is ReportingRole.PUBLIEK
+    if publiek and peildatum != today:
+        raise _past_peildatum_for_publiek()
     filters = Filters(periode=periode, wet=wet.value if wet else None, wijk=wijk)
     parameters = {
         name: request.query_params[name]
         for name in definition.parameters
         if name in request.query_params
     }
-    published = await READERS[definition.source](
-        reporting,
-        definition,
-        filters,
-        peildatum,
-        small_numbers=caller.role.sees_small_numbers,
-        parameters=parameters,
-    )
-    return KpiAnswer(
+    if CLOCK in parameters and parameters[CLOCK] not in {c.id for c in reporting.domain.clocks}:
+        raise invalid(CLOCK, "not a clock of the domain configuration")
+    controlled = not caller.role.sees_small_numbers
+    table = await controlled_table(request, definition, peildatum, controlled=controlled)
+    keys = [
+        key
+        for key in table.cells
+        if filters.match(CellId(kpi, key[0], key[1], key[2]))
+        and parameters.get(CLOCK, key[3]) == key[3]
+    ]
+    omitted: set[str] = set()
+    if publiek:  # step 4: closed periodes only
+        omitted = {key[2] for key in keys if not closed(key[2], peildatum)}
+        if periode is not None and not closed(periode, peildatum):
+            omitted.add(periode)
+        keys = [key for key in keys if key[2] not in omitted]
+    keys.sort(key=_order(reporting))
+    threshold = reporting.domain.small_numbers.threshold
+    if not controlled:
+        # Small numbers read: logged like a person-level read (services/reporting/access.py).
+        served = {key: table.cells[key].figures for key in keys}
+        request.state.small_numbers_read = small_cells(rules_of(definition), served, threshold)
+    codes = cbs_codes(reporting.domain)
+    cells = [
+        shown_cell(key, table.cells[key], controlled=controlled, threshold=threshold, codes=codes)
+        for key in keys
+    ]
+    if wants_csv(request):
+        body = to_csv(CsvTable(csv_columns(definition), csv_rows(cells)))
+        return Response(body, media_type=CSV + "; charset=utf-8")
+    answer = KpiAnswer(
         kpi=kpi,
         definitie=definition.definitie,
         peildatum=peildatum,
-        cells=[Cell.model_validate(cell) for cell in published],
+        cells=[Cell.model_validate(cell) for cell in cells],
         normen=[NormAnswer.of(norm) for norm in norms_of(definition, reporting.domain)],
-        weggelaten_perioden=[],
+        weggelaten_perioden=sorted(omitted, key=periode_order),
+    )
+    body_json = answer.model_dump(mode="json")
+    for cell in body_json["cells"]:
+        hidden = cell.pop(VERBORGEN, None)
+        if controlled:  # last, after the figures it names
+            cell[VERBORGEN] = hidden
+    return JSONResponse(body_json)
+
+
+async def controlled_table(
+    request: Request, kpi: KpiDefinition, peildatum: date, *, controlled: bool
+) -> Controlled:
+    """The KPI's whole table at the peildatum, controlled for the roles that see no small
+    numbers; computed once per content version (services/reporting/kpis/controlled.py)."""
+    reporting: Reporting = request.app.state.reporting
+    cache = table_cache(request.app)
+    read = await READERS[kpi.source](reporting, kpi, peildatum)
+    key = (kpi.name, peildatum, controlled, read.version)
+    found = cache.get(key)
+    if found is None:
+        loaded = await read.load()
+        found = (
+            control(kpi.name, rules_of(kpi), loaded.cells, reporting.domain)
+            if controlled
+            else uncontrolled(loaded.cells)
+        )
+        if loaded.consistent:
+            cache.put(key, found)
+    return found
+
+
+def table_cache(app: FastAPI) -> ControlledCache:
+    cache: ControlledCache | None = getattr(app.state, "kpi_tables", None)
+    if cache is None:
+        cache = app.state.kpi_tables = ControlledCache()
+    return cache
+
+
+def _order(reporting: Reporting) -> Any:
+    order = CellOrder(reporting.domain.wijk_names)
+    clocks = {c.id: i for i, c in enumerate(reporting.domain.clocks)}
+
+    def key(cell: CellKey) -> tuple[Any, ...]:
+        wet, wijk, periode, split = cell
+        return (*order(CellId("", wet, wijk, periode)), clocks.get(split or "", -1), split or "")
+
+    return key
+
+
+def _past_peildatum_for_publiek() -> ProblemError:
+    return ProblemError(
+        403,
+        "role-not-allowed",
+        "Role not allowed",
+        "publiek sees the figures of closed periodes at today's peildatum; an earlier "
+        "peildatum is for signed-in roles (docs/domain.md#small-numbers)",
+        [{"field": "peildatum", "reason": "publiek may only read today's figures"}],
     )
 
 

@@ -1,7 +1,13 @@
 """Where a KPI's cells come from, by its definition's ``CellSource``: one reader per source.
 
+A reader gives the **whole table** of the KPI at the peildatum (every wet, wijk, periode and
+clock; never filtered, docs/domain.md#small-numbers) as a content version and a function that
+computes the cells' figures, so a cached controlled table is reused while nothing it was
+computed from changed (services/reporting/kpis/controlled.py).
+
 Counters (zaken, vroegsignaalzaken) are read from Redis and turned into figures with the KPI's
-pure function; open over termijn is computed per request from the termijnen documents.
+pure function; open over termijn is computed per request from the termijnen documents
+(services/reporting/termijnen/cells.py).
 """
 
 from __future__ import annotations
@@ -10,56 +16,43 @@ from collections.abc import Awaitable, Mapping
 from datetime import date
 from typing import Protocol
 
-from services.reporting.kpis.cells import CellOrder, Filters, publish, select
-from services.reporting.termijnen.cells import termijnen_cells
+from services.reporting.kpis.cells import Filters, select
+from services.reporting.kpis.controlled import Cells
+from services.reporting.kpis.table import Loaded, Table
+from services.reporting.termijnen.cells import termijnen_table
 from services.reporting.wiring import Reporting
 from shared.core.kpi.definition import CellContext, CellSource, Figure, KpiDefinition
 
 
-class CellReader(Protocol):
+class TableReader(Protocol):
     def __call__(
-        self,
-        reporting: Reporting,
-        kpi: KpiDefinition,
-        filters: Filters,
-        peildatum: date,
-        *,
-        small_numbers: bool,
-        parameters: Mapping[str, str],
-    ) -> Awaitable[list[dict[str, Figure]]]: ...
+        self, reporting: Reporting, kpi: KpiDefinition, peildatum: date
+    ) -> Awaitable[Table]: ...
 
 
-async def counted_cells(
-    reporting: Reporting,
-    kpi: KpiDefinition,
-    filters: Filters,
-    peildatum: date,
-    *,
-    small_numbers: bool,
-    parameters: Mapping[str, str],
-) -> list[dict[str, Figure]]:
-    """The KPI's stored cells that match, in order, published for the role."""
-    selected = select(await reporting.store.cell_names(), kpi.name, filters, peildatum)
-    cells = sorted(selected, key=CellOrder(reporting.domain.wijk_names))
-    counters = await reporting.store.counters([cell.name for cell in cells])
-    threshold = reporting.domain.small_numbers.threshold
-    published = [
-        publish(
-            kpi,
-            cell,
-            fields,
-            peildatum,
-            threshold=threshold,
-            small_numbers=small_numbers,
-            context=CellContext.of(cell.wijk, reporting.domain),
-        )
-        for cell, fields in zip(cells, counters, strict=True)
-    ]
-    return [cell for cell in published if cell is not None]
+async def counted_table(reporting: Reporting, kpi: KpiDefinition, peildatum: date) -> Table:
+    """Every stored cell of the KPI that has begun by the peildatum, read in one transaction;
+    the version is computed in Redis (``FigureStore.version``)."""
+    version = await reporting.store.version(kpi.name)
+
+    async def load() -> Loaded:
+        if kpi.figures is None:
+            raise ValueError(f"{kpi.name} has no counters: its cells are computed per request")
+        selected = select(await reporting.store.cell_names(), kpi.name, Filters(), peildatum)
+        counters = await reporting.store.counters([cell.name for cell in selected])
+        out: Cells = {}
+        for cell, fields in zip(selected, counters, strict=True):
+            context = CellContext.of(cell.wijk, reporting.domain)
+            figures: dict[str, Figure] = kpi.figures(fields, peildatum, context)
+            if figures.get(kpi.basis):
+                out[(cell.wet, cell.wijk, cell.periode, None)] = figures
+        return Loaded(out, await reporting.store.version(kpi.name) == version)
+
+    return Table(version, load)
 
 
-READERS: Mapping[CellSource, CellReader] = {
-    CellSource.ZAKEN: counted_cells,
-    CellSource.VROEGSIGNAALZAKEN: counted_cells,
-    CellSource.TERMIJNEN: termijnen_cells,
+READERS: Mapping[CellSource, TableReader] = {
+    CellSource.ZAKEN: counted_table,
+    CellSource.VROEGSIGNAALZAKEN: counted_table,
+    CellSource.TERMIJNEN: termijnen_table,
 }

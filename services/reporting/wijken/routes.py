@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from services.reporting.access import Caller, current_caller
+from services.reporting.kpis.present import cbs_codes
 from services.reporting.query import refuse_unknown_parameters
 from services.reporting.wiring import Reporting
 from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
@@ -20,6 +21,9 @@ router = APIRouter(prefix="/api/v1", tags=["kpi"])
 
 class Wijk(BaseModel):
     naam: str
+    cbs_code: str | None = Field(
+        description="the wijk's CBS code (`WK079401`) where configured, as in the cells"
+    )
     huishoudens: int | None = Field(
         description="configured number of households (the basis of bereik per 1,000)"
     )
@@ -29,11 +33,14 @@ class WijkenAnswer(BaseModel):
     wijken: list[Wijk] = Field(description="the configured wijken, in configured order")
     onbekend: str = Field(description="the wijk value of a zaak without a known wijk")
     gemeente: str = Field(description="the wijk value of all wijken together")
+    gemeente_cbs_code: str = Field(
+        description="the CBS code of the gemeente (`GM0794`), the `cbs_code` of its cells"
+    )
     wetten: list[str] = Field(description="the values of the wet parameter")
-    rol: str = Field(description="the caller's role: publiek (no key) or analist")
+    rol: str = Field(description="the caller's role: publiek (no key), beleid or analist")
     drempel: int = Field(
-        description='small-number threshold: for publiek a count below it is "<N" and a '
-        "statistic over fewer cases is null"
+        description='small-number threshold: for publiek and beleid a count below it is "<N" '
+        "and a figure computed from a hidden count is null (docs/domain.md#small-numbers)"
     )
     vandaag: date = Field(description="the default and latest peildatum (Europe/Amsterdam)")
 
@@ -58,9 +65,12 @@ async def wijken_route(
     refuse_unknown_parameters(request, ())
     domain = reporting.domain
     return WijkenAnswer(
-        wijken=[Wijk(naam=w.naam, huishoudens=w.huishoudens) for w in domain.wijken],
+        wijken=[
+            Wijk(naam=w.naam, cbs_code=w.cbs_code, huishoudens=w.huishoudens) for w in domain.wijken
+        ],
         onbekend=ONBEKEND,
         gemeente=GEMEENTE,
+        gemeente_cbs_code=cbs_codes(domain)[GEMEENTE],
         wetten=[w.value for w in Wet],
         rol=caller.role.value,
         drempel=domain.small_numbers.threshold,
