@@ -20,6 +20,11 @@ KAFKA_STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-30}"
 # Topics are created explicitly from shared/contract/topics.py (one place); a typo in a topic name must
 # fail, not silently create a one-partition topic.
 KAFKA_AUTO_CREATE_TOPICS="${KAFKA_AUTO_CREATE_TOPICS:-false}"
+# A second, secured listener as in production (TLS + SCRAM, as Strimzi's): set its port and
+# the SCRAM users ("name:password,name:password"; created when the storage is formatted).
+# The PLAINTEXT listener stays for the broker itself and this script's probe.
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-}"
+KAFKA_SCRAM_USERS="${KAFKA_SCRAM_USERS:-}"
 
 KAFKA_HOME="$WIJKPULS_CACHE/kafka-$KAFKA_VERSION"
 KAFKA_LIBS="$KAFKA_HOME/libs"
@@ -28,6 +33,8 @@ KAFKA_DATA="$KAFKA_VAR/data"
 KAFKA_LOGS="$KAFKA_VAR/logs"
 KAFKA_CONFIG="$KAFKA_VAR/server.properties"
 KAFKA_PIDFILE="$KAFKA_VAR/kafka.pid"
+KAFKA_TLS="$KAFKA_VAR/tls"  # ca.pem for the clients; the broker's PKCS12 keystore
+KAFKA_TLS_PASSWORD="wijkpuls-local-keystore"  # guards a throwaway local key, nothing else
 BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
 
 usage() {
@@ -52,6 +59,9 @@ Environment (defaults in brackets):
   KAFKA_PORT [9092]  KAFKA_CONTROLLER_PORT [KAFKA_PORT + 1]  KAFKA_HOST [localhost]
   KAFKA_HEAP_OPTS [-Xms128m -Xmx512m]  KAFKA_START_TIMEOUT [120] seconds
   KAFKA_AUTO_CREATE_TOPICS [false]
+  KAFKA_SASL_SSL_PORT []: also listen there with TLS + SASL/SCRAM-SHA-512; the CA the clients
+    trust is written to \$WIJKPULS_VAR/kafka/tls/ca.pem (WIJKPULS_KAFKA_SSL_CAFILE)
+  KAFKA_SCRAM_USERS []: name:password[,name:password] SCRAM-SHA-512 users (set at first start)
   WIJKPULS_VAR [<repo>/var]: data in \$WIJKPULS_VAR/kafka/data, logs in .../kafka/logs
   WIJKPULS_CACHE [\$HOME/.cache/wijkpuls]: jars in \$WIJKPULS_CACHE/kafka-<version>/libs
   WIJKPULS_KAFKA_VERSION: try another Kafka version than the pin in deploy/local/versions.env
@@ -127,6 +137,40 @@ num.io.threads=4
 background.threads=4
 num.recovery.threads.per.data.dir=1
 EOF
+    if [[ -n "$KAFKA_SASL_SSL_PORT" ]]; then
+        write_tls
+        sed -i -e "s|^listeners=.*|&,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT|" \
+            -e "s|^advertised.listeners=.*|&,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT|" \
+            -e "s|^listener.security.protocol.map=.*|&,SASL_SSL:SASL_SSL|" "$KAFKA_CONFIG"
+        cat >>"$KAFKA_CONFIG" <<EOF
+sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$KAFKA_TLS/broker.p12
+ssl.keystore.password=$KAFKA_TLS_PASSWORD
+ssl.key.password=$KAFKA_TLS_PASSWORD
+EOF
+    fi
+}
+
+write_tls() {  # a CA and the broker's certificate for $KAFKA_HOST, once per data folder
+    [[ -s "$KAFKA_TLS/broker.p12" ]] && return 0
+    command -v openssl >/dev/null || die "openssl not found (Debian: apt-get install -y openssl)"
+    mkdir -p "$KAFKA_TLS"
+    log "writing a local CA and the broker's TLS certificate into $KAFKA_TLS"
+    (
+        cd "$KAFKA_TLS"
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=wijkpuls-local-ca" \
+            -keyout ca.key -out ca.pem 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=$KAFKA_HOST" -keyout broker.key \
+            -out broker.csr 2>/dev/null
+        printf 'subjectAltName=DNS:%s,DNS:localhost,IP:127.0.0.1\n' "$KAFKA_HOST" >san.ext
+        openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+            -extfile san.ext -out broker.pem 2>/dev/null
+        openssl pkcs12 -export -in broker.pem -inkey broker.key -certfile ca.pem \
+            -passout "pass:$KAFKA_TLS_PASSWORD" -out broker.p12
+        rm -f broker.csr ca.srl san.ext
+    )
 }
 
 format_storage() {
@@ -145,8 +189,15 @@ if the broker refuses to start, run 'deploy/local/kafka.sh reset' (deletes all t
     log "formatting $KAFKA_DATA (cluster id $cluster_id)"
     # Static quorum (controller.quorum.voters), so no --standalone: that flag is for the
     # dynamic quorum (controller.quorum.bootstrap.servers) and refuses static voters.
+    local scram=() user users
+    if [[ -n "$KAFKA_SCRAM_USERS" ]]; then
+        IFS=',' read -ra users <<<"$KAFKA_SCRAM_USERS"
+        for user in "${users[@]}"; do
+            scram+=(--add-scram "SCRAM-SHA-512=[name=${user%%:*},password=${user#*:}]")
+        done
+    fi
     java -cp "$KAFKA_LIBS/*" "-Dlog4j2.configurationFile=$LOCAL_DIR/kafka/log4j2-tools.properties" \
-        kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONFIG" >/dev/null
+        kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONFIG" ${scram[@]+"${scram[@]}"} >/dev/null
     echo "$KAFKA_VERSION" >"$KAFKA_VAR/formatted-with"
 }
 

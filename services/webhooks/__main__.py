@@ -23,7 +23,7 @@ from shared.contract.alert_keys import AlertKeys
 from shared.contract.topics import Topic, topic_name
 from shared.core.domain_config import load_domain_config
 from shared.platform.broker_watch import BrokerWatch
-from shared.platform.kafka_io import make_producer
+from shared.platform.kafka_io import make_consumer, make_producer
 from shared.platform.logs import configure_logging
 
 log = logging.getLogger("wijkpuls.webhooks")
@@ -52,9 +52,9 @@ async def serve(settings: Settings, host: str, port: int) -> None:
             dispatchers = []
             for hook in hooks:
                 group = f"{kafka.topic_prefix}{config.group_id}-{hook.id}"
-                consumer = AIOKafkaConsumer(
+                consumer = make_consumer(
+                    kafka,
                     topic_name(Topic.ALERTS, kafka),
-                    bootstrap_servers=kafka.bootstrap_servers,
                     group_id=group,
                     client_id=group,
                     enable_auto_commit=False,

@@ -37,6 +37,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError, UnknownTopicOrPart
 
 from shared.contract.topics import TopicSpec, topic_specs
 from shared.core.domain_config import DomainConfig
+from shared.platform.kafka_security import aiokafka_security, kafka_python_security
 from shared.platform.settings import KafkaSettings, get_domain_config
 
 _UNKNOWN_TOPIC = 3  # Kafka error code UNKNOWN_TOPIC_OR_PARTITION
@@ -76,11 +77,12 @@ class TopicOutcome:
         return f"{self.name}: {done} [{self.partitions} partition{plural}]{notes}"
 
 
-async def _describe_cluster(bootstrap: str, timeout_s: float) -> BrokerInfo:
+async def _describe_cluster(kafka: KafkaSettings, timeout_s: float) -> BrokerInfo:
     admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap,
+        bootstrap_servers=kafka.bootstrap_servers,
         client_id="wijkpuls-admin-wait",
         request_timeout_ms=max(1000, int(timeout_s * 1000)),
+        **aiokafka_security(kafka),
     )
     try:
         await asyncio.wait_for(admin.start(), timeout_s)
@@ -90,14 +92,18 @@ async def _describe_cluster(bootstrap: str, timeout_s: float) -> BrokerInfo:
     return BrokerInfo(str(cluster["cluster_id"]), len(cluster["brokers"]))
 
 
-def wait_for_broker(bootstrap: str, timeout_s: float = 60.0) -> BrokerInfo:
-    """Retry a metadata request until the broker answers; an open port is not enough."""
+def wait_for_broker(kafka: KafkaSettings | str, timeout_s: float = 60.0) -> BrokerInfo:
+    """Retry a metadata request until the broker answers; an open port is not enough.
+    ``kafka``: the settings, or only a bootstrap address (the rest from the environment)."""
+    if isinstance(kafka, str):
+        kafka = KafkaSettings(bootstrap_servers=kafka)
+    bootstrap = kafka.bootstrap_servers
     deadline = time.monotonic() + timeout_s
     last_error: BaseException | None = None
     while True:
         remaining = deadline - time.monotonic()
         try:
-            return asyncio.run(_describe_cluster(bootstrap, max(1.0, min(5.0, remaining))))
+            return asyncio.run(_describe_cluster(kafka, max(1.0, min(5.0, remaining))))
         except (AIOKafkaError, OSError, TimeoutError) as exc:
             last_error = exc
         if time.monotonic() + 1.0 > deadline:
@@ -115,6 +121,7 @@ def admin_client(kafka: KafkaSettings) -> Iterator[Any]:
         client_id="wijkpuls-admin",
         request_timeout_ms=kafka.request_timeout_ms,
         bootstrap_timeout_ms=kafka.request_timeout_ms,
+        **kafka_python_security(kafka),
     )
     try:
         yield admin
@@ -290,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     try:
         timeout = args.timeout if args.command == "wait" else args.wait
-        info = wait_for_broker(kafka.bootstrap_servers, timeout)
+        info = wait_for_broker(kafka, timeout)
         print(
             f"broker at {kafka.bootstrap_servers} answers: cluster {info.cluster_id}, "
             f"{info.broker_count} broker(s)"

@@ -6,8 +6,11 @@ in-sync replica has it, and a retried send cannot write it twice (docs/domain.md
 
 from __future__ import annotations
 
-from aiokafka import AIOKafkaProducer
+from typing import Any
 
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from shared.platform.kafka_security import aiokafka_security
 from shared.platform.settings import KafkaSettings
 
 
@@ -19,4 +22,16 @@ def make_producer(kafka: KafkaSettings, client_id: str) -> AIOKafkaProducer:
         enable_idempotence=True,
         request_timeout_ms=kafka.request_timeout_ms,
         linger_ms=5,
+        **aiokafka_security(kafka),
+    )
+
+
+def make_consumer(kafka: KafkaSettings, *topics: str, **options: Any) -> AIOKafkaConsumer:
+    """An aiokafka consumer of the configured broker, with its TLS and SASL settings."""
+    return AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=kafka.bootstrap_servers,
+        request_timeout_ms=kafka.request_timeout_ms,
+        **aiokafka_security(kafka),
+        **options,
     )

@@ -58,6 +58,27 @@ class AppSettings(BaseSettings):
     )
 
 
+class KafkaSecurityProtocol(StrEnum):
+    PLAINTEXT = "PLAINTEXT"
+    SSL = "SSL"
+    SASL_PLAINTEXT = "SASL_PLAINTEXT"
+    SASL_SSL = "SASL_SSL"
+
+    @property
+    def uses_sasl(self) -> bool:
+        return self.value.startswith("SASL_")
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.value.endswith("SSL")
+
+
+class KafkaSaslMechanism(StrEnum):
+    SCRAM_SHA_512 = "SCRAM-SHA-512"
+    SCRAM_SHA_256 = "SCRAM-SHA-256"
+    PLAIN = "PLAIN"
+
+
 class KafkaSettings(BaseSettings):
     """How to reach the broker and how the topics are named."""
 
@@ -75,6 +96,32 @@ class KafkaSettings(BaseSettings):
         1, ge=1, description="replicas per topic (1 on a single broker)"
     )
     request_timeout_ms: int = Field(30_000, ge=1_000, description="client request timeout")
+    security_protocol: KafkaSecurityProtocol = Field(
+        KafkaSecurityProtocol.PLAINTEXT,
+        description="PLAINTEXT (local development), SSL, SASL_PLAINTEXT or SASL_SSL (a "
+        "production cluster: TLS and SCRAM users, as the Strimzi listener in deploy/k8s)",
+    )
+    sasl_mechanism: KafkaSaslMechanism = Field(
+        KafkaSaslMechanism.SCRAM_SHA_512, description="SASL mechanism with a SASL_* protocol"
+    )
+    sasl_username: str = Field("", description="SASL user (the Strimzi KafkaUser's name)")
+    sasl_password: SecretStr = Field(SecretStr(""), description="SASL password of that user")
+    ssl_cafile: Path | None = Field(
+        None,
+        description="PEM file of the CA that signed the brokers' certificates (SSL, SASL_SSL); "
+        "unset: the system's trusted CAs",
+    )
+
+    @model_validator(mode="after")
+    def _sasl_needs_a_user(self) -> Self:
+        if self.security_protocol.uses_sasl and not (
+            self.sasl_username and self.sasl_password.get_secret_value()
+        ):
+            raise ValueError(
+                f"security_protocol {self.security_protocol.value} needs "
+                "WIJKPULS_KAFKA_SASL_USERNAME and WIJKPULS_KAFKA_SASL_PASSWORD"
+            )
+        return self
 
 
 class RedisSettings(BaseSettings):

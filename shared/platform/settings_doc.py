@@ -41,8 +41,10 @@ def render_class(cls: type[BaseSettings], level: str = "###") -> list[str]:
     for env, field in zip(env_names(cls), cls.model_fields.values(), strict=True):
         secret = "Secret" in str(field.annotation)
         default = field.default
-        if secret:
-            default = "(unset)" if default is None else "(development key; required in production)"
+        if secret and (default is None or not default.get_secret_value()):
+            default = "(unset)"
+        elif secret:
+            default = "(development key; required in production)"
         if isinstance(default, Path) and default.is_absolute():
             default = default.relative_to(REPO_ROOT).as_posix()
         lines.append(f"| `{env}` | `{default}` | {field.description or ''} |")

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from browser_support import (
     ANALIST_KEY,
     CHROMIUM,
@@ -113,6 +114,11 @@ def stack(
             except subprocess.TimeoutExpired:
                 proc.kill()
         delete_topics_with_prefix(kafka, prefix)
+        store = redis.Redis.from_url(redis_url)
+        keys = list(store.scan_iter(f"{prefix}*", count=1000))
+        for start in range(0, len(keys), 1000):  # the figures of this run (its own prefix)
+            store.delete(*keys[start : start + 1000])
+        store.close()
 
 
 @pytest.fixture(scope="module")

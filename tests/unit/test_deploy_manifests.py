@@ -44,14 +44,6 @@ SETTINGS_SECRETS = {
     "signals-settings",
     "webhooks-settings",
 }
-# Given to the services ahead of the code: the SCRAM client settings (docs/operations.md,
-# "Deployment"). Remove from here once shared/platform/settings.py has them.
-PENDING_SETTINGS = {
-    "WIJKPULS_KAFKA_SECURITY_PROTOCOL",
-    "WIJKPULS_KAFKA_SASL_MECHANISM",
-    "WIJKPULS_KAFKA_SASL_USERNAME",
-    "WIJKPULS_KAFKA_SASL_PASSWORD",
-}
 EXACT_TAG = re.compile(r"^\d+\.\d+\.\d+(-[a-z0-9.]+)?$")
 DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 PLACEHOLDER_IMAGE = "wijkpuls"  # the project's image; each overlay names and pins it
@@ -376,7 +368,7 @@ def test_no_floating_image_tags() -> None:
 
 
 def test_the_manifests_set_only_settings_the_code_reads() -> None:
-    known = _env_vars() | PENDING_SETTINGS
+    known = _env_vars()
     settings = _literals(_generator(_kustomization(BASE), "wijkpuls-settings"))
     assert set(settings) <= known, set(settings) - known
     for deployment in _of_kind("Deployment").values():

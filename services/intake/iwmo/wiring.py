@@ -23,7 +23,7 @@ from services.intake.iwmo.xsd import XsdSet
 from services.intake.settings import Settings
 from shared.contract.topics import Topic, topic_name
 from shared.core.domain_config import load_domain_config
-from shared.platform.kafka_io import make_producer
+from shared.platform.kafka_io import make_consumer, make_producer
 from shared.platform.publisher import Publisher
 
 log = logging.getLogger("wijkpuls.intake.iwmo")
@@ -87,13 +87,12 @@ async def start_iwmo(settings: Settings) -> IwmoRuntime:
 
     def consumer() -> AIOKafkaConsumer:
         # No group: every intake reads every partition into its view, from its own position.
-        return AIOKafkaConsumer(
-            bootstrap_servers=settings.kafka.bootstrap_servers,
+        return make_consumer(
+            settings.kafka,
             client_id=CLIENT_ID,
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            request_timeout_ms=settings.kafka.request_timeout_ms,
         )
 
     follower = IndexFollower(consumer, producer.partitions_for, events, index, retrier.wake)

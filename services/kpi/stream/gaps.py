@@ -24,6 +24,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from shared.platform.kafka_io import make_consumer
+from shared.platform.settings import KafkaSettings
+
 log = logging.getLogger("wijkpuls.kpi.gaps")
 
 GAP_TICK = b"gap"
@@ -86,17 +89,15 @@ class AppliedOffsets:
 class RangeReader:
     """Reads a range of one events partition with a plain consumer (no group, no commits)."""
 
-    def __init__(self, bootstrap_servers: str, topic: str, timeout_s: float = 60.0) -> None:
-        self._bootstrap = bootstrap_servers
+    def __init__(self, kafka: KafkaSettings, topic: str, timeout_s: float = 60.0) -> None:
+        self._kafka = kafka
         self._topic = topic
         self._timeout_ms = int(timeout_s * 1000)
         self._consumer: AIOKafkaConsumer | None = None
 
     async def _started(self) -> AIOKafkaConsumer:
         if self._consumer is None:
-            consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap, group_id=None, enable_auto_commit=False
-            )
+            consumer = make_consumer(self._kafka, group_id=None, enable_auto_commit=False)
             await consumer.start()
             self._consumer = consumer
         return self._consumer
