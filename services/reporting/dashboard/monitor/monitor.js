@@ -165,7 +165,12 @@ export function getal(v, eenheid) {
 // {waarde: number} when the figure is shown, else {reden: text} (why it is not shown).
 // `cel` may be undefined: no cell means no zaken in that periode (docs: a cell with n = 0
 // may be absent).
-export function lees(cel, veld) {
+// `lopend`: the periode is one the answer left out (`weggelaten_perioden`: publiek reads only
+// periodes that have ended, docs/domain.md#small-numbers step 4), not one without zaken.
+export function lees(cel, veld, lopend = false) {
+  if (!cel && lopend) {
+    return { reden: "lopende periode: zichtbaar zodra de periode voorbij is", soort: "lopend" };
+  }
   if (!cel) return { reden: "geen zaken in deze periode", soort: "geen" };
   const verborgen = cel.verborgen && cel.verborgen[veld];
   if (verborgen) {
@@ -188,10 +193,10 @@ export function lees(cel, veld) {
 
 // The short marks of a printed table, explained by KORT_UITLEG below it.
 const KORT = { geen: "0", primair: "<5", complement: "x", secundair: "x", afgeleid: "·",
-  onbekend: "—" };
+  onbekend: "—", lopend: "…" };
 export const KORT_UITLEG = "<5: minder dan 5, niet getoond. x: verborgen omdat anders een " +
   "klein aantal terug te rekenen is. ·: niet getoond, berekend uit een verborgen aantal. " +
-  "0: geen zaken. —: niet te berekenen.";
+  "0: geen zaken. —: niet te berekenen. …: lopende periode, zichtbaar na afloop.";
 
 // A figure in a compact table; `telling`: a count, which is 0 where the cell is absent (a
 // share or statistic over no zaken has no value: —).
@@ -208,10 +213,15 @@ export function toon(gelezen, eenheid) {
     gelezen.reden);
 }
 
-export function aantal(cel, veld) {
-  const g = lees(cel, veld);
-  if (!cel) return "0";
+export function aantal(cel, veld, lopend = false) {
+  const g = lees(cel, veld, lopend);
+  if (!cel && !lopend) return "0";
   return "waarde" in g ? g.waarde.toLocaleString("nl-NL") : toon(g, "");
+}
+
+// Whether the answer left this periode out (a running periode, for publiek).
+export function lopend(antwoord, periode) {
+  return (antwoord.weggelaten_perioden || []).includes(periode);
 }
 
 // The norm of a figure from the answer's `normen`, for a periode (valid_from respected).
@@ -322,10 +332,12 @@ export async function laadBasis() {
     vandaag: a.vandaag, drempel: a.drempel, wijken: a.wijken.map((w) => w.naam) });
   const rol = $("rol");
   if (rol) {
+    const beschermd = `aantallen onder ${a.drempel} en cijfers waaruit die terug te rekenen ` +
+      "zijn worden niet getoond; de reden staat bij het cijfer";
     rol.textContent = a.rol === "publiek"
-      ? `U leest als publiek: aantallen onder ${a.drempel} en cijfers die daaruit volgen ` +
-        "worden niet getoond; de reden staat bij het cijfer."
-      : `U leest met de rol ${a.rol}: ook kleine aantallen zijn zichtbaar.`;
+      ? `U leest als publiek: ${beschermd}. Een lopende periode is zichtbaar zodra die voorbij is.`
+      : a.rol === "beleid" ? `U leest met de rol beleid: ${beschermd}.`
+        : `U leest met de rol ${a.rol}: ook kleine aantallen zijn zichtbaar.`;
   }
   return a;
 }

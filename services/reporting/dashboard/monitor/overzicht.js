@@ -4,7 +4,7 @@ import {
   $, API, CIJFERS, WETTEN, alinea, bijgewerkt, blijfBijwerken, el, fout, gekozenPeriode,
   getal, index, jaarEerder, laadBasis, lees, melding, naarAdres, normGehaald, normGeldt,
   normTekst, periodeKort, periodeTekst, periodeVelden, sleutelFormulier, state, tabel, toon,
-  uitAdres, vorige, vorigeMaand, vraag, vulWijken, wettenIn, wijkTekst, aantal,
+  uitAdres, vorige, vorigeMaand, vraag, vulWijken, wettenIn, wijkTekst, aantal, lopend,
 } from "./monitor.js";
 
 const KPIS = [...new Set(CIJFERS.map((c) => c.kpi))];
@@ -74,13 +74,16 @@ function kaart(cijfer, antwoord, wijk, periode) {
   const p2 = jaarEerder(periode);
   const rijen = wetten.map((wet) => {
     const cel = cellen.get(`${wet}|${wijk}|${periode}`);
-    const nu = lees(cel, cijfer.veld);
+    const nu = lees(cel, cijfer.veld, lopend(antwoord, periode));
     const sleutel = `${cijfer.id}|${wet}`;
     const waarde = el("span", { "data-sleutel": sleutel, class: "waarde" }, toon(nu, cijfer.eenheid));
     return [WETTEN[wet] || wet, waarde, normCel(norm, periode, nu, eigen.length > 0),
-      verschil(cijfer, nu, lees(cellen.get(`${wet}|${wijk}|${p1}`), cijfer.veld), periodeKort(p1)),
-      verschil(cijfer, nu, lees(cellen.get(`${wet}|${wijk}|${p2}`), cijfer.veld), periodeKort(p2)),
-      el("span", { "data-sleutel": `${sleutel}|basis`, class: "waarde" }, aantal(cel, cijfer.basis))];
+      verschil(cijfer, nu, lees(cellen.get(`${wet}|${wijk}|${p1}`), cijfer.veld,
+        lopend(antwoord, p1)), periodeKort(p1)),
+      verschil(cijfer, nu, lees(cellen.get(`${wet}|${wijk}|${p2}`), cijfer.veld,
+        lopend(antwoord, p2)), periodeKort(p2)),
+      el("span", { "data-sleutel": `${sleutel}|basis`, class: "waarde" },
+        aantal(cel, cijfer.basis, lopend(antwoord, periode)))];
   });
   const basisNaam = { n: "Aantal zaken", households: "Huishoudens", zaken: "Signaalzaken" };
   delen.push(tabel(`${cijfer.titel}, ${wijkTekst(wijk)}, ${periodeTekst(periode)}`,

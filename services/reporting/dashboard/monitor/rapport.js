@@ -4,7 +4,7 @@
 import {
   $, AANDACHTSWIJKEN, API, CIJFERS, KORT_UITLEG, alinea, bijgewerkt, blijfBijwerken, el, fout,
   getal, index, kort, laadBasis, lees, melding, normGehaald, normGeldt, normTekst, periodeTekst,
-  sleutelFormulier, state, tabel, uitAdres, vorigHalfjaar, vorige, vraag, naarAdres,
+  sleutelFormulier, state, tabel, uitAdres, vorigHalfjaar, vorige, vraag, naarAdres, lopend,
 } from "./monitor.js";
 
 // The STH figures: the count, its numerator and the share of each STH KPI.
@@ -39,8 +39,9 @@ function sectie(def, antwoord, halfjaar) {
   const wijken = [...state.wijken, state.onbekend, state.gemeente];
   const rijen = wijken.map((wijk) => {
     const cel = cellen.get(`sth|${wijk}|${halfjaar}`);
-    const nu = lees(cel, "pct");
-    const toen = lees(cellen.get(`sth|${wijk}|${vorig}`), "pct");
+    const weg = lopend(antwoord, halfjaar);
+    const nu = lees(cel, "pct", weg);
+    const toen = lees(cellen.get(`sth|${wijk}|${vorig}`), "pct", lopend(antwoord, vorig));
     const verschil = "waarde" in nu && "waarde" in toen
       ? `${nu.waarde - toen.waarde >= 0 ? "+" : "−"}${getal(Math.abs(
         Math.round((nu.waarde - toen.waarde) * 10) / 10), " procentpunt")}` : "—";
@@ -50,7 +51,7 @@ function sectie(def, antwoord, halfjaar) {
     const naam = wijk === state.gemeente ? "Hele gemeente"
       : wijk === state.onbekend ? "Onbekende wijk"
         : AANDACHTSWIJKEN.includes(wijk) ? `◆ ${wijk}` : wijk;
-    return [naam, kort(lees(cel, "n"), "", true), kort(lees(cel, def.teller), "", true),
+    return [naam, kort(lees(cel, "n", weg), "", true), kort(lees(cel, def.teller, weg), "", true),
       kort(nu, "%"),
       kort(toen, "%"), verschil, oordeel];
   });

@@ -5,7 +5,7 @@ import {
   fout, index, laadBasis, lees, maandenTot, melding, naarAdres, normGeldt, normTekst,
   periodeKort, periodeTekst, sleutelFormulier, state, tabel, toon, uitAdres, vraag, vulCijfers,
   vulWijken, wettenIn, wijkTekst, alinea,
-  zetNorm,
+  lopend, zetNorm,
 } from "./monitor.js";
 
 let grafiek = null;
@@ -27,7 +27,7 @@ function teken(c, antwoord, wijk, stap) {
   $("definitie").textContent = c.uitleg;
   zetNorm($("norm"), norm, " De norm is de gestippelde lijn.");
   const gelezen = Object.fromEntries(wetten.map((wet) => [wet,
-    reeks.map((p) => lees(cellen.get(`${wet}|${wijk}|${p}`), c.veld))]));
+    reeks.map((p) => lees(cellen.get(`${wet}|${wijk}|${p}`), c.veld, lopend(antwoord, p)))]));
   const titel = `${c.titel}, ${wijkTekst(wijk)}, per ${stap === "maand" ? "maand" : "halfjaar"}` +
     ` (${periodeTekst(reeks[0])} tot en met ${periodeTekst(reeks[reeks.length - 1])})`;
   $("grafiek-titel").textContent = `Verloop: ${c.titel}`;

@@ -4,7 +4,7 @@ import {
   $, AANDACHTSWIJKEN, API, WETTEN, aantal, bijgewerkt, blijfBijwerken, chartBeschikbaar,
   cijfer, el, fout, gekozenPeriode, getal, index, laadBasis, lees, melding, naarAdres,
   normGehaald, normGeldt, periodeTekst, periodeVelden, sleutelFormulier, state, tabel, toon,
-  uitAdres, vorigHalfjaar, vraag, vulCijfers, zetNorm,
+  uitAdres, vorigHalfjaar, vraag, vulCijfers, zetNorm, lopend,
 } from "./monitor.js";
 
 const AANDACHT = "#b45309";
@@ -27,12 +27,13 @@ function teken(c, antwoord, wet, periode) {
   const norm = (antwoord.normen || []).find((n) => n.figure === c.veld) || null;
   $("definitie").textContent = c.uitleg;
   zetNorm($("norm"), norm, "");
-  const gemeente = lees(cellen.get(`${wet}|${state.gemeente}|${periode}`), c.veld);
+  const weg = lopend(antwoord, periode);
+  const gemeente = lees(cellen.get(`${wet}|${state.gemeente}|${periode}`), c.veld, weg);
   const alleen = $("alleen-aandacht").checked;
   const wijken = state.wijken.filter((w) => !alleen || AANDACHTSWIJKEN.includes(w))
     .map((wijk) => {
       const cel = cellen.get(`${wet}|${wijk}|${periode}`);
-      return { wijk, cel, gelezen: lees(cel, c.veld), aandacht: AANDACHTSWIJKEN.includes(wijk) };
+      return { wijk, cel, gelezen: lees(cel, c.veld, weg), aandacht: AANDACHTSWIJKEN.includes(wijk) };
     });
   const getoond = wijken.filter((r) => "waarde" in r.gelezen)
     .sort((a, b) => b.gelezen.waarde - a.gelezen.waarde || a.wijk.localeCompare(b.wijk));
@@ -50,11 +51,11 @@ function teken(c, antwoord, wet, periode) {
       ? (normGehaald(norm, r.gelezen.waarde) ? "✓ gehaald" : "✗ niet gehaald") : "—";
     return [r.aandacht ? `◆ ${r.wijk}` : r.wijk,
       "waarde" in r.gelezen ? String(i + 1) : "—",
-      r.aandacht ? "ja" : "nee", toon(r.gelezen, c.eenheid), aantal(r.cel, c.basis),
+      r.aandacht ? "ja" : "nee", toon(r.gelezen, c.eenheid), aantal(r.cel, c.basis, weg),
       verschil, ...(norm ? [oordeel] : [])];
   });
   rijen.push(["Hele gemeente", "", "", toon(gemeente, c.eenheid),
-    aantal(cellen.get(`${wet}|${state.gemeente}|${periode}`), c.basis), "",
+    aantal(cellen.get(`${wet}|${state.gemeente}|${periode}`), c.basis, weg), "",
     ...(norm ? [""] : [])]);
   $("tabel").replaceChildren(tabel(titel, ["Wijk", "Rang", "Aandachtswijk", c.titel,
     c.basis === "households" ? "Huishoudens" : c.basis === "zaken" ? "Signaalzaken" : "Aantal zaken",
