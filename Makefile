@@ -38,8 +38,9 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON_BOOT)
 	@touch $@
 
-infra: bootstrap ## start Kafka (KRaft, from Maven jars) and Redis, create the topics
+infra: bootstrap ## start Kafka (KRaft, from Maven jars), Redis and PostgreSQL (the vault's tests), create the topics
 	deploy/local/up.sh
+	deploy/local/postgres.sh start
 
 run: infra ## bring up Kafka, Redis, the services and the Helmond demo load; print where things are
 	deploy/local/services.sh start

@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 LOCAL = Path(__file__).resolve().parents[2] / "deploy" / "local"
-SCRIPTS = ["kafka.sh", "redis.sh", "up.sh", "down.sh"]
+SCRIPTS = ["kafka.sh", "redis.sh", "postgres.sh", "up.sh", "down.sh"]
 
 
 def _run(script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -1,4 +1,5 @@
-"""The identity vault's tables (SQLAlchemy Core): SQLite by default, PostgreSQL by URL.
+"""The identity vault's tables (SQLAlchemy Core): SQLite by default, PostgreSQL by URL;
+built and changed by the Alembic migrations in ``migrations/`` (migrate.py), never create_all.
 
 Shaped for the jobs that build on it (DDAS monthly export, retention, inzage/erasure, key
 rotation): per signal its signaalpartner, dates, bedrag, pseudonyms (with key version) and
@@ -107,8 +108,9 @@ contactpogingen = Table(
     Column("event_id", String(36), nullable=False),
 )
 
-# Added after the first release: new tables, so ``create_all`` adds them to an existing vault
-# (it never alters a table). No foreign keys: the retention and erasure jobs delete the rows.
+# Added after the first release (when ``create_all`` still built the vault; both are in
+# migration 0001). No foreign keys: the retention and erasure jobs delete the rows.
+# A change here needs a migration: python -m services.signals.vault.migrate revision -m ...
 
 resultaat_events = Table(
     "resultaat_events",

@@ -13,7 +13,7 @@ from sqlalchemy.engine.url import make_url
 
 from services.signals.settings import Settings
 from services.signals.vault.crypto import IdentityCipher
-from services.signals.vault.schema import metadata
+from services.signals.vault.migrate import upgrade_vault
 from shared.core.domain_config import DomainConfig, load_domain_config
 from shared.core.pseudonym import Pseudonymiser
 
@@ -53,7 +53,7 @@ def make_engine(database_url: str) -> Engine:
 
 def build_core(settings: Settings) -> SignalsCore:
     engine = make_engine(settings.signals.database_url)
-    metadata.create_all(engine)
+    upgrade_vault(engine)  # Alembic migrations to head (migrate.py), SQLite and PostgreSQL
     return SignalsCore(
         engine=engine,
         cipher=IdentityCipher(settings.signals.vault_key),

@@ -1,0 +1,1 @@
+"""Alembic migrations of the signals vault (docs/operations.md#vault-migrations)."""

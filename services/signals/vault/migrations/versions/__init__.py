@@ -1,0 +1,1 @@
+"""One module per revision; 0001 is the schema the vault had under ``create_all``."""
