@@ -78,8 +78,14 @@ deploy-check: bootstrap ## validate docker-compose.yml and the Kubernetes overla
 	deploy/k8s/check.sh
 	$(BIN)/pytest -q -p no:cacheprovider tests/unit/test_compose.py tests/unit/test_deploy_manifests.py
 
+# The tiers run in TEST_WORKERS processes (pytest-xdist; work stealing, so the long tests do
+# not hold the short ones up): most of the suite waits on Kafka group joins and service
+# start-ups. Every test isolates its topics, Redis keys, ports and folders, so they can share
+# the broker. TEST_WORKERS=0 runs them in this one process.
+TEST_WORKERS ?= 3
+
 test: lint typecheck deploy-check infra browser ## the full suite: lint, types, deploy checks, unit, integration, e2e, browser
-	$(BIN)/pytest tests
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal tests
 
 test-unit: bootstrap ## unit tests only (no broker needed)
 	$(BIN)/pytest tests/unit

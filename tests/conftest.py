@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+from hypothesis import settings
 
 from shared.contract.topics import TopicSpec, topic_specs
 from shared.platform.kafka_admin import (
@@ -41,6 +42,12 @@ from shared.platform.kafka_admin import (
     wait_for_broker,
 )
 from shared.platform.settings import KafkaSettings, RedisSettings, get_domain_config
+
+# No per-example deadline: the properties are about results, not speed, and the suite runs
+# its tiers in parallel processes (pytest -n), where one example may wait for a core. Speed
+# is measured by benchmarks/, never by a test's timing.
+settings.register_profile("wijkpuls", deadline=None)
+settings.load_profile("wijkpuls")
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL = ROOT / "deploy" / "local"
