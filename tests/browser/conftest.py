@@ -39,7 +39,7 @@ from shared.core.local_time import amsterdam_today
 from shared.platform.kafka_admin import delete_topics_with_prefix, ensure_topics
 from shared.platform.settings import KafkaSettings, get_domain_config
 
-DEMO_SCALE = 0.15  # ~5,500 events over 24 months: figures in most months, a quick worker
+DEMO_SCALE = 0.1  # ~3,700 events over 24 months: figures in many months, a quick worker
 
 
 @pytest.fixture(scope="module")
