@@ -6,9 +6,11 @@ tests/integration/test_reporting_disclosure.py."""
 
 from __future__ import annotations
 
+import random
 from datetime import date
 
 import pytest
+from fixtures.disclosure_attacker import COLUMNS, MONTHS_OF, pinned_in
 
 from services.reporting.app import create_app
 from services.reporting.kpis.controlled import (
@@ -21,6 +23,8 @@ from services.reporting.kpis.controlled import (
 from services.reporting.kpis.disclosure_rules import PARTNER_FIGURES, RULES, rules_of
 from services.reporting.kpis.present import cbs_codes, closed, csv_rows, shown_cell
 from services.reporting.settings import Settings
+from shared.core.domain_config import WijkConfig
+from shared.core.kpi.disclosure import Disclosed, KpiDisclosure, Verborgen
 from shared.core.kpi.registry import SERVED
 from shared.platform.settings import get_domain_config
 
@@ -41,8 +45,8 @@ def test_every_kpi_has_rules_that_match_its_definition(name: str) -> None:
 
 
 def test_a_hidden_signaalpartner_count_hides_n_too() -> None:
-    """n = 20 = n_huur 3 + n_energie 17: n_huur is "<5", and n beside the visible n_energie
-    would give it away (20 - 17), so n is hidden as well; so are the other wijk's."""
+    """n = 20 = n_huur 3 + n_energie 17: n_huur is "<5", and n beside n_energie and the other
+    (zero) signaalpartner counts would give it away (20 - 17 - 0 ...), so n is hidden too."""
     figures = {f: 0 for f in ("n", "n_crisis", *PARTNER_FIGURES)}
     warande = {**figures, "n": 20, "n_huur": 3, "n_energie": 17}
     stiphout = {**figures, "n": 30, "n_energie": 30}
@@ -55,8 +59,9 @@ def test_a_hidden_signaalpartner_count_hides_n_too() -> None:
     table = control("vroegsignalen", RULES["vroegsignalen"], cells, DOMAIN)
     hidden = table.cells[("wgs", "Warande", "2026-03", None)].hidden
     assert hidden["n_huur"] == "primair" and hidden["n"] == "secundair"
-    # Without the parts rule (a KPI of another name with the same rules) n would be shown.
-    alone = control("other", RULES["vroegsignalen"], cells, DOMAIN)
+    # Without the parts tie the module would leave n shown.
+    rules = RULES["vroegsignalen"]
+    alone = control("x", KpiDisclosure(rules.counts, rules.shares, rules.derived), cells, DOMAIN)
     assert "n" not in alone.cells[("wgs", "Warande", "2026-03", None)].hidden
 
 
@@ -141,3 +146,45 @@ def test_the_api_document_describes_the_marker_the_code_and_csv() -> None:
     wijk = document["components"]["schemas"]["Wijk"]["properties"]
     assert "cbs_code" in wijk
     assert "beleid" in document["info"]["description"]
+
+
+def test_the_attacker_pins_no_signaalpartner_count_the_rules_could_protect() -> None:
+    """vroegsignalen: the signaalpartner counts of a cell add up to its n, a tie beyond the
+    shared module's tables. The attacker (tests/fixtures/disclosure_attacker.py) gets that tie
+    too; what it pins must be what the module lists as unprotectable."""
+    rng = random.Random(11)
+    wijken = ["Binnenstad", "Warande", "Stiphout"]
+    rows = [*wijken, "onbekend"]
+    partners = PARTNER_FIGURES[:3]
+    base = {}
+    for r in rows:
+        for m in range(12):
+            k = rng.choice([0, 1, 2, 4, 6, 9]) if r != "onbekend" else rng.choice([0, 0, 1])
+            split = {p: 0 for p in PARTNER_FIGURES}
+            for _ in range(k):
+                split[rng.choice(partners)] += 1
+            base[(r, m)] = {"n": k, "n_crisis": int(k > 5), **split}
+    cells = {}
+    for wijk in [*rows, "gemeente"]:
+        inside = rows if wijk == "gemeente" else [wijk]
+        for periode, months in zip(COLUMNS, MONTHS_OF, strict=True):
+            total = {
+                f: sum(base[(r, m)][f] for r in inside for m in months) for f in base[(rows[0], 0)]
+            }
+            if total["n"]:
+                cells[("wgs", wijk, periode, None)] = total
+    domain = DOMAIN.model_copy(update={"wijken": [WijkConfig(naam=w) for w in wijken]})
+    rules = RULES["vroegsignalen"]
+    table = control("vroegsignalen", rules, cells, domain)
+    published = {
+        key: Disclosed(
+            {f: c.figures[f] for f in rules.counts if f not in c.hidden},
+            Verborgen(c.hidden),
+        )
+        for key, c in table.cells.items()
+    }
+    assert any(r == "secundair" for c in table.cells.values() for r in c.hidden.values())
+    unprotected = {(*key[:3], field) for key, field in table.unprotected}
+    big = 2 * max(c["n"] for c in cells.values()) + 10
+    pinned = pinned_in(published, "wgs", rows, rules, big, parts={"n": PARTNER_FIGURES})
+    assert set(pinned) <= unprotected, {w: v for w, v in pinned.items() if w not in unprotected}

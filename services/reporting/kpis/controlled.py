@@ -16,11 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from services.reporting.kpis.disclosure_rules import PARTS_OF
 from shared.core.domain_config import DomainConfig
 from shared.core.kpi.definition import Figure
 from shared.core.kpi.disclosure import (
-    SECUNDAIR,
     CellKey,
     KpiDisclosure,
     Reason,
@@ -60,29 +58,7 @@ def control(
     counts = {
         key: {f: _count(figures.get(f)) for f in rules.counts} for key, figures in cells.items()
     }
-    start: dict[CellKey, set[str]] = {}
-    while True:
-        protection = protect(
-            counts,
-            rules,
-            wijken=domain.wijk_names,
-            threshold=threshold,
-            start={k: dict.fromkeys(v, SECUNDAIR) for k, v in start.items()},
-        )
-        more = _totals_to_hide(kpi, protection.hidden)
-        grown = False
-        for key, fields in more.items():
-            kept = start.setdefault(key, set())
-            if not fields <= kept:
-                kept |= fields
-                grown = True
-        if not grown:
-            break
-        # Keep what was hidden so far, so the next pass only adds (a fixed point).
-        for key, reasons in protection.hidden.items():
-            start.setdefault(key, set()).update(
-                f for f, reason in reasons.items() if reason == SECUNDAIR
-            )
+    protection = protect(counts, rules, wijken=domain.wijk_names, threshold=threshold)
     out: dict[CellKey, ControlledCell] = {}
     for key, figures in cells.items():
         hidden: dict[str, Reason] = dict(protection.hidden.get(key, {}))
@@ -105,21 +81,6 @@ def small_cells(
         for figures in cells.values()
         if cell_reasons({f: _count(figures.get(f)) for f in rules.counts}, rules, threshold)
     )
-
-
-def _totals_to_hide(
-    kpi: str, hidden: Mapping[CellKey, Mapping[str, Reason]]
-) -> dict[CellKey, set[str]]:
-    """Where parts add up to a total (vroegsignalen: the signaalpartner counts to ``n``), a
-    hidden part would be the total minus the visible parts: hide the total with it."""
-    if kpi not in PARTS_OF:
-        return {}
-    total, parts = PARTS_OF[kpi]
-    return {
-        key: {total}
-        for key, fields in hidden.items()
-        if total not in fields and any(p in fields for p in parts)
-    }
 
 
 def _count(value: Figure) -> int:

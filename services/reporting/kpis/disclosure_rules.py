@@ -16,7 +16,8 @@ from shared.core.kpi.vroegsignalen import partner_figure
 from shared.core.kpi.vroegsignalering import SIGNAALPARTNERS
 
 PARTNER_FIGURES = tuple(partner_figure(s) for s in SIGNAALPARTNERS)
-"""vroegsignalen: one count per signaalpartner type; together they add up to ``n``."""
+"""vroegsignalen: one count per signaalpartner type; together they add up to ``n`` (``parts``:
+secondary suppression moves ``n`` only with one of them: shared/core/kpi/disclosure_secondary)."""
 
 RULES: Mapping[str, KpiDisclosure] = {
     "doorlooptijd": KpiDisclosure(
@@ -57,14 +58,10 @@ RULES: Mapping[str, KpiDisclosure] = {
     "vroegsignalen": KpiDisclosure(
         counts=("n", "n_crisis", *PARTNER_FIGURES),
         shares=(Share("n_crisis", "n"), *(Share(p, "n") for p in PARTNER_FIGURES)),
+        parts={"n": PARTNER_FIGURES},
     ),
     "open-over-termijn": KpiDisclosure(counts=("n",)),
 }
-
-PARTS_OF: Mapping[str, tuple[str, tuple[str, ...]]] = {"vroegsignalen": ("n", PARTNER_FIGURES)}
-"""KPI -> (total, parts) where the parts of one cell add up to its total: a hidden part would
-be the total minus the others, so the total is hidden with it (services/reporting/kpis/
-controlled.py)."""
 
 
 def rules_of(kpi: KpiDefinition) -> KpiDisclosure:

@@ -67,6 +67,9 @@ class KpiDisclosure:
     derived: Mapping[str, frozenset[str] | set[str]] = field(default_factory=dict)
     """Figure -> the counts it is computed from. A figure not listed here and not a count is
     taken to depend on every count."""
+    parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Count -> the numerators of its shares that add up to it in every cell (vroegsignalen:
+    ``n`` = the signaalpartner counts): secondary suppression then only moves them together."""
 
     def __post_init__(self) -> None:
         counts = set(self.counts)
@@ -83,6 +86,10 @@ class KpiDisclosure:
         for name, deps in self.derived.items():
             if name in counts or not set(deps) <= counts:
                 raise ValueError(f"derived figure {name!r} must be computed from counts")
+        for total, members in self.parts.items():
+            if any((m, total) not in {(s.numerator, s.denominator) for s in self.shares}
+                   for m in members):  # fmt: skip
+                raise ValueError(f"the parts of {total!r} must be shares of it")
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,7 @@ def protect(
             for f in kpi.counts:
                 real[f][q] = cells[key].get(f, 0)
         shares = [(s.numerator, s.denominator) for s in kpi.shares]
-        group = TableGroup(layout, kpi.counts, shares, real, status, threshold)
+        group = TableGroup(layout, kpi.counts, shares, real, status, threshold, kpi.parts)
         group.protect()
         for (wijk, column), key in members.items():
             q = row[wijk] * COLUMNS + column

@@ -23,7 +23,10 @@ along one cycle: a numerator with its complement against it (the denominator sta
 numerator with its denominator (its complement stays, the other complements of that
 denominator move), the denominator with all its complements, or the denominator with all its
 numerators. Every such move keeps everything shown, so a cell certified by one has two values:
-the check is sound. It may miss a combined move, which only hides more.
+the check is sound. It may miss a combined move, which only hides more. Where numerators add
+up to their denominator in every cell (``parts``: the signaalpartner counts of vroegsignalen
+to ``n``), only the moves that keep that sum are used: the denominator with exactly one of
+its parts, and a numerator outside the parts against its complement.
 
 Choice. Every uncertified hidden count (and every complement of 1..threshold-1) is taken in
 order: the fields in the order the KPI lists them, then the complements in the order of its
@@ -64,8 +67,17 @@ def complement_key(numerator: str, denominator: str) -> str:
     return f"{denominator}-{numerator}"
 
 
-def patterns(counts: Sequence[str], shares: Sequence[tuple[str, str]]) -> list[tuple[Move, ...]]:
-    """The moves that certify a cell: a field alone, or share fields together (module doc)."""
+def patterns(
+    counts: Sequence[str],
+    shares: Sequence[tuple[str, str]],
+    parts: Mapping[str, Sequence[str]] | None = None,
+) -> list[tuple[Move, ...]]:
+    """The moves that certify a cell: a field alone, or share fields together (module doc).
+
+    ``parts``: a denominator -> numerators that add up to it in every cell (vroegsignalen:
+    the signaalpartner counts to ``n``). Then every move keeps that sum: the denominator moves
+    only with exactly one of its parts (the other numerators fixed), a part never alone, and a
+    numerator that is not a part only against its complement."""
     by_den: dict[str, list[str]] = {}
     for num, den in shares:
         by_den.setdefault(den, []).append(num)
@@ -73,9 +85,15 @@ def patterns(counts: Sequence[str], shares: Sequence[tuple[str, str]]) -> list[t
     out: list[tuple[Move, ...]] = [((f, 1),) for f in counts if f not in linked]
     for den, nums in by_den.items():
         comps = [complement_key(n, den) for n in nums]
+        exhaustive = set((parts or {}).get(den, ()))
         for i, num in enumerate(nums):
-            out.append(((num, 1), (comps[i], -1)))
-            out.append(((num, 1), (den, 1), *((c, 1) for j, c in enumerate(comps) if j != i)))
+            if num not in exhaustive:
+                out.append(((num, 1), (comps[i], -1)))
+            if not exhaustive or num in exhaustive:
+                others = ((c, 1) for j, c in enumerate(comps) if j != i)
+                out.append(((num, 1), (den, 1), *others))
+        if exhaustive:
+            continue
         out.append(((den, 1), *((c, 1) for c in comps)))
         if len(nums) > 1:
             out.append(((den, 1), *((n, 1) for n in nums)))
@@ -100,6 +118,7 @@ class TableGroup:
         real: Mapping[str, Sequence[int]],
         status: Mapping[str, Sequence[Status]],
         threshold: int,
+        parts: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.layout = layout
         self.threshold = threshold
@@ -115,7 +134,7 @@ class TableGroup:
             ]
         self.keys = [*counts, *self.comp_of]
         self._index = {k: i for i, k in enumerate(self.keys)}
-        self.patterns = patterns(counts, shares)
+        self.patterns = patterns(counts, shares, parts)
         self._sound = len(self.patterns)
         """Patterns from here on move a share field alone: the per-table fallback only."""
         linked = {f for pair in shares for f in pair}
