@@ -15,6 +15,7 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         access_log=False,
+        workers=settings.workers,
     )
 
 

@@ -25,6 +25,7 @@ from services.reporting.wachtend import routes as routes_wachtend
 from services.reporting.wijken import routes as routes_wijken
 from services.reporting.wiring import start_reporting
 from shared.platform.api_rules import install_api_rules
+from shared.platform.load_shedding import install_load_shedding
 from shared.platform.logs import configure_logging
 from shared.platform.metrics import install_metrics
 from shared.platform.problems import ProblemError, problem
@@ -96,6 +97,7 @@ def create_app(
         )
 
     install_api_rules(app)
+    install_load_shedding(app, settings.reporting.max_in_flight)  # inside the metrics: counted
     install_metrics(app, "reporting")
     return app
 

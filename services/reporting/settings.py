@@ -32,6 +32,29 @@ class ReportingSettings(BaseSettings):
 
     host: str = Field("127.0.0.1", description="interface to listen on")
     port: int = Field(8001, ge=1, le=65535, description="HTTP port")
+    workers: int = Field(
+        1,
+        ge=1,
+        le=32,
+        description="server processes on the port (uvicorn workers); about one "
+        "per core the service may use",
+    )
+    max_in_flight: int = Field(
+        64,
+        ge=1,
+        description="requests one process answers at once; past it a request gets 503 "
+        "with Retry-After at once (load shedding) instead of waiting",
+    )
+    redis_pool_size: int = Field(
+        32,
+        ge=1,
+        description="Redis connections per process; a request waits for a free one",
+    )
+    redis_pool_wait_s: float = Field(
+        2.0,
+        gt=0,
+        description="how long a request waits for a free Redis connection before its 503",
+    )
     api_keys: dict[str, ReportingRole] = Field(
         {},
         repr=False,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from services.reporting.access import ApiKeys
 from services.reporting.kpis.figures_store import FigureStore
@@ -51,16 +51,21 @@ class Reporting:
         return {"redis": answered}
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.redis.aclose(close_connection_pool=True)
 
 
 def start_reporting(settings: Settings, today: Callable[[], date] | None = None) -> Reporting:
-    redis = Redis.from_url(
+    # A blocking pool: under a burst a request waits (redis_pool_wait_s) for a connection
+    # instead of failing at once with MaxConnectionsError, as the default pool did.
+    pool = BlockingConnectionPool.from_url(
         settings.redis.url,
         decode_responses=True,
         socket_connect_timeout=CONNECT_TIMEOUT_S,
         socket_timeout=COMMAND_TIMEOUT_S,
+        max_connections=settings.reporting.redis_pool_size,
+        timeout=settings.reporting.redis_pool_wait_s,
     )
+    redis = Redis(connection_pool=pool)
     domain = load_domain_config(settings.app.domain_config)
     alert_keys = AlertKeys(settings.kafka.topic_prefix)
     return Reporting(

@@ -11,7 +11,15 @@ import argparse
 import uvicorn
 
 
-def serve(service: str, description: str, *, host: str, port: int, access_log: bool = True) -> None:
+def serve(
+    service: str,
+    description: str,
+    *,
+    host: str,
+    port: int,
+    access_log: bool = True,
+    workers: int = 1,
+) -> None:
     """Run ``<service>.app:create_app`` (``service`` like ``services.intake``) under uvicorn."""
     parser = argparse.ArgumentParser(
         prog=f"python -m {service}",
@@ -22,6 +30,9 @@ def serve(service: str, description: str, *, host: str, port: int, access_log: b
         "--host", default=host, help="interface to listen on (default: %(default)s)"
     )
     parser.add_argument("--port", type=int, default=port, help="HTTP port (default: %(default)s)")
+    parser.add_argument(
+        "--workers", type=int, default=workers, help="server processes (default: %(default)s)"
+    )
     args = parser.parse_args()
     uvicorn.run(
         f"{service}.app:create_app",
@@ -30,4 +41,5 @@ def serve(service: str, description: str, *, host: str, port: int, access_log: b
         port=args.port,
         log_config=None,  # shared.platform.logs configures JSON lines in the app factory
         access_log=access_log,
+        workers=args.workers,
     )
