@@ -33,6 +33,8 @@ KAFKA_DATA="$KAFKA_VAR/data"
 KAFKA_LOGS="$KAFKA_VAR/logs"
 KAFKA_CONFIG="$KAFKA_VAR/server.properties"
 KAFKA_PIDFILE="$KAFKA_VAR/kafka.pid"
+# Short-lived tool JVMs (format, probe): C1 only and the serial collector start faster.
+TOOL_JVM_OPTS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
 KAFKA_TLS="$KAFKA_VAR/tls"  # ca.pem for the clients; the broker's PKCS12 keystore
 KAFKA_TLS_PASSWORD="wijkpuls-local-keystore"  # guards a throwaway local key, nothing else
 BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
@@ -184,8 +186,9 @@ if the broker refuses to start, run 'deploy/local/kafka.sh reset' (deletes all t
         return 0
     fi
     local cluster_id
-    cluster_id="$(java -cp "$KAFKA_LIBS/*" "-Dlog4j2.configurationFile=$LOCAL_DIR/kafka/log4j2-tools.properties" \
-        kafka.tools.StorageTool random-uuid)"
+    # A cluster id is 16 random bytes in URL-safe base64 without padding (what StorageTool
+    # random-uuid prints); made here to spare a JVM start.
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
     log "formatting $KAFKA_DATA (cluster id $cluster_id)"
     # Static quorum (controller.quorum.voters), so no --standalone: that flag is for the
     # dynamic quorum (controller.quorum.bootstrap.servers) and refuses static voters.
@@ -196,7 +199,7 @@ if the broker refuses to start, run 'deploy/local/kafka.sh reset' (deletes all t
             scram+=(--add-scram "SCRAM-SHA-512=[name=${user%%:*},password=${user#*:}]")
         done
     fi
-    java -cp "$KAFKA_LIBS/*" "-Dlog4j2.configurationFile=$LOCAL_DIR/kafka/log4j2-tools.properties" \
+    java $TOOL_JVM_OPTS -cp "$KAFKA_LIBS/*" "-Dlog4j2.configurationFile=$LOCAL_DIR/kafka/log4j2-tools.properties" \
         kafka.tools.StorageTool format -t "$cluster_id" -c "$KAFKA_CONFIG" ${scram[@]+"${scram[@]}"} >/dev/null
     echo "$KAFKA_VERSION" >"$KAFKA_VAR/formatted-with"
 }
@@ -204,8 +207,21 @@ if the broker refuses to start, run 'deploy/local/kafka.sh reset' (deletes all t
 is_running() { pid_alive "$KAFKA_PIDFILE" "kafka.Kafka"; }
 
 probe() {  # probe TIMEOUT_S: real metadata requests, retried until they succeed or time out
-    java -cp "$KAFKA_LIBS/*" "-Dlog4j2.configurationFile=$LOCAL_DIR/kafka/log4j2-tools.properties" \
-        "$LOCAL_DIR/kafka/Probe.java" "$BOOTSTRAP" "$1"
+    # Compiled once into the cache (the single-file launcher compiled it on every start).
+    local classes="$KAFKA_HOME/probe-classes"
+    if [[ ! "$classes/Probe.class" -nt "$LOCAL_DIR/kafka/Probe.java" ]]; then
+        local built  # built aside and moved in whole: two brokers may start at once
+        built="$(mktemp -d "$KAFKA_HOME/.probe.XXXXXX")"
+        javac -nowarn -cp "$KAFKA_LIBS/*" -d "$built" "$LOCAL_DIR/kafka/Probe.java"
+        rm -rf "$classes.old"
+        [[ -d "$classes" ]] && mv "$classes" "$classes.old"
+        mv "$built" "$classes" 2>/dev/null || rm -rf "$built"
+        rm -rf "$classes.old"
+    fi
+    # shellcheck disable=SC2086 # the options are a list
+    java $TOOL_JVM_OPTS -cp "$classes:$KAFKA_LIBS/*" \
+        "-Dlog4j2.configurationFile=$LOCAL_DIR/kafka/log4j2-tools.properties" \
+        Probe "$BOOTSTRAP" "$1"
 }
 
 log_tail() {
