@@ -47,7 +47,7 @@ const LABELS = {
   n_meervoudig: "Meerdere signaalpartners", n_crisis: "Crisis",
   zaak_id: "Zaak", due: "Uiterste datum", days_over: "Dagen over termijn",
   sinds: "Sinds", grond: "Grond", dagen: "Dagen wachtend", datum: "Datum", type: "Soort",
-  historisch: "Historisch",
+  historisch: "Historisch", verborgen: "Verborgen", cbs_code: "CBS-code",
 };
 const WETTEN = { wmo: "Wmo", jeugdwet: "Jeugdwet", participatiewet: "Participatiewet",
   wgs: "Wgs", sth: "STH" };
@@ -136,6 +136,10 @@ function waarde(v, eenheid) {
 function tekst(veld, v) {
   if (veld === "wet") return WETTEN[v] || v;
   if (veld === "type") return ALERT_SOORTEN[v] || v;
+  // verborgen: which fields are hidden and why ({"n": "primair"}), read out, never "[object]"
+  if (veld === "verborgen" && v && typeof v === "object") {
+    return Object.entries(v).map(([k, reden]) => `${LABELS[k] || k}: ${reden}`).join(", ") || "—";
+  }
   return waarde(v, "");
 }
 
