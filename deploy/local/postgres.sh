@@ -135,12 +135,32 @@ init_cluster() {
         { tail -n 30 "$PG_VAR/initdb.log" >&2; die "initdb failed (log above)"; }
 }
 
+psql_ok() {
+    "$(bin_dir)/psql" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -w -tAc "SELECT 1" \
+        >/dev/null 2>&1
+}
+
+ensure_db() {
+    local bin
+    bin="$(bin_dir)"
+    if ! "$bin/psql" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -w -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1; then
+        "$bin/createdb" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -w "$PG_DB"
+    fi
+}
+
 start() {
     if is_ours && ready; then
         log "already running (pid $(head -n 1 "$PG_DATA/postmaster.pid")) on $PG_HOST:$PG_PORT"
         return 0
     fi
     if ! is_ours && port_open "$PG_HOST" "$PG_PORT"; then
+        if ready && psql_ok; then
+            log "a PostgreSQL not started here (another checkout's?) lets $PG_USER in on \
+$PG_HOST:$PG_PORT; using it ('postgres.sh stop' will leave it alone)"
+            ensure_db
+            return 0
+        fi
         die "port $PG_PORT is taken by something this script did not start; set \
 WIJKPULS_POSTGRES_PORT to a free port"
     fi
@@ -166,10 +186,7 @@ WIJKPULS_POSTGRES_PORT to a free port"
         sleep 1
         waited=$((waited + 1))
     done
-    if ! "$bin/psql" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" -d postgres -tAc \
-        "SELECT 1 FROM pg_database WHERE datname = '$PG_DB'" | grep -q 1; then
-        "$bin/createdb" -h "$PG_HOST" -p "$PG_PORT" -U "$PG_USER" "$PG_DB"
-    fi
+    ensure_db
     log "ready (pid $(head -n 1 "$PG_DATA/postmaster.pid")): $(url); stop it with: deploy/local/postgres.sh stop"
 }
 

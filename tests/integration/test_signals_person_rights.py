@@ -1,4 +1,5 @@
-"""Inzage and erasure by BSN, and the DDAS export route, over HTTP on the real broker.
+"""Inzage and erasure by BSN, and the DDAS export route, over HTTP on the real broker, with
+the vault on SQLite and on PostgreSQL (``vault_url``).
 
 Two people share one address (one household): erasing one removes their signal and the
 zaak only they supported; the shared zaak stays, carried by the other's signal.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
@@ -44,11 +44,9 @@ def delivery() -> bytes:
 
 
 async def test_inzage_erasure_and_export_over_http(
-    tmp_path: Path, kafka_settings: KafkaSettings, kafka_topics: list[TopicSpec]
+    vault_url: str, kafka_settings: KafkaSettings, kafka_topics: list[TopicSpec]
 ) -> None:
-    settings = Settings(
-        kafka=kafka_settings, signals=SignalsSettings(database_url=f"sqlite:///{tmp_path}/v.db")
-    )
+    settings = Settings(kafka=kafka_settings, signals=SignalsSettings(database_url=vault_url))
     app = create_app(settings, today=lambda: date(2026, 10, 1))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
