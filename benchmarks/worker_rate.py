@@ -149,38 +149,53 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
     log(f"{total:,} events on {topic}; removed {removed:,} Redis keys of the prefix")
 
     app_id = f"bench-kpi-{uuid.uuid4().hex[:8]}"
-    data_dir = Path(tempfile.mkdtemp(prefix="wijkpuls-bench-"))
-    env = worker_env(kafka, data_dir, args.web_port, args.store)
-    env["WIJKPULS_KPI_APP_ID"] = app_id
-    command = [sys.executable, "-m", "services.kpi", "worker", "-l", args.loglevel]
-    if args.profile:
-        command = [
-            sys.executable, "-m", "pyinstrument", "-r", "session", "-o", args.profile,
-            "-m", "services.kpi", "worker", "-l", args.loglevel,
-        ]  # fmt: skip
-    if args.cpu_profile:
-        command = [
-            sys.executable, "-m", "benchmarks.cpu_profile", args.cpu_profile,
-            "-m", "services.kpi", "worker", "-l", args.loglevel,
-        ]  # fmt: skip
+    data_dirs: list[Path] = []
+    procs: list[subprocess.Popen[bytes]] = []
     logfile = Path(args.log)
-    log(f"starting the worker (group {kafka.topic_prefix}{app_id}, data {data_dir})")
+    for n in range(args.workers):
+        data_dir = Path(tempfile.mkdtemp(prefix="wijkpuls-bench-"))
+        data_dirs.append(data_dir)
+        env = worker_env(kafka, data_dir, args.web_port + n, args.store)
+        env["WIJKPULS_KPI_APP_ID"] = app_id
+        command = [sys.executable, "-m", "services.kpi", "worker", "-l", args.loglevel]
+        if args.profile:
+            command = [
+                sys.executable, "-m", "pyinstrument", "-r", "session", "-o", args.profile,
+                "-m", "services.kpi", "worker", "-l", args.loglevel,
+            ]  # fmt: skip
+        if args.cpu_profile:
+            command = [
+                sys.executable, "-m", "benchmarks.cpu_profile", args.cpu_profile,
+                "-m", "services.kpi", "worker", "-l", args.loglevel,
+            ]  # fmt: skip
+        log(f"starting worker {n + 1}/{args.workers} (group {kafka.topic_prefix}{app_id}, "
+            f"data {data_dir})")  # fmt: skip
+        path = logfile if n == 0 else logfile.with_suffix(f".{n + 1}{logfile.suffix}")
+        with path.open("wb") as out:
+            procs.append(
+                subprocess.Popen(  # noqa: S603, ASYNC220 - our own worker, our own arguments
+                    command, env=env, cwd=args.root, stdout=out, stderr=subprocess.STDOUT
+                )
+            )
     launched = time.monotonic()
-    with logfile.open("wb") as out:  # noqa: ASYNC230 - before the measurement starts
-        proc = subprocess.Popen(  # noqa: S603, ASYNC220 - our own worker, our own arguments
-            command, env=env, cwd=args.root, stdout=out, stderr=subprocess.STDOUT
-        )
+
+    def cpu_now() -> float:
+        return sum(cpu_seconds(p.pid) for p in procs)
+
+    def exited() -> bool:
+        return any(p.poll() is not None for p in procs)
+
     keys = AlertKeys(args.prefix)
-    samples: list[tuple[float, int, int]] = []  # (t since start, committed, rss KiB)
+    samples: list[tuple[float, int, int, float]] = []  # (t, committed, rss KiB, CPU-s)
     started = None
     done_at = None
     try:
         while started is None:
-            if proc.poll() is not None:
+            if exited():
                 raise RuntimeError(f"worker exited early, see {logfile}")
             if any(await asyncio.gather(*(client.exists(keys.zaak(z)) for z in firsts))):
                 started = time.monotonic()
-                cpu_at_start = cpu_seconds(proc.pid)
+                cpu_at_start = cpu_now()
             else:
                 await asyncio.sleep(0.02)
         log(f"consumption started {started - launched:.1f} s after launch")
@@ -188,7 +203,7 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
             last_sample = 0.0
             last_report = time.monotonic()
             while done_at is None:
-                if proc.poll() is not None:
+                if exited():
                     raise RuntimeError(f"worker exited early, see {logfile}")
                 committed = await group.committed(ends)
                 processed = sum(committed.values())
@@ -197,7 +212,9 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
                     done_at = now
                 if now - last_sample >= 0.5 or done_at:
                     last_sample = now
-                    samples.append((round(now - started, 2), processed, rss_kib(proc.pid)[0]))
+                    rss_now = sum(rss_kib(p.pid)[0] for p in procs)
+                    cpu_spent = round(cpu_now() - cpu_at_start, 2)
+                    samples.append((round(now - started, 2), processed, rss_now, cpu_spent))
                 if now - last_report > 10:
                     last_report = now
                     rate = processed / (now - started)
@@ -210,9 +227,10 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
         end = done_at or time.monotonic()
         processed = samples[-1][1] if samples else 0
         took = end - started
-        rss, hwm = rss_kib(proc.pid)
-        cpu = cpu_seconds(proc.pid) - cpu_at_start
+        rss, hwm = (sum(v) for v in zip(*(rss_kib(p.pid) for p in procs), strict=True))
+        cpu = cpu_now() - cpu_at_start
         result.update(
+            workers=args.workers,
             worker_cpu_s=round(cpu, 2),
             events_per_cpu_s=round(processed / cpu) if cpu else None,
             load_average=os.getloadavg()[0],
@@ -229,19 +247,31 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
             result["national_year_min_wall"] = round(NATIONAL_YEAR / (processed / took) / 60, 1)
         if cpu and processed:
             result["national_year_min_core"] = round(NATIONAL_YEAR * cpu / processed / 60, 1)
-        if args.settle and proc.poll() is None:
+        result.update(growth(samples, processed, args.window))
+        if args.settle and not exited():
             log(f"lag 0; the worker runs {args.settle:g} s more (alert ticks) before it stops")
             await asyncio.sleep(args.settle)
+        if args.stable and not exited():
+            log(f"lag 0; waiting until the alert feed is unchanged for {args.stable:g} s")
+            seen, since = -1, time.monotonic()
+            while time.monotonic() - since < args.stable and not exited():
+                size = await client.hlen(keys.alerts)
+                if size != seen:
+                    seen, since = size, time.monotonic()
+                await asyncio.sleep(1)
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+        for p in procs:
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
             try:
-                proc.wait(timeout=120)
+                p.wait(timeout=120)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                p.kill()
+                p.wait()
         if not args.keep:
-            shutil.rmtree(data_dir, ignore_errors=True)
+            for data_dir in data_dirs:
+                shutil.rmtree(data_dir, ignore_errors=True)
         if args.dump and done_at is not None:
             await asyncio.sleep(1)
             count = await dump_redis(client, args.prefix, Path(args.dump))
@@ -249,6 +279,45 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
         await client.aclose()
     result["rss_samples"] = samples[:: max(1, len(samples) // 40)]
     return result
+
+
+def _at(samples: list[tuple[float, int, int, float]], events: int) -> tuple[float, float]:
+    """(wall s, CPU-s) when ``events`` were committed, interpolated between the samples."""
+    previous = (0.0, 0, 0, 0.0)
+    for sample in samples:
+        if sample[1] >= events:
+            span = sample[1] - previous[1]
+            f = (events - previous[1]) / span if span else 1.0
+            return (
+                previous[0] + f * (sample[0] - previous[0]),
+                previous[3] + f * (sample[3] - previous[3]),
+            )
+        previous = sample
+    return previous[0], previous[3]
+
+
+def growth(
+    samples: list[tuple[float, int, int, float]], processed: int, window: int
+) -> dict[str, object]:
+    """Events per CPU-second and per wall second over the first and the last ``window``
+    events, and how much slower the last are (the cost growth of issue 14: goal <= 1.1).
+
+    From the committed offsets, which faust moves every 2.8 s: each boundary is interpolated
+    between the two samples around it.
+    """
+    if processed < 2 * window or not samples:
+        return {}
+    t1, c1 = _at(samples, window)
+    t2, c2 = _at(samples, processed - window)
+    t3, c3 = _at(samples, processed)
+    first_cpu, last_cpu = window / c1 if c1 else 0, window / (c3 - c2) if c3 > c2 else 0
+    return {
+        "first_window_per_cpu_s": round(first_cpu),
+        "last_window_per_cpu_s": round(last_cpu),
+        "first_window_per_s": round(window / t1) if t1 else None,
+        "last_window_per_s": round(window / (t3 - t2)) if t3 > t2 else None,
+        "cost_growth": round(first_cpu / last_cpu, 2) if last_cpu else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -272,6 +341,21 @@ def main(argv: list[str] | None = None) -> int:
     add("--settle", type=float, default=0,
         help="after lag 0 (and the figures), let the worker run this many s before it stops: "
         "the alerts that the clock's jump to today brings come after lag 0")  # fmt: skip
+    add(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes in the one consumer group (CPU and RSS are their sums)",
+    )
+    add(
+        "--window",
+        type=int,
+        default=20_000,
+        help="events of the first and last window for the cost growth (default 20,000)",
+    )
+    add("--stable", type=float, default=0,
+        help="after lag 0 (and --settle), run on until the alert feed has not changed for "
+        "this many s: for --dump, with WIJKPULS_KPI_ALERT_TICK_S=2 in the environment")  # fmt: skip
     add("--keep", action="store_true", help="keep the worker's data dir")
     add("--json", metavar="FILE", help="also write the figures as JSON here")
     add("--dump", metavar="FILE", help="after lag 0, dump the prefix's Redis keys here (sorted)")
@@ -288,8 +372,14 @@ def main(argv: list[str] | None = None) -> int:
           f"in {result['worker_s']} s, lag 0: {result['lag_zero']})")  # fmt: skip
     if "ratio" in result:
         print(f"throughput ratio worker/raw: {result['ratio']:.4f} (goal >= 0.5)")
-    print(f"KPI worker CPU: {result['worker_cpu_s']} s = {result['events_per_cpu_s']:,} events "
-          f"per CPU-second (host load average {result['load_average']:.1f})")  # fmt: skip
+    print(f"KPI worker CPU ({result['workers']} process(es)): {result['worker_cpu_s']} s = "
+          f"{result['events_per_cpu_s']:,} events per CPU-second "
+          f"(host load average {result['load_average']:.1f})")  # fmt: skip
+    if "cost_growth" in result:
+        print(f"first {args.window:,} events: {result['first_window_per_cpu_s']:,} per CPU-s, "
+              f"{result['first_window_per_s']:,}/s wall; last {args.window:,}: "
+              f"{result['last_window_per_cpu_s']:,} per CPU-s, {result['last_window_per_s']:,}/s"
+              f" wall; cost growth {result['cost_growth']} (goal <= 1.1)")  # fmt: skip
     if "national_year_min_wall" in result:
         wall, core = result["national_year_min_wall"], result.get("national_year_min_core")
         print(f"national year ({NATIONAL_YEAR:,} events), extrapolated: {wall} min at this "

@@ -349,3 +349,15 @@ def test_day_by_day_gives_each_alert_once_and_the_same_set_as_one_look(
     # With an opschorting that stays open the due date moves every day, and the Atw shift of
     # the day looked on can move the warning day past it: a warning given on an earlier day
     # (a log entry) is then not among the alerts of the end date. Known since before issue 12.
+
+
+def test_the_alert_id_is_the_same_when_kept():
+    """alert_id keeps recent answers (lru_cache): still the uuid5 of the contract."""
+    import uuid
+
+    from shared.core.alerts.kinds import ALERT_NAMESPACE, AlertKind, alert_id
+
+    for _ in range(2):
+        assert alert_id("Z-1", "wmo-besluit", AlertKind.WAARSCHUWING) == str(
+            uuid.uuid5(ALERT_NAMESPACE, "Z-1|wmo-besluit|waarschuwing")
+        )

@@ -154,3 +154,40 @@ def test_history_round_trips_through_json(items):
     history = ZaakHistory.of(items)
     raw = json.loads(json.dumps(history.to_dict()))
     assert ZaakHistory.from_dict(raw) == history
+
+
+def _current_by_scan(history, event_type):
+    """The correction rule as it was written before the history kept an index."""
+    candidates = [f for f in history.facts if f.event_type == event_type]
+    return max(candidates, key=lambda f: (f.time, f.id)) if candidates else None
+
+
+@given(st.lists(facts, max_size=8), st.dates(date(2025, 1, 1), date(2027, 1, 1)))
+def test_the_kept_answers_equal_a_fresh_scan(items, peildatum):
+    """current/all/as_of come from an index computed once per history: the same answers as a
+    scan of the facts, on the history and on its as_of, asked once or twice."""
+    from shared.core.domain.fact import SINGLE_VALUED
+
+    history = ZaakHistory.of(items)
+    for _ in range(2):
+        for event_type in {f.event_type for f in items} | set(SINGLE_VALUED):
+            if event_type in SINGLE_VALUED:
+                assert history.current(event_type) == _current_by_scan(history, event_type)
+            else:
+                assert history.all(event_type) == [
+                    f for f in history.facts if f.event_type == event_type
+                ]
+        known = history.as_of(peildatum)
+        assert known is history.as_of(peildatum)
+        assert known == ZaakHistory.of(items).as_of(peildatum)
+        assert all(f.datum <= peildatum for f in known.facts)
+
+
+def test_the_index_is_no_part_of_equality_or_the_stored_form():
+    history = ZaakHistory().add(AANGEMELD).add(BESLOTEN)
+    fresh = ZaakHistory.of([AANGEMELD, BESLOTEN])
+    history.current("zaak.besloten")
+    history.as_of(date(2026, 2, 1))
+    assert history == fresh and hash(history) == hash(fresh)
+    assert history.to_dict() == fresh.to_dict()
+    assert history.all("zaak.opgeschort") is not history.all("zaak.opgeschort")  # a new list

@@ -24,7 +24,7 @@ from faust.streams import current_event
 from faust.types import EventT
 
 from services.kpi.stream.faust_seam import current_event_restored, make_current
-from services.kpi.stream.gaps import AppliedOffsets
+from services.kpi.stream.gaps import AppliedOffsets, EventsRecord
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.views import ViewBatch
 
@@ -115,6 +115,18 @@ class WorkerBatch:
         self._schedule = schedule
         self._processed = processed
         self._done: dict[int, int] = {}
+        self.last: dict[str, EventsRecord] = {}
+        """Zaak -> its last record in this batch (dead-lettered if its Redis write fails)."""
+        self.gaps: list[tuple[int, int, int]] = []
+        """(partition, first, last) offsets applied from the broker in this batch, for faust."""
+
+    def applied(self, zaak_id: str, record: EventsRecord) -> None:
+        """The record changed the zaak (its last one in the batch so far)."""
+        self.last[zaak_id] = record
+
+    def applied_range(self, partition: int, first: int, last: int) -> None:
+        """Offsets ``first..last`` were read and applied outside the stream (gaps.py)."""
+        self.gaps.append((partition, first, last))
 
     def accepts(self, events: Iterable[EventT[Any]]) -> bool:
         """faust still takes these records from this worker: no rebalance since they came."""
@@ -147,7 +159,13 @@ class WorkerBatch:
         self._done.clear()
         return failed
 
+    def done(self) -> None:
+        """The batch is handled (committed or dropped): its record bookkeeping is cleared."""
+        self.last.clear()
+        self.gaps.clear()
+
     def discard(self) -> None:
+        self.done()
         self.zaken.discard()
         self.marks.discard()
         self.views.clear()

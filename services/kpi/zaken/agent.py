@@ -43,11 +43,6 @@ BATCH_MAX = 500
 BATCH_LINGER_S = 0.01
 """How long a batch waits for more records after its first: the latency a live record gets."""
 
-_last: dict[str, EventsRecord] = {}
-"""Zaak -> its last record in the batch being applied (for a failed Redis write)."""
-_gaps: list[tuple[int, int, int]] = []
-"""(partition, first, last) offsets applied from the broker in this batch, for faust."""
-
 
 @app.agent(events_topic, concurrency=1)
 async def process_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
@@ -123,17 +118,16 @@ async def _commit(events: list[faust.types.EventT[Any]]) -> bool:
             return False
         for zaak_id, exc in sorted(failed.items()):
             log.error("redis write failed", extra={"zaak_id": zaak_id, "error": repr(exc)})
-            record = _last.get(zaak_id)
+            record = batch.last.get(zaak_id)
             if record is not None:
                 await _dead_letter(record, f"processing error: {type(exc).__name__}")
-        for partition, first, last in _gaps:
+        for partition, first, last in batch.gaps:
             # faust commits only an unbroken run of acked offsets after its committed one:
             # told nothing, it would hold the partition's commit back forever (a "head gap").
             await add_gap(app, events_topic.get_topic_name(), partition, first, last)
         return True
     finally:
-        _last.clear()
-        _gaps.clear()
+        batch.done()
 
 
 async def _apply_skipped(partition: int, until: int) -> None:
@@ -146,7 +140,7 @@ async def _apply_skipped(partition: int, until: int) -> None:
         await _apply(record)
         count, first = count + 1, min(first, record.offset)
     if count:
-        _gaps.append((partition, first, until - 1))  # told to faust once the batch is in
+        batch.applied_range(partition, first, until - 1)  # told to faust once the batch is in
         log.warning(
             "applied %d records faust did not deliver (skipped by it, or applied here before "
             "the last persisted mark): partition %d, offsets %s..%d",
@@ -170,7 +164,7 @@ async def _apply(record: EventsRecord) -> None:
             record.partition, day, record.key, record.value, record.headers
         )
         if zaak_id is not None:
-            _last[zaak_id] = record
+            batch.applied(zaak_id, record)
     except UndecodableRecord as exc:
         await _dead_letter(record, str(exc))
     except Exception as exc:  # a bug on one record must not stop the processor

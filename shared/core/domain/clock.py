@@ -43,7 +43,28 @@ def compute_clock(
 
     Without a peildatum every known fact counts, and a suspension that is still open (no
     hervat, no besluit) runs to the latest date the zaak's facts mention.
+
+    Computed once per history, clock, calendar and peildatum (``ZaakHistory.memoised``): the
+    figures, the termijnen document and the alerts of a zaak share one computation.
     """
+    entry = history.memoised(
+        (_CLOCK, id(clock), id(calendar), peildatum),
+        lambda: (clock, calendar, _compute_clock(clock, history, calendar, peildatum)),
+    )
+    if entry[0] is clock and entry[1] is calendar:  # held by the entry: ids are not reused
+        return entry[2]
+    return _compute_clock(clock, history, calendar, peildatum)  # pragma: no cover
+
+
+_CLOCK = object()
+
+
+def _compute_clock(
+    clock: ClockConfig,
+    history: ZaakHistory,
+    calendar: AtwCalendar,
+    peildatum: date | None,
+) -> ClockResult | None:
     if peildatum is not None:
         history = history.as_of(peildatum)
     start_fact = history.current(clock.start)

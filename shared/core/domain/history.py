@@ -11,18 +11,25 @@ from __future__ import annotations
 
 import json
 from bisect import insort
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.core.domain.fact import SINGLE_VALUED, Fact
 from shared.core.domain_config import Wet
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
 class ZaakHistory:
     facts: tuple[Fact, ...] = ()
+    _memo: dict[object, Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+    """Answers already computed from these (immutable) facts: the winners per type, the
+    facts per type, ``as_of`` per peildatum and the clocks (``memoised``). Never stored."""
 
     def __post_init__(self) -> None:
         unique: dict[tuple[str, str], Fact] = {}
@@ -44,16 +51,40 @@ class ZaakHistory:
         insort(facts, fact, key=_order)
         return ZaakHistory(tuple(facts))
 
+    def memoised(self, key: object, make: Callable[[], _T]) -> _T:
+        """``make()``, computed once per history: a pure function of the facts only."""
+        memo = self._memo
+        if key in memo:
+            return memo[key]  # type: ignore[no-any-return]
+        value = memo[key] = make()
+        return value
+
+    def _by_type(self) -> dict[str, tuple[Fact, ...]]:
+        by_type = self._memo.get(_BY_TYPE)
+        if by_type is None:
+            lists: dict[str, list[Fact]] = {}
+            for fact in self.facts:
+                lists.setdefault(fact.event_type, []).append(fact)
+            by_type = self._memo[_BY_TYPE] = {t: tuple(fs) for t, fs in lists.items()}
+        return by_type
+
+    def _winners(self) -> dict[str, Fact]:
+        winners = self._memo.get(_WINNERS)
+        if winners is None:
+            winners = self._memo[_WINNERS] = {
+                t: max(fs, key=_version) for t, fs in self._by_type().items() if t in SINGLE_VALUED
+            }
+        return winners
+
     def all(self, event_type: str) -> list[Fact]:
         """Every fact of a multi-valued type (opschortingen, verdagingen, zorg.*), by date."""
-        return [f for f in self.facts if f.event_type == event_type]
+        return list(self._by_type().get(event_type, ()))
 
     def current(self, event_type: str) -> Fact | None:
         """The fact that counts for a single-valued type: latest ``time``, ties greater id."""
         if event_type not in SINGLE_VALUED:
             raise ValueError(f"{event_type} is not single-valued; use all()")
-        candidates = self.all(event_type)
-        return max(candidates, key=lambda f: (f.time, f.id)) if candidates else None
+        return self._winners().get(event_type)
 
     def as_of(self, peildatum: date) -> ZaakHistory:
         """The zaak as known on ``peildatum``: facts dated after it do not count.
@@ -61,7 +92,16 @@ class ZaakHistory:
         The correction rule is applied first: a corrected fact whose current version is dated
         after the peildatum is absent, not replaced by the version it corrected.
         """
-        winners = {w.key for t in SINGLE_VALUED if (w := self.current(t)) is not None}
+        memo = self._memo
+        key = (_AS_OF, peildatum)
+        found = memo.get(key)
+        if found is None:
+            found = self._as_of(peildatum)
+            memo[key] = _SAME if found is self else found  # no cycle: freed by refcount
+        return self if found is _SAME else found
+
+    def _as_of(self, peildatum: date) -> ZaakHistory:
+        winners = {w.key for w in self._winners().values()}
         kept = tuple(
             f
             for f in self.facts
@@ -84,6 +124,16 @@ class ZaakHistory:
     @classmethod
     def from_dict(cls, raw: Mapping[str, Any]) -> ZaakHistory:
         return cls(tuple(Fact.from_dict(f) for f in raw["facts"]))
+
+
+_BY_TYPE = object()
+_WINNERS = object()
+_AS_OF = object()
+_SAME = object()
+
+
+def _version(fact: Fact) -> tuple[object, ...]:
+    return (fact.time, fact.id)
 
 
 def _order(fact: Fact) -> tuple[object, ...]:
