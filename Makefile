@@ -38,9 +38,10 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 	$(UV) sync --frozen --python $(PYTHON_BOOT)
 	@touch $@
 
-infra: bootstrap ## start Kafka (KRaft, from Maven jars), Redis and PostgreSQL (the vault's tests), create the topics
+infra: bootstrap ## start Kafka (KRaft, from Maven jars), Redis, PostgreSQL (the vault's tests) and the OpenID provider (docs/signin.md), create the topics
 	deploy/local/up.sh
 	deploy/local/postgres.sh start
+	deploy/local/oidc.sh start
 
 run: infra ## bring up Kafka, Redis, the services and the Helmond demo load; print where things are
 	deploy/local/services.sh start
@@ -55,14 +56,16 @@ demo: bootstrap ## generate a year of Helmond demo events (once) and load them t
 	WIJKPULS_LOADER_API_KEY=$${WIJKPULS_LOADER_API_KEY:-wijkpuls-development-intake-key} $(BIN)/python -m services.intake.loader $(DEMO) --url http://127.0.0.1:$${WIJKPULS_INTAKE_PORT:-8000}
 	$(BIN)/python -m demo.vroegsignalering_load --inhabitants 30000  # ~120 signals a month, 12 months; skipped once loaded
 
-stop: ## stop the services, Kafka and Redis
+stop: ## stop the services, Kafka, Redis and the OpenID provider
 	-deploy/local/services.sh stop
+	-deploy/local/oidc.sh stop
 	deploy/local/down.sh
 
 status: ## show what is running
 	-deploy/local/services.sh status
 	-deploy/local/kafka.sh status
 	-deploy/local/redis.sh status
+	-deploy/local/oidc.sh status
 
 lint: bootstrap ## ruff lint and format check
 	$(BIN)/ruff check .
