@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Request, Response, Security
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from services.reporting.settings import ReportingRole
+from services.reporting.signin import Person, SignIn
 from shared.platform.problems import ProblemError
 
 log = logging.getLogger("wijkpuls.reporting.access")
@@ -32,6 +33,14 @@ API_KEY = APIKeyHeader(
     "closed periodes at today's peildatum); beleid sees disclosure-controlled figures of every "
     "periode and peildatum; a key issued for the role analist shows small numbers (logged). "
     "An unknown key is refused (401).",
+)
+BEARER = HTTPBearer(
+    auto_error=False,
+    scheme_name="bearer",
+    bearerFormat="JWT",
+    description="Optional. An access token of the gemeente's identity provider (OpenID Connect, "
+    "docs/signin.md); the role comes from its role claim. An invalid, expired or foreign "
+    "token is refused (401).",
 )
 LOGGED_PARAMETERS = (
     "periode", "wet", "wijk", "peildatum", "clock", "kind", "historisch", "since", "limit"
@@ -47,6 +56,8 @@ class Caller:
     role: ReportingRole
     key_id: str | None = None
     """First 12 hex digits of the key's SHA-256: tells keys apart in the log, reveals none."""
+    person: Person | None = None
+    """The signed-in person (bearer token or page session), docs/signin.md."""
 
 
 class ApiKeys:
@@ -62,7 +73,21 @@ class ApiKeys:
         return Caller(role, digest[:12]) if role else None
 
 
-async def current_caller(request: Request, key: Annotated[str | None, Security(API_KEY)]) -> Caller:
+async def current_caller(
+    request: Request,
+    key: Annotated[str | None, Security(API_KEY)],
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+) -> Caller:
+    signin: SignIn = request.app.state.signin
+    person: Person | None = None
+    if bearer is not None:
+        person = await signin.from_bearer(bearer.credentials)
+    elif not key:
+        person = await signin.from_session(request, request.app.state.reporting.redis)
+    if person is not None:
+        signed_in = Caller(person.role, person=person)
+        request.state.caller = signed_in
+        return signed_in
     api_keys: ApiKeys = request.app.state.reporting.api_keys
     caller = api_keys.caller(key)
     if caller is None:
@@ -120,6 +145,8 @@ def _log(request: Request, status: int, seconds: float) -> None:
         "status": status,
         "role": caller.role.value if caller else None,
         "key_id": caller.key_id if caller else None,
+        "sub": caller.person.subject if caller and caller.person else None,
+        "naam": caller.person.name if caller and caller.person else None,
         "duration_ms": round(seconds * 1000, 1),
     }
     small = getattr(request.state, "small_numbers_read", None)

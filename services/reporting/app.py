@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
 
-from services.reporting import health
+from services.reporting import health, signin
 from services.reporting.access import access_log
 from services.reporting.dashboard import routes as routes_dashboard
 from services.reporting.kpis import routes
@@ -64,6 +64,8 @@ def create_app(
     app.include_router(routes_wijken.router)
     app.include_router(health.router)
     routes_dashboard.install(app)
+    app.state.signin = signin.SignIn(settings)
+    app.include_router(signin.router)
     app.middleware("http")(access_log)
 
     @app.exception_handler(ProblemError)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from typing import Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.platform.settings import MIN_API_KEY_LENGTH, ServiceSettings, _config
@@ -70,10 +71,84 @@ class ReportingSettings(BaseSettings):
         return keys
 
 
+DEV_OIDC_CLIENT_SECRET = "wijkpuls-development-oidc-client-secret"  # noqa: S105 (public)
+DEV_SESSION_SECRET = "wijkpuls-development-session-secret"  # noqa: S105 (public)
+
+
+class OidcSettings(BaseSettings):
+    """Sign-in with OpenID Connect (docs/signin.md): bearer tokens for API calls, the
+    authorization code flow with PKCE and a session cookie for the pages. Off while
+    ``issuer`` is empty (then only API keys and publiek)."""
+
+    model_config = SettingsConfigDict(**_config("WIJKPULS_OIDC_"), hide_input_in_errors=True)
+
+    issuer: str = Field(
+        "",
+        description="the provider's issuer URL (its discovery document is under it); empty: "
+        "sign-in off. deploy/local/oidc.sh runs one at http://127.0.0.1:8088",
+    )
+    audience: str = Field(
+        "urn:wijkpuls:reporting", description="the aud a bearer access token must carry"
+    )
+    client_id: str = Field(
+        "wijkpuls-reporting", description="this service's client at the provider"
+    )
+    client_secret: SecretStr = Field(
+        SecretStr(DEV_OIDC_CLIENT_SECRET),
+        description="the client's secret (client_secret_basic); the development one is "
+        "refused in production",
+    )
+    redirect_uri: str = Field(
+        "",
+        description="the callback URL registered at the provider; empty: <this service's "
+        "address>/auth/callback as the browser reached it",
+    )
+    role_claim: str = Field("roles", description="the claim that holds the person's roles")
+    name_claim: str = Field("name", description="the claim with the person's name (access log)")
+    wijken_claim: str = Field("wijken", description="the claim with a team lead's wijken")
+    role_map: dict[str, ReportingRole] = Field(
+        {
+            "wijkpuls.beleid": "beleid",
+            "wijkpuls.analist": "analist",
+            "wijkpuls.teamleider": "beleid",
+            "wijkpuls.vroegsignalering": "beleid",
+            "wijkpuls.privacy-officer": "beleid",
+        },
+        validate_default=True,
+        description="JSON object of role claim value -> reporting role (publiek, beleid, "
+        "analist); of several the one that sees most; a token without a mapped value reads "
+        "as publiek. teamleider, vroegsignalering and privacy-officer read controlled figures "
+        "(beleid) until their own scopes exist here",
+    )
+    session_ttl_s: int = Field(
+        8 * 3600, ge=60, description="a page session ends this long after sign-in"
+    )
+    session_secret: SecretStr = Field(
+        SecretStr(DEV_SESSION_SECRET),
+        description="HMAC key that signs the session cookie; the development one is refused "
+        "in production",
+    )
+    cookie_secure: bool = Field(
+        True,
+        description="the session cookie only over HTTPS (browsers treat http://127.0.0.1 "
+        "and localhost as secure)",
+    )
+
+
 class Settings(ServiceSettings):
     """The reporting API's settings: the shared sections plus its own."""
 
     reporting: ReportingSettings = Field(default_factory=ReportingSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
+
+    @model_validator(mode="after")
+    def _no_development_sign_in_secret_in_production(self) -> Self:
+        if self.in_production and self.oidc.issuer:
+            if self.oidc.client_secret.get_secret_value() == DEV_OIDC_CLIENT_SECRET:
+                raise ValueError("WIJKPULS_OIDC_CLIENT_SECRET must be set outside development")
+            if self.oidc.session_secret.get_secret_value() == DEV_SESSION_SECRET:
+                raise ValueError("WIJKPULS_OIDC_SESSION_SECRET must be set outside development")
+        return self
 
 
 @lru_cache

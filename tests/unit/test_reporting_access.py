@@ -70,7 +70,7 @@ def test_openapi_documents_roles_problems_and_the_kpis():
     assert "application/problem+json" in route["responses"]["422"]["content"]
     parameters = {p["name"] for p in route["parameters"]}
     assert parameters == {"kpi", "periode", "wet", "wijk", "peildatum", "format"}
-    assert route["security"] == [{"api-key": []}]
+    assert route["security"] == [{"api-key": []}, {"bearer": []}]
     assert set(document["paths"]) == {
         "/api/v1/kpi/{kpi}",
         "/api/v1/kpi/open-over-termijn",

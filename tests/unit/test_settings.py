@@ -44,7 +44,7 @@ def test_every_service_settings_adds_only_its_own_sections():
     }
     assert own == {
         "intake": {"intake", "iwmo", "zgw"},
-        "reporting": {"reporting"},
+        "reporting": {"reporting", "oidc"},
         "kpi": {"kpi"},
         "webhooks": {"webhook"},
         "signals": {"signals"},
