@@ -10,6 +10,9 @@ INTAKE_PORT=${WIJKPULS_INTAKE_PORT:-8000}
 REPORTING_PORT=${WIJKPULS_REPORTING_PORT:-8001}
 KPI_WEB_PORT=${WIJKPULS_KPI_WEB_PORT:-6066}
 SIGNALS_PORT=${WIJKPULS_SIGNALS_PORT:-8002}
+# Sign-in on the reporting service with the local provider (deploy/local/oidc.sh, started by
+# `make infra`); WIJKPULS_OIDC_ISSUER= (empty) turns it off.
+export WIJKPULS_OIDC_ISSUER=${WIJKPULS_OIDC_ISSUER-http://127.0.0.1:${WIJKPULS_OIDC_PORT:-8088}}
 
 # name|command (python -m ...)|health url
 SERVICES=(
@@ -82,7 +85,9 @@ Wijkpuls is up.
   event catalog:       http://127.0.0.1:$INTAKE_PORT/api/v1/catalog  (AsyncAPI: .../catalog/asyncapi)
   logs:                $VAR/log/
   stop everything:     make stop
+  sign in (monitor):   http://127.0.0.1:$REPORTING_PORT/auth/aanmelden  (docs/signin.md)
 DONE
+  "$ROOT/deploy/local/oidc.sh" users 2>/dev/null || true
 }
 
 stop() {

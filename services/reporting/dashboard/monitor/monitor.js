@@ -1,5 +1,6 @@
-// Wijkpuls monitor: what every page shares. Reads the reporting API with the caller's key
-// (sessionStorage, sent as X-API-Key); nothing from the API is parsed as HTML.
+// Wijkpuls monitor: what every page shares. Reads the reporting API with the sign-in session
+// (a same-site cookie, docs/signin.md) or the caller's key (sessionStorage, sent as
+// X-API-Key); nothing from the API is parsed as HTML.
 // Every API path is written out in full (tests check each against the OpenAPI paths).
 export const API = {
   wijken: "/api/v1/wijken",
@@ -362,7 +363,40 @@ export function cijfer(id) {
   return CIJFERS.find((c) => c.id === id) || CIJFERS[0];
 }
 
+// Sign-in (docs/signin.md): who is signed in, a link to sign in, a button to sign out. The
+// session cookie goes with every same-origin API call by itself.
+async function aanmelding() {
+  const voet = document.querySelector("footer .utrecht-page-footer__content");
+  if (!voet || $("aanmelding")) return;
+  let sessie;
+  try {
+    const antwoord = await fetch("/auth/sessie", { headers: { Accept: "application/json" } });
+    sessie = await antwoord.json();
+  } catch (fout) {
+    return;
+  }
+  if (!sessie.aanmelden_mogelijk) return;
+  const blok = el("p", { id: "aanmelding", class: "utrecht-paragraph" });
+  if (sessie.aangemeld) {
+    const knop = el("button", { type: "button", id: "afmelden",
+      class: "utrecht-button utrecht-button--secondary-action" }, "Afmelden");
+    knop.addEventListener("click", async () => {
+      await fetch("/auth/afmelden", { method: "POST" }).catch(() => null);
+      location.assign("/monitor/overzicht");
+    });
+    const wijken = sessie.wijken && sessie.wijken.length ? `, wijken ${sessie.wijken.join(", ")}` : "";
+    blok.append(`Aangemeld als ${sessie.naam || "medewerker"} (rol ${sessie.rol}${wijken}). `, knop);
+  } else {
+    const terug = encodeURIComponent(location.pathname + location.search);
+    blok.append(el("a", { href: `/auth/aanmelden?terug=${terug}`, id: "aanmelden",
+      class: "utrecht-link" }, "Aanmelden als medewerker"),
+      " (met het account van de gemeente; zonder aanmelding leest u als publiek).");
+  }
+  voet.prepend(blok);
+}
+
 export function sleutelFormulier(opnieuw) {
+  aanmelding();
   const form = $("sleutel");
   if (!form) return;
   $("api-sleutel").value = sessionStorage.getItem(SLEUTEL) || "";
