@@ -5,7 +5,8 @@ chromium headless.
 
 The demo analist signs in with the authorization code flow and PKCE, lands back on the
 Overzicht with a session cookie (HttpOnly, SameSite=Lax) and the page's API calls read as
-analist; signing out makes the page read as publiek again.
+analist; signing out makes the page read as publiek again. axe-core on the provider's login
+page and the signed-in Overzicht.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 import redis
 import redis.asyncio as aioredis
-from browser_support import SCREENSHOTS, start_process, wait_ready
+from browser_support import SCREENSHOTS, axe_violations, start_process, wait_ready
 from fixtures.oidc_provider import PASSWORD, ensure_provider
 from fixtures.service_procs import free_port
 from playwright.sync_api import Page, expect
@@ -110,6 +111,7 @@ def test_the_analist_signs_in_at_the_provider_and_reads_the_overzicht_as_analist
     # the provider's own login page
     expect(page.get_by_role("heading", name="Aanmelden bij Wijkpuls")).to_be_visible()
     assert page.url.startswith(ensure_provider())
+    assert axe_violations(page, "aanmelden") == []
     page.get_by_label("Gebruikersnaam").fill("analist")
     page.get_by_label("Wachtwoord").fill("fout-wachtwoord")
     page.get_by_role("button", name="Aanmelden").click()
@@ -124,6 +126,7 @@ def test_the_analist_signs_in_at_the_provider_and_reads_the_overzicht_as_analist
     expect(page.locator("main table").first).to_be_visible(timeout=15_000)
     cookie = next(c for c in page.context.cookies() if c["name"] == "wijkpuls_sessie")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["secure"]
+    assert axe_violations(page, "aangemeld-overzicht") == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(Path(SCREENSHOTS) / "aangemeld-overzicht.png"), full_page=True)
     # signing out: publiek again, the cookie gone
