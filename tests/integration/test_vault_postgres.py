@@ -86,6 +86,31 @@ def test_migrations_build_exactly_the_schema_from_empty(vault_url: str) -> None:
     engine.dispose()
 
 
+def test_services_starting_together_migrate_once(vault_url: str) -> None:
+    """The service, a loader and a job starting at once: each waits for the lock (advisory on
+    PostgreSQL, a file lock on SQLite) and finds the vault at head; none fails on a table
+    another one just created."""
+    engines = [make_engine(vault_url) for _ in range(3)]
+    results: list[str | None] = []
+    errors: list[BaseException] = []
+
+    def start(engine: Engine) -> None:
+        try:
+            results.append(upgrade_vault(engine))
+        except BaseException as exc:  # reported below, with the others' results
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [] and results == [head_revision()] * 3
+    assert _differences(engines[0]) == []
+    for engine in engines:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("older", [False, True], ids=["create_all-today", "before-change"])
 def test_a_vault_made_by_create_all_is_adopted_with_its_rows(vault_url: str, older: bool) -> None:
     """A vault of the first schema (today's create_all, or the one before the two tables
