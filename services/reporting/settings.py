@@ -46,6 +46,13 @@ class ReportingSettings(BaseSettings):
         description="requests one process answers at once; past it a request gets 503 "
         "with Retry-After at once (load shedding) instead of waiting",
     )
+    figures_version_ttl_s: float = Field(
+        1.0,
+        ge=0,
+        description="seconds a process reuses a KPI's content version (one Redis "
+        "script over all its cells) before asking again: figures are at most this much older "
+        "than the worker's writes; 0 asks on every request",
+    )
     redis_pool_size: int = Field(
         32,
         ge=1,

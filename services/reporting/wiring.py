@@ -71,7 +71,11 @@ def start_reporting(settings: Settings, today: Callable[[], date] | None = None)
     return Reporting(
         domain=domain,
         calendar=AtwCalendar(domain.gelijkgestelde_dagen),
-        store=FigureStore(redis, FigureKeys(settings.kafka.topic_prefix)),
+        store=FigureStore(
+            redis,
+            FigureKeys(settings.kafka.topic_prefix),
+            settings.reporting.figures_version_ttl_s,
+        ),
         termijnen=TermijnStore(redis, alert_keys),
         wachtend=WachtendStore(redis, WachtendKeys(settings.kafka.topic_prefix)),
         api_keys=ApiKeys(settings.reporting.api_keys),

@@ -104,7 +104,8 @@ async def app(redis_url: str, prefix: str, restore_logging: None) -> AsyncIterat
         kafka=KafkaSettings(topic_prefix=prefix),
         redis=RedisSettings(url=redis_url),
         reporting=ReportingSettings(
-            api_keys={ANALIST["X-API-Key"]: "analist", BELEID["X-API-Key"]: "beleid"}
+            api_keys={ANALIST["X-API-Key"]: "analist", BELEID["X-API-Key"]: "beleid"},
+            figures_version_ttl_s=0,  # every read asks for the version: a write shows at once
         ),
     )
     app = create_app(settings, today=lambda: TODAY)

@@ -9,9 +9,12 @@ from datetime import date
 
 import httpx
 import pytest
+from redis import asyncio as aioredis
 
 from services.reporting.app import create_app
+from services.reporting.kpis.figures_store import FigureStore
 from services.reporting.settings import ReportingSettings, Settings
+from shared.contract.figure_keys import FigureKeys
 from shared.platform.settings import KafkaSettings, RedisSettings
 
 pytestmark = pytest.mark.integration
@@ -44,3 +47,28 @@ async def test_a_burst_on_one_pooled_connection_is_answered_not_refused(
         root.setLevel(level)
     assert [a.status_code for a in answers] == [200] * 60
     assert len({a.text for a in answers[::3]}) == 1, "every doorlooptijd answer is the same"
+
+
+async def test_the_content_version_is_reused_for_its_ttl_then_asked_again(
+    redis_url: str, topic_prefix: str
+) -> None:
+    redis = aioredis.Redis.from_url(redis_url, decode_responses=True)
+    keys = FigureKeys(topic_prefix)
+    store = FigureStore(redis, keys, version_ttl_s=0.5)
+    cell = "doorlooptijd|wmo|Binnenstad|2026-03"
+    try:
+        await redis.sadd(keys.cells_index, cell)
+        await redis.hset(keys.cell(cell), mapping={"n": "3"})
+        first = await asyncio.gather(*(store.version("doorlooptijd") for _ in range(20)))
+        await redis.hset(keys.cell(cell), mapping={"n": "4"})
+        within = await store.version("doorlooptijd")
+        fresh = await store.version("doorlooptijd", fresh=True)
+        await redis.hset(keys.cell(cell), mapping={"n": "5"})
+        await asyncio.sleep(0.6)
+        after = await store.version("doorlooptijd")
+    finally:
+        await redis.delete(keys.cells_index, keys.cell(cell))
+        await redis.aclose()
+    assert len(set(first)) == 1 and within == first[0], "reused within the ttl"
+    assert fresh != first[0], "fresh asks Redis"
+    assert after not in (first[0], fresh), "asked again after the ttl"

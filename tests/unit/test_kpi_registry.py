@@ -109,7 +109,7 @@ class FakeFigureStore:
     async def counters(self, cells: Sequence[str]) -> list[dict[str, str]]:
         return [dict(self.cells[c]) for c in cells]
 
-    async def version(self, kpi: str) -> str:
+    async def version(self, kpi: str, *, fresh: bool = False) -> str:
         return repr(sorted((n, sorted(f.items())) for n, f in self.cells.items()))
 
 
@@ -130,6 +130,7 @@ class FakeReporting:
         self.calendar = AtwCalendar(DOMAIN.gelijkgestelde_dagen)
         self.termijnen = EmptyTermijnStore()
         self.api_keys = ApiKeys({})  # no keys: every caller is publiek
+        self.redis = None  # sign-in is off (no WIJKPULS_OIDC_ISSUER): no session is looked up
 
     async def current_date(self) -> date:
         return TODAY

@@ -46,7 +46,7 @@ async def counted_table(reporting: Reporting, kpi: KpiDefinition, peildatum: dat
             figures: dict[str, Figure] = kpi.figures(fields, peildatum, context)
             if figures.get(kpi.basis):
                 out[(cell.wet, cell.wijk, cell.periode, None)] = figures
-        return Loaded(out, await reporting.store.version(kpi.name) == version)
+        return Loaded(out, await reporting.store.version(kpi.name, fresh=True) == version)
 
     return Table(version, load)
 
