@@ -83,7 +83,7 @@ async def current_caller(
     if bearer is not None:
         person = await signin.from_bearer(bearer.credentials)
     elif not key:
-        person = await signin.from_session(request, request.app.state.reporting.redis)
+        person = await signin.from_session(request)
     if person is not None:
         signed_in = Caller(person.role, person=person)
         request.state.caller = signed_in

@@ -98,11 +98,12 @@ class SignIn:
             ) from None  # fmt: skip
         return self.person(claims)
 
-    async def from_session(self, request: Request, redis: Redis) -> Person | None:
+    async def from_session(self, request: Request) -> Person | None:
+        """The person of a valid session cookie; Redis is asked only when one is sent."""
         session_id = self._session_id(request.cookies.get(SESSION_COOKIE))
         if not self.enabled or session_id is None:
             return None
-        stored = await redis.get(self._session_key + _digest(session_id))
+        stored = await _redis(request).get(self._session_key + _digest(session_id))
         if not stored:
             return None
         data = json.loads(stored)
@@ -279,7 +280,7 @@ async def signout(request: Request) -> Response:
 async def session_info(request: Request) -> JSONResponse:
     """For the pages: who is signed in (no secrets), or that no one is."""
     signin = _signin(request)
-    person = await signin.from_session(request, _redis(request))
+    person = await signin.from_session(request)
     body: dict[str, Any] = {"aanmelden_mogelijk": signin.enabled, "aangemeld": person is not None}
     if person is not None:
         body |= {"naam": person.name, "rol": person.role.value, "wijken": list(person.wijken)}

@@ -164,7 +164,15 @@ function samePassword(given, expected) {
 provider.use(async (ctx, next) => {
   const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(ctx.path);
   if (!match) return next();
-  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  let details;
+  try {
+    details = await provider.interactionDetails(ctx.req, ctx.res);
+  } catch {
+    ctx.status = 400;
+    ctx.type = "text";
+    ctx.body = "Deze aanmelding is verlopen of onbekend; begin opnieuw bij Wijkpuls.";
+    return undefined;
+  }
   if (details.prompt.name === "consent") {
     // A first-party client: no consent screen, the grant covers what the client asked for.
     const missing = details.prompt.details;
