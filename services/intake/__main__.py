@@ -7,12 +7,10 @@ from shared.platform.serve import serve
 
 
 def main() -> None:
-    settings = get_settings().intake
     serve(
         "services.intake",
         "Wijkpuls intake: HTTP edge for CloudEvents from case systems.",
-        host=settings.host,
-        port=settings.port,
+        get_settings().intake,
     )
 
 

@@ -8,9 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from services.intake import auth, catalog, health, routes
 from services.intake.iwmo import iwmo_router
@@ -21,7 +19,7 @@ from services.intake.zgw.wiring import zgw_router
 from shared.platform.api_rules import install_api_rules
 from shared.platform.logs import configure_logging
 from shared.platform.metrics import install_metrics
-from shared.platform.problems import install_problem_handlers, problem
+from shared.platform.problems import install_problem_handlers, install_request_validation
 
 log = logging.getLogger("wijkpuls.intake")
 
@@ -70,14 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(zgw_router(settings))
     app.include_router(iwmo_router(settings))
     install_problem_handlers(app)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "reason": e["msg"]} for e in exc.errors()
-        ]
-        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
-
+    install_request_validation(app)
     install_api_rules(app)
     app.state.intake_metrics = IntakeMetrics(install_metrics(app, "intake"))
     return app

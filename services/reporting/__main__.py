@@ -7,16 +7,9 @@ from shared.platform.serve import serve
 
 
 def main() -> None:
-    settings = get_settings().reporting
     # access.py writes the access log; uvicorn's would repeat raw URLs, refused values too.
-    serve(
-        "services.reporting",
-        "Wijkpuls reporting: live KPI figures per wet, wijk and periode.",
-        host=settings.host,
-        port=settings.port,
-        access_log=False,
-        workers=settings.workers,
-    )
+    serve("services.reporting", "Wijkpuls reporting: live KPI figures per wet, wijk and periode.",
+          get_settings().reporting, access_log=False)  # fmt: skip
 
 
 if __name__ == "__main__":

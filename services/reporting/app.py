@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
@@ -28,10 +27,9 @@ from shared.platform.api_rules import install_api_rules
 from shared.platform.load_shedding import install_load_shedding
 from shared.platform.logs import configure_logging
 from shared.platform.metrics import install_metrics
-from shared.platform.problems import ProblemError, problem
+from shared.platform.problems import ProblemError, install_request_validation, problem
 
 log = logging.getLogger("wijkpuls.reporting")
-_LOCATIONS = ("query", "path", "header", "cookie")
 
 
 def create_app(
@@ -72,10 +70,7 @@ def create_app(
     async def refused(_: Request, exc: ProblemError) -> JSONResponse:
         return exc.response()
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_field_error(e) for e in exc.errors()]
-        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
+    install_request_validation(app)
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
@@ -102,11 +97,3 @@ def create_app(
     install_load_shedding(app, settings.reporting.max_in_flight)  # inside the metrics: counted
     install_metrics(app, "reporting")
     return app
-
-
-def _field_error(error: dict[str, object]) -> dict[str, str]:
-    loc = [str(part) for part in error["loc"]]  # type: ignore[attr-defined]
-    if loc and loc[0] in _LOCATIONS:
-        loc = loc[1:]
-    reason = str(error["msg"]).removeprefix("Value error, ")
-    return {"field": ".".join(loc) or "(request)", "reason": reason}

@@ -7,12 +7,10 @@ from shared.platform.serve import serve
 
 
 def main() -> None:
-    settings = get_settings().signals
     serve(
         "services.signals",
         "Wijkpuls signals: vroegsignalering deliveries, identity vault, werklijst and outreach.",
-        host=settings.host,
-        port=settings.port,
+        get_settings().signals,
     )
 
 

@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 
 from services.signals.api import deliveries as routes_deliveries
 from services.signals.api import export as routes_export
@@ -23,7 +21,7 @@ from shared.platform.api_rules import install_api_rules
 from shared.platform.health import health_router
 from shared.platform.logs import configure_logging
 from shared.platform.metrics import install_metrics
-from shared.platform.problems import install_problem_handlers, problem
+from shared.platform.problems import install_problem_handlers, install_request_validation
 
 
 async def _ready_checks(request: Request) -> dict[str, bool]:
@@ -66,15 +64,7 @@ def create_app(
     app.include_router(routes_export.router)
     app.include_router(routes_person_rights.router)
     install_problem_handlers(app)
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # Field and reason only: pydantic's own messages may quote the input.
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "reason": e["type"]} for e in exc.errors()
-        ]
-        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
-
+    install_request_validation(app, reasons="type")  # a message could quote a BSN
     install_api_rules(app)
     install_metrics(app, "signals")
     return app

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextvars import ContextVar
 from http import HTTPStatus
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -75,6 +76,32 @@ class ProblemError(HTTPException):
             headers=self.headers,
             **self.extensions,
         )
+
+
+_LOCATIONS = ("query", "path", "header", "cookie", "body")
+
+
+def field_error(error: Mapping[str, Any], *, reasons: Literal["message", "type"]) -> dict[str, str]:
+    """One pydantic error as ``{"field", "reason"}``: the parameter's name without where it
+    was sent; the reason as pydantic's message, or only its type where a message could quote
+    a value that must not be echoed (a BSN)."""
+    loc = [str(part) for part in error["loc"]]
+    if loc and loc[0] in _LOCATIONS:
+        loc = loc[1:]
+    reason = str(error["msg"]).removeprefix("Value error, ") if reasons == "message" else str(
+        error["type"])  # fmt: skip
+    return {"field": ".".join(loc) or "(request)", "reason": reason}
+
+
+def install_request_validation(
+    app: FastAPI, *, reasons: Literal["message", "type"] = "message"
+) -> None:
+    """An invalid query, path or body: 422 problem+json naming each field and its reason."""
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [field_error(e, reasons=reasons) for e in exc.errors()]
+        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -7,20 +7,23 @@ options, their help and the uvicorn call are the same for all of them.
 from __future__ import annotations
 
 import argparse
+from typing import Protocol
 
 import uvicorn
 
 
-def serve(
-    service: str,
-    description: str,
-    *,
-    host: str,
-    port: int,
-    access_log: bool = True,
-    workers: int = 1,
-) -> None:
-    """Run ``<service>.app:create_app`` (``service`` like ``services.intake``) under uvicorn."""
+class Listening(Protocol):
+    """The part of a service's settings that says where it listens."""
+
+    host: str
+    port: int
+
+
+def serve(service: str, description: str, listening: Listening, *, access_log: bool = True) -> None:
+    """Run ``<service>.app:create_app`` (``service`` like ``services.intake``) under uvicorn,
+    on the settings' host and port and with their ``workers`` (processes) where they have it."""
+    host, port = listening.host, listening.port
+    workers = int(getattr(listening, "workers", 1))
     parser = argparse.ArgumentParser(
         prog=f"python -m {service}",
         description=description + " All settings come from WIJKPULS_* environment variables "
