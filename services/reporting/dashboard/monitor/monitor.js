@@ -425,13 +425,19 @@ export function blijfBijwerken(bijwerken) {
   return seconden;
 }
 
+// The last change stays in the status until the next one: polling every few seconds would
+// otherwise replace "veranderd" before anyone (or a screen reader) had read it.
+let laatsteWijziging = "";
+
 export function bijgewerkt(veranderd) {
   const status = $("live-status");
   if (!status) return;
   const tijd = new Date().toLocaleTimeString("nl-NL");
-  status.textContent = veranderd
-    ? `Bijgewerkt om ${tijd}: ${veranderd} ${veranderd === 1 ? "cijfer" : "cijfers"} veranderd.`
-    : `Laatst bijgewerkt om ${tijd}.`;
+  if (veranderd) {
+    laatsteWijziging = ` Laatste wijziging om ${tijd}: ${veranderd} ` +
+      `${veranderd === 1 ? "cijfer" : "cijfers"} veranderd.`;
+  }
+  status.textContent = `Laatst bijgewerkt om ${tijd}.${laatsteWijziging}`;
 }
 
 export function melding(tekst) {
