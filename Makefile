@@ -56,9 +56,10 @@ demo: bootstrap ## generate a year of Helmond demo events (once) and load them t
 	WIJKPULS_LOADER_API_KEY=$${WIJKPULS_LOADER_API_KEY:-wijkpuls-development-intake-key} $(BIN)/python -m services.intake.loader $(DEMO) --url http://127.0.0.1:$${WIJKPULS_INTAKE_PORT:-8000}
 	$(BIN)/python -m demo.vroegsignalering_load --inhabitants 30000  # ~120 signals a month, 12 months; skipped once loaded
 
-stop: ## stop the services, Kafka, Redis and the OpenID provider
+stop: ## stop the services, Kafka, Redis, PostgreSQL and the OpenID provider
 	-deploy/local/services.sh stop
 	-deploy/local/oidc.sh stop
+	-deploy/local/postgres.sh stop
 	deploy/local/down.sh
 
 status: ## show what is running
