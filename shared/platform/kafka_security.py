@@ -26,6 +26,15 @@ def tls_context(kafka: KafkaSettings) -> ssl.SSLContext:
     return context
 
 
+def _sasl(kafka: KafkaSettings) -> dict[str, Any]:
+    """The SASL arguments, spelled the same by aiokafka and kafka-python."""
+    return {
+        "sasl_mechanism": kafka.sasl_mechanism.value,
+        "sasl_plain_username": kafka.sasl_username,
+        "sasl_plain_password": kafka.sasl_password.get_secret_value(),
+    }
+
+
 def aiokafka_security(kafka: KafkaSettings) -> dict[str, Any]:
     """Keyword arguments for AIOKafkaProducer, AIOKafkaConsumer and AIOKafkaAdminClient."""
     protocol = kafka.security_protocol
@@ -35,11 +44,7 @@ def aiokafka_security(kafka: KafkaSettings) -> dict[str, Any]:
     if protocol.uses_tls:
         found["ssl_context"] = tls_context(kafka)
     if protocol.uses_sasl:
-        found |= {
-            "sasl_mechanism": kafka.sasl_mechanism.value,
-            "sasl_plain_username": kafka.sasl_username,
-            "sasl_plain_password": kafka.sasl_password.get_secret_value(),
-        }
+        found |= _sasl(kafka)
     return found
 
 
@@ -54,11 +59,7 @@ def kafka_python_security(kafka: KafkaSettings) -> dict[str, Any]:
         if kafka.ssl_cafile:
             found["ssl_cafile"] = str(kafka.ssl_cafile)
     if protocol.uses_sasl:
-        found |= {
-            "sasl_mechanism": kafka.sasl_mechanism.value,
-            "sasl_plain_username": kafka.sasl_username,
-            "sasl_plain_password": kafka.sasl_password.get_secret_value(),
-        }
+        found |= _sasl(kafka)
     return found
 
 

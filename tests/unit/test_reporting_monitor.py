@@ -59,6 +59,9 @@ async def test_each_page_loads_only_files_of_this_origin_that_exist(
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert '<html lang="nl"' in response.text
     assert 'href="#inhoud"' in response.text and 'id="inhoud"' in response.text  # skip link
+    # the shared footer (monitor/voet.html) stands in its place, once
+    assert response.text.count('<footer class="utrecht-page-footer voet">') == 1
+    assert "<!-- voet.html -->" not in response.text and 'id="sleutel"' in response.text
     parser = _Refs()
     parser.feed(response.text)
     assets = [r for r in parser.refs if not r.startswith(("#", "data:"))]  # data: empty icon

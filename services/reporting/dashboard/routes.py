@@ -15,10 +15,11 @@ paths they call are (tests/unit/test_reporting_dashboard.py checks that every on
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, HTTPException
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 FOLDER = Path(__file__).parent
@@ -86,13 +87,23 @@ async def monitor() -> RedirectResponse:
     return RedirectResponse("/monitor/overzicht", status_code=307)
 
 
-@router.get("/monitor/{name}")
-async def monitor_file(name: str) -> FileResponse:
+@router.get("/monitor/{name}", response_model=None)
+async def monitor_file(name: str) -> FileResponse | HTMLResponse:
     if name in PAGES:
-        return FileResponse(MONITOR / PAGES[name], media_type=ASSETS["index.html"], headers=HEADERS)
+        return HTMLResponse(page(PAGES[name]), headers=HEADERS)
     if name in MONITOR_ASSETS:
         return FileResponse(MONITOR / name, media_type=MONITOR_ASSETS[name], headers=HEADERS)
     raise HTTPException(404, "no such monitor page or file")
+
+
+FOOTER_MARK = "<!-- voet.html -->"
+
+
+@functools.cache
+def page(file: str) -> str:
+    """A monitor page with the footer all pages share (monitor/voet.html) in its place."""
+    footer = (MONITOR / "voet.html").read_text(encoding="utf-8")
+    return (MONITOR / file).read_text(encoding="utf-8").replace(FOOTER_MARK, footer.rstrip("\n"))
 
 
 def _asset(name: str) -> FileResponse:
