@@ -254,6 +254,12 @@ def test_ensure_topics_grows_partitions_and_corrects_retention(
             "partitions increased 2 -> 6",
             f"retention.ms {DAY_MS} -> {7 * DAY_MS}",
         )
+        # The broker applies a config change through its metadata log: wait until a describe
+        # shows it, or the next call would rightly see the old value and change it again.
+        deadline = time.monotonic() + 15
+        while describe_topics(admin, [name])[name].config.get("retention.ms") != str(7 * DAY_MS):
+            assert time.monotonic() < deadline, "the retention change never became visible"
+            time.sleep(0.2)
         (shrink,) = ensure_specs(admin, [TopicSpec(name, 3, 7 * DAY_MS)], 1)
         assert shrink.changes == ()
         assert shrink.notes and "cannot shrink" in shrink.notes[0]
