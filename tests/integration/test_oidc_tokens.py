@@ -7,7 +7,6 @@ small numbers publiek does not see, and the access log names the token's subject
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -15,7 +14,6 @@ import json
 import logging
 import time
 import uuid
-from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
@@ -23,25 +21,16 @@ from typing import Any
 import httpx
 import jwt
 import pytest
-import redis
-import redis.asyncio as aioredis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from fixtures.demo_figures import demo_figures
 from fixtures.oidc_provider import AUDIENCE, ensure_provider, provider_keys, sign_in
 
-from demo import DemoOptions, DemoStream
-from services.kpi.zaken.facts import zaak_fact
-from services.kpi.zaken.figures_sink import FigureSink
+from demo import DemoOptions
 from services.reporting.app import create_app
 from services.reporting.settings import OidcSettings, Settings
-from shared.contract.events import accept_at_edge
-from shared.contract.figure_keys import FigureKeys
-from shared.core.domain import AtwCalendar, ZaakHistory
-from shared.core.kpi.contribution import zaak_contribution
-from shared.core.pseudonym import Pseudonymiser
 from shared.platform.settings import (
     KafkaSettings,
-    PseudonymSettings,
     RedisSettings,
     get_domain_config,
 )
@@ -67,31 +56,9 @@ def tokens(issuer: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def prefix(redis_url: str) -> Iterator[str]:
     """A small generated half-year in Redis (few zaken per cell: small numbers)."""
-    name = f"t{uuid.uuid4().hex[:8]}."
-    keys = PseudonymSettings()
-    pseudonymiser = Pseudonymiser(keys.key, keys.key_version)
     options = DemoOptions(start=date(2026, 1, 1), months=6, seed=7, today=TODAY, scale=0.03)
-    histories: dict[str, ZaakHistory] = defaultdict(ZaakHistory)
-    for raw in DemoStream(options, DOMAIN):
-        found = zaak_fact(accept_at_edge(raw, DOMAIN, pseudonymiser))
-        if found:
-            histories[found[0]] = histories[found[0]].add(found[1])
-    calendar = AtwCalendar(DOMAIN.gelijkgestelde_dagen)
-
-    async def write() -> None:
-        async with aioredis.Redis.from_url(redis_url, decode_responses=True) as r:
-            sink = FigureSink(r, FigureKeys(name))
-            for zaak_id, history in histories.items():
-                await sink.replace(
-                    zaak_id, zaak_contribution(history, DOMAIN, calendar, zaak_id=zaak_id)
-                )
-
-    asyncio.run(write())
-    yield name
-    with redis.Redis.from_url(redis_url) as client:
-        found = list(client.scan_iter(match=f"{name}*", count=10_000))
-        for start in range(0, len(found), 1000):
-            client.unlink(*found[start : start + 1000])
+    with demo_figures(redis_url, options, f"t{uuid.uuid4().hex[:8]}.") as name:
+        yield name
 
 
 @pytest.fixture

@@ -10,39 +10,35 @@ logged; a cached table is only served while the cells it was computed from are u
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import logging
 import uuid
-from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from typing import Any
 
 import httpx
 import pytest
-import redis
 import redis.asyncio as aioredis
+from fixtures.demo_figures import demo_figures
 from fixtures.disclosure_attacker import pinned_in
 
-from demo import DemoOptions, DemoStream
+from demo import DemoOptions
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.figures_sink import FigureSink
 from services.reporting.app import create_app
 from services.reporting.kpis.controlled import control
 from services.reporting.kpis.disclosure_rules import RULES
 from services.reporting.settings import ReportingSettings, Settings
-from shared.contract.events import accept_at_edge, new_event
+from shared.contract.events import new_event
 from shared.contract.figure_keys import FigureKeys
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import GEMEENTE
 from shared.core.kpi.contribution import zaak_contribution
 from shared.core.kpi.disclosure import Disclosed, Verborgen
-from shared.core.pseudonym import Pseudonymiser
 from shared.platform.settings import (
     KafkaSettings,
-    PseudonymSettings,
     RedisSettings,
     get_domain_config,
 )
@@ -62,31 +58,9 @@ SOURCE = "urn:nld:oin:00000001002220647000:systeem:wmo-zaaksysteem"
 def prefix(redis_url: str) -> Iterator[str]:
     """A small generated year (a fifth of Helmond's volume) in Redis, as the worker's sink
     writes it; removed afterwards."""
-    name = f"t{uuid.uuid4().hex[:8]}."
-    keys = PseudonymSettings()
-    pseudonymiser = Pseudonymiser(keys.key, keys.key_version)
     options = DemoOptions(start=date(YEAR, 1, 1), months=12, seed=5, today=TODAY, scale=0.2)
-    histories: dict[str, ZaakHistory] = defaultdict(ZaakHistory)
-    for raw in DemoStream(options, DOMAIN):
-        found = zaak_fact(accept_at_edge(raw, DOMAIN, pseudonymiser))
-        if found:
-            histories[found[0]] = histories[found[0]].add(found[1])
-    calendar = AtwCalendar(DOMAIN.gelijkgestelde_dagen)
-
-    async def write() -> None:
-        async with aioredis.Redis.from_url(redis_url, decode_responses=True) as r:
-            sink = FigureSink(r, FigureKeys(name))
-            for zaak_id, history in histories.items():
-                await sink.replace(
-                    zaak_id, zaak_contribution(history, DOMAIN, calendar, zaak_id=zaak_id)
-                )
-
-    asyncio.run(write())
-    yield name
-    with redis.Redis.from_url(redis_url) as client:
-        found = list(client.scan_iter(match=f"{name}wp:*", count=10_000))
-        for start in range(0, len(found), 1000):
-            client.unlink(*found[start : start + 1000])
+    with demo_figures(redis_url, options, f"t{uuid.uuid4().hex[:8]}.") as name:
+        yield name
 
 
 @pytest.fixture
