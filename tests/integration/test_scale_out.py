@@ -44,6 +44,7 @@ from fixtures.replay_support import (
     events_topic,
     figures_diff,
     generated_stream,
+    group_lag,
     produce,
     reference_figures,
     served_figures,
@@ -175,7 +176,12 @@ def test_a_worker_killed_mid_stream_loses_and_doubles_nothing(
         ):
             wait_until(lambda: _split(kafka_settings), 90, "a group of two sharing the work")
             producer.start()
-            wait_until(lambda: _all_committed(kafka_settings), 90, "a commit on every partition")
+            wait_until(
+                lambda: _all_committed(kafka_settings),
+                90,
+                "a commit on every partition",
+                lambda: _state(kafka_settings, sent[0], failure, tmp_path),
+            )
             at_kill = {"sent": sent[0], "committed": sum(committed(kafka_settings).values())}
             victim.kill()  # SIGKILL: no commit, no leaving the group, no flush
             victim.wait()
@@ -187,6 +193,7 @@ def test_a_worker_killed_mid_stream_loses_and_doubles_nothing(
                 lambda: events_assignment(kafka_settings)[1] == [_all(kafka_settings)],
                 90,
                 "the survivor holding every partition",
+                lambda: _state(kafka_settings, sent[0], failure, tmp_path),
             )
             takeover_s = time.monotonic() - killed_at
             producer.join(120)
@@ -223,6 +230,15 @@ def _split(kafka: KafkaSettings) -> bool:
 
 def _all(kafka: KafkaSettings) -> set[int]:
     return set(range(kafka.events_partitions))
+
+
+def _state(kafka: KafkaSettings, sent: int, failure: list[BaseException], logs: Path) -> str:
+    """What a failed wait saw: the group, the producer and the end of each worker's log."""
+    tails = "\n".join(
+        f"--- {log.name}\n{log.read_text(errors='replace')[-2500:]}"
+        for log in sorted(logs.glob("kpi-*.log"))
+    )
+    return f"group: {group_lag(kafka).to_dict()}\nsent {sent}, producer failure {failure}\n{tails}"
 
 
 def _all_committed(kafka: KafkaSettings) -> bool:

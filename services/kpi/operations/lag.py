@@ -13,6 +13,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -70,7 +71,24 @@ class GroupLag:
         }
 
 
-def measure(kafka: KafkaSettings, kpi: KpiSettings) -> GroupLag:
+RETRY_S = 15.0  # how long a retriable broker answer is asked again before it is the answer
+
+
+def measure(kafka: KafkaSettings, kpi: KpiSettings, retry_s: float = RETRY_S) -> GroupLag:
+    """The lag now. A retriable answer (the group coordinator still loading on a broker that
+    just started, a leader moving) is asked again for up to ``retry_s``: it says "not yet",
+    not "no"."""
+    deadline = time.monotonic() + retry_s
+    while True:
+        try:
+            return _measure_once(kafka, kpi)
+        except KafkaError as exc:
+            if not exc.retriable or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def _measure_once(kafka: KafkaSettings, kpi: KpiSettings) -> GroupLag:
     group, topic = group_id(kafka, kpi), topic_name(Topic.EVENTS, kafka)
     with admin_client(kafka) as admin:
         [described] = admin.describe_topics([topic])
