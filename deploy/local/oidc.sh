@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real OpenID Connect provider for development and the tests: panva's certified
-# oidc-provider (npm, deploy/local/oidc/package-lock.json) run with the local Node, one client
-# for the reporting service and a demo user per role (deploy/local/oidc/users.json).
+# oidc-provider (npm, deploy/local/oidc/package-lock.json) run with the local Node, two clients
+# (the reporting service, the signals service) and a demo user per role (deploy/local/oidc/users.json).
 # docs/signin.md says how the reporting service signs people in with it.
 set -euo pipefail
 

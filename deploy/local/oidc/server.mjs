@@ -1,11 +1,14 @@
 // A local OpenID Connect provider for development and the tests: panva's certified
-// oidc-provider with one client (the reporting service: authorization code + PKCE) and a demo
-// user per role (users.json). Started by deploy/local/oidc.sh; never used in production, where
+// oidc-provider with two clients (the reporting service and the signals service, each
+// authorization code + PKCE with JWT access tokens for its own audience) and a demo user per
+// role (users.json). Started by deploy/local/oidc.sh; never used in production, where
 // the gemeente's own provider (Entra ID, Keycloak, ADFS) takes its place (docs/signin.md).
 //
 // Environment: WIJKPULS_OIDC_PORT [8088], WIJKPULS_OIDC_HOST [127.0.0.1],
 // WIJKPULS_OIDC_DATA [var/oidc] (the signing keys, kept so tokens survive a restart),
-// WIJKPULS_OIDC_CLIENT_SECRET, WIJKPULS_OIDC_AUDIENCE, WIJKPULS_OIDC_REDIRECT_URIS (comma list).
+// WIJKPULS_OIDC_CLIENT_SECRET, WIJKPULS_OIDC_AUDIENCE, WIJKPULS_OIDC_REDIRECT_URIS (comma list);
+// the signals client: WIJKPULS_OIDC_SIGNALS_CLIENT_SECRET, WIJKPULS_OIDC_SIGNALS_AUDIENCE,
+// WIJKPULS_OIDC_SIGNALS_REDIRECT_URIS.
 import { generateKeyPairSync, randomUUID, timingSafeEqual } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -25,6 +28,16 @@ const AUDIENCE = process.env.WIJKPULS_OIDC_AUDIENCE || "urn:wijkpuls:reporting";
 const REDIRECT_URIS = (
   process.env.WIJKPULS_OIDC_REDIRECT_URIS || "http://127.0.0.1:8001/auth/callback"
 ).split(",");
+// The signals service (vroegsignalering, privacy officer): its own client and audience, so a
+// reporting token is refused there and the other way round.
+const SIGNALS_CLIENT_ID = "wijkpuls-signals";
+const SIGNALS_CLIENT_SECRET =
+  process.env.WIJKPULS_OIDC_SIGNALS_CLIENT_SECRET || "wijkpuls-development-signals-client-secret";
+const SIGNALS_AUDIENCE = process.env.WIJKPULS_OIDC_SIGNALS_AUDIENCE || "urn:wijkpuls:signals";
+const SIGNALS_REDIRECT_URIS = (
+  process.env.WIJKPULS_OIDC_SIGNALS_REDIRECT_URIS || "http://127.0.0.1:8002/auth/callback"
+).split(",");
+const AUDIENCES = { [CLIENT_ID]: AUDIENCE, [SIGNALS_CLIENT_ID]: SIGNALS_AUDIENCE };
 const SCOPE = "openid profile wijkpuls";
 const USERS = JSON.parse(readFileSync(join(HERE, "users.json"), "utf8"));
 
@@ -68,6 +81,16 @@ const provider = new Provider(ISSUER, {
       response_types: ["code"],
       token_endpoint_auth_method: "client_secret_basic",
     },
+    {
+      client_id: SIGNALS_CLIENT_ID,
+      client_secret: SIGNALS_CLIENT_SECRET,
+      client_name: "Wijkpuls vroegsignalering en privacy",
+      application_type: "native", // loopback, any port, as above
+      redirect_uris: SIGNALS_REDIRECT_URIS,
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+    },
   ],
   jwks: signingKeys(),
   pkce: { required: () => true },
@@ -87,16 +110,16 @@ const provider = new Provider(ISSUER, {
   },
   features: {
     devInteractions: { enabled: false },
-    // JWT access tokens for the reporting API (audience AUDIENCE) with the role claims.
+    // JWT access tokens with the role claims, each client's for its own API's audience.
     resourceIndicators: {
       enabled: true,
-      defaultResource: async () => AUDIENCE,
+      defaultResource: async (_ctx, client) => AUDIENCES[client.clientId] || AUDIENCE,
       useGrantedResource: async () => true,
-      getResourceServerInfo: async (_ctx, resource) => {
-        if (resource !== AUDIENCE) throw new Error(`unknown resource ${resource}`);
+      getResourceServerInfo: async (_ctx, resource, client) => {
+        if (resource !== AUDIENCES[client.clientId]) throw new Error(`unknown resource ${resource}`);
         return {
           scope: SCOPE,
-          audience: AUDIENCE,
+          audience: resource,
           accessTokenTTL: 600,
           accessTokenFormat: "jwt",
           jwt: { sign: { alg: "RS256" } },
