@@ -1,145 +1,27 @@
-"""People sign in with OpenID Connect (docs/signin.md): who a bearer token or a page session
-stands for, and the routes of the sign-in itself.
-
-- **API calls**: ``Authorization: Bearer <JWT access token>``, validated against the
-  provider's JWKS (shared/platform/oidc.py): signature, issuer, audience, expiry.
-- **Pages**: ``/auth/aanmelden`` starts the authorization code flow with PKCE (state, nonce
-  and the code verifier kept in Redis for 10 minutes, the state also in a short cookie of the
-  browser that started it); ``/auth/callback`` exchanges the code, validates the ID token and
-  makes a session: a random id in a signed, HttpOnly, SameSite=Lax (Secure) cookie, the
-  person's claims in Redis under the id's SHA-256 for ``session_ttl_s``. The monitor's API
-  calls are same-origin, so the cookie goes with them. ``POST /auth/afmelden`` ends it.
+"""People sign in to the reporting service with OpenID Connect (docs/signin.md): the bearer
+token or page session of shared/platform/web_signin.py, with the reporting's own role.
 
 The role comes from the role claim through ``oidc.role_map``; a token whose values map to no
-reporting role reads as publiek.
+reporting role reads as publiek. The monitor's API calls are same-origin, so the session
+cookie goes with them.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import secrets
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlencode
-
-import httpx
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import Request
 from redis.asyncio import Redis
 
-from services.reporting.settings import OidcSettings, ReportingRole, Settings
-from shared.platform.oidc import (
-    HTTP_TIMEOUT_S,
-    OidcProvider,
-    ProviderUnavailableError,
-    TokenError,
-    roles_from_claims,
-)
-from shared.platform.problems import ProblemError, problem
+from services.reporting.settings import ReportingRole, Settings
+from shared.platform import web_signin
+from shared.platform.web_signin import SignInSite, WebSignIn
 
 SESSION_COOKIE = "wijkpuls_sessie"
 STATE_COOKIE = "wijkpuls_aanmelding"
-STATE_TTL_S = 600
 HOME = "/monitor/overzicht"
 BEARER_REALM = 'Bearer realm="wijkpuls-reporting"'
 
-router = APIRouter(include_in_schema=False)
-
-
-@dataclass(frozen=True)
-class Person:
-    """A signed-in person: what the access log names and what the role allows."""
-
-    role: ReportingRole
-    subject: str
-    name: str | None
-    wijken: tuple[str, ...] = ()
-
-
-class SignIn:
-    """The provider, the settings and the Redis keys of sessions and pending sign-ins."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings: OidcSettings = settings.oidc
-        self.enabled = bool(self.settings.issuer)
-        self.provider = OidcProvider(self.settings.issuer)
-        prefix = settings.kafka.topic_prefix
-        self._session_key = f"{prefix}wijkpuls:sessie:"
-        self._state_key = f"{prefix}wijkpuls:aanmelding:"
-
-    def person(self, claims: dict[str, Any]) -> Person:
-        given = roles_from_claims(claims, self.settings.role_claim)
-        mapped = [self.settings.role_map[v] for v in given if v in self.settings.role_map]
-        # the role that sees most: analist before beleid before publiek
-        order = [ReportingRole.ANALIST, ReportingRole.BELEID, ReportingRole.PUBLIEK]
-        role = next((r for r in order if r in mapped), ReportingRole.PUBLIEK)
-        name = claims.get(self.settings.name_claim)
-        wijken = roles_from_claims(claims, self.settings.wijken_claim)
-        return Person(
-            role, str(claims["sub"]), name if isinstance(name, str) else None, tuple(wijken)
-        )
-
-    async def from_bearer(self, token: str) -> Person:
-        if not self.enabled:
-            raise _unauthorized("bearer tokens are not accepted here (sign-in is off)")
-        try:
-            claims = await self.provider.validate(token, self.settings.audience)
-        except TokenError as refused:
-            raise _unauthorized(
-                f"the token is {refused}" if str(refused) == "expired" else str(refused)
-            ) from None
-        except ProviderUnavailableError:
-            raise ProblemError(
-                503, "identity-provider-unavailable", "Identity provider unavailable",
-                "the provider's keys could not be read; try again shortly",
-            ) from None  # fmt: skip
-        return self.person(claims)
-
-    async def from_session(self, request: Request) -> Person | None:
-        """The person of a valid session cookie; Redis is asked only when one is sent."""
-        session_id = self._session_id(request.cookies.get(SESSION_COOKIE))
-        if not self.enabled or session_id is None:
-            return None
-        stored = await _redis(request).get(self._session_key + _digest(session_id))
-        if not stored:
-            return None
-        data = json.loads(stored)
-        return Person(
-            ReportingRole(data["role"]), data["sub"], data.get("name"), tuple(data["wijken"])
-        )
-
-    def _sign(self, value: str) -> str:
-        key = self.settings.session_secret.get_secret_value().encode()
-        mac = hmac.new(key, value.encode(), hashlib.sha256).digest()
-        return value + "." + base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-
-    def _session_id(self, cookie: str | None) -> str | None:
-        if not cookie or "." not in cookie:
-            return None
-        value = cookie.rsplit(".", 1)[0]
-        return value if hmac.compare_digest(self._sign(value), cookie) else None
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
-def _unauthorized(reason: str) -> ProblemError:
-    return ProblemError(
-        401, "invalid-token", "Invalid token",
-        "send a valid access token of the gemeente's identity provider, an API key as "
-        "X-API-Key, or nothing to read as publiek",
-        [{"field": "Authorization", "reason": reason}],
-        headers={"WWW-Authenticate": BEARER_REALM + ', error="invalid_token"'},
-    )  # fmt: skip
-
-
-def _signin(request: Request) -> SignIn:
-    signin: SignIn = request.app.state.signin
-    return signin
+Person = web_signin.Person[ReportingRole]
+router = web_signin.router
 
 
 def _redis(request: Request) -> Redis:
@@ -147,141 +29,30 @@ def _redis(request: Request) -> Redis:
     return redis
 
 
-def _redirect_uri(request: Request, signin: SignIn) -> str:
-    return signin.settings.redirect_uri or str(request.url_for("signin_callback"))
+SITE = SignInSite(
+    home=HOME,
+    session_cookie=SESSION_COOKIE,
+    state_cookie=STATE_COOKIE,
+    key_name="sessie",
+    realm=BEARER_REALM,
+    refused_hint="send a valid access token of the gemeente's identity provider, an API key "
+    "as X-API-Key, or nothing to read as publiek",
+    redis=_redis,
+)
 
 
-def _safe_return(path: str | None) -> str:
-    """Only a path on this site (no scheme, no //host): no open redirect."""
-    if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
-        return path
-    return HOME
+class SignIn(WebSignIn[ReportingRole]):
+    """Sign-in of the reporting service: its settings section, Redis and roles."""
 
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings.oidc, settings.kafka.topic_prefix, SITE)
+        self.role_map = settings.oidc.role_map
 
-def _page_problem(status: int, title: str, detail: str) -> JSONResponse:
-    return problem(status, "sign-in-failed", title, detail)
+    def role(self, values: list[str]) -> ReportingRole:
+        mapped = [self.role_map[v] for v in values if v in self.role_map]
+        # the role that sees most: analist before beleid before publiek
+        order = [ReportingRole.ANALIST, ReportingRole.BELEID, ReportingRole.PUBLIEK]
+        return next((r for r in order if r in mapped), ReportingRole.PUBLIEK)
 
-
-@router.get("/auth/aanmelden")
-async def signin_start(request: Request, terug: str | None = None) -> Response:
-    signin = _signin(request)
-    if not signin.enabled:
-        return _page_problem(404, "Aanmelden staat uit", "WIJKPULS_OIDC_ISSUER is not set")
-    try:
-        discovery = await signin.provider.discovery()
-    except ProviderUnavailableError:
-        return _page_problem(503, "Identiteitsprovider niet bereikbaar", "probeer het zo opnieuw")
-    state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
-    pending = {"nonce": nonce, "verifier": verifier, "terug": _safe_return(terug)}
-    await _redis(request).set(signin._state_key + state, json.dumps(pending), ex=STATE_TTL_S)
-    query = {
-        "client_id": signin.settings.client_id,
-        "response_type": "code",
-        "scope": "openid profile wijkpuls",
-        "redirect_uri": _redirect_uri(request, signin),
-        "state": state,
-        "nonce": nonce,
-        "code_challenge": challenge.rstrip(b"=").decode(),
-        "code_challenge_method": "S256",
-        "prompt": "login",
-    }
-    answer = RedirectResponse(f"{discovery.authorization_endpoint}?{urlencode(query)}", 303)
-    answer.set_cookie(
-        STATE_COOKIE, state, max_age=STATE_TTL_S, path="/auth", httponly=True,
-        secure=signin.settings.cookie_secure, samesite="lax",
-    )  # fmt: skip
-    return answer
-
-
-@router.get("/auth/callback", name="signin_callback")
-async def signin_callback(
-    request: Request, code: str | None = None, state: str | None = None, error: str | None = None
-) -> Response:
-    signin = _signin(request)
-    if not signin.enabled:
-        return _page_problem(404, "Aanmelden staat uit", "WIJKPULS_OIDC_ISSUER is not set")
-    if error or not code or not state:
-        return _page_problem(400, "Aanmelden niet gelukt", "de identiteitsprovider gaf geen code")
-    if not hmac.compare_digest(request.cookies.get(STATE_COOKIE, ""), state):
-        return _page_problem(
-            400, "Aanmelden niet gelukt", "deze aanmelding is in een ander venster begonnen"
-        )
-    stored = await _redis(request).getdel(signin._state_key + state)
-    if not stored:
-        return _page_problem(400, "Aanmelden verlopen", "begin opnieuw bij /auth/aanmelden")
-    pending = json.loads(stored)
-    try:
-        discovery = await signin.provider.discovery()
-        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT_S) as client:
-            token = await client.post(
-                discovery.token_endpoint,
-                data={
-                    "grant_type": "authorization_code",
-                    "code": code,
-                    "redirect_uri": _redirect_uri(request, signin),
-                    "code_verifier": pending["verifier"],
-                },
-                auth=(signin.settings.client_id, signin.settings.client_secret.get_secret_value()),
-            )
-        if token.status_code != 200:
-            return _page_problem(400, "Aanmelden niet gelukt", "de code werd niet aanvaard")
-        claims = await signin.provider.validate(
-            token.json()["id_token"], signin.settings.client_id, nonce=pending["nonce"]
-        )
-    except (ProviderUnavailableError, httpx.HTTPError):
-        return _page_problem(503, "Identiteitsprovider niet bereikbaar", "probeer het zo opnieuw")
-    except (TokenError, KeyError, ValueError):
-        return _page_problem(400, "Aanmelden niet gelukt", "het ID-token werd niet aanvaard")
-    person = signin.person(claims)
-    session_id = secrets.token_urlsafe(32)
-    ttl = signin.settings.session_ttl_s
-    record = {
-        "role": person.role.value,
-        "sub": person.subject,
-        "name": person.name,
-        "wijken": list(person.wijken),
-    }
-    await _redis(request).set(signin._session_key + _digest(session_id), json.dumps(record), ex=ttl)
-    answer = RedirectResponse(pending["terug"], 303)
-    answer.set_cookie(
-        SESSION_COOKIE, signin._sign(session_id), max_age=ttl, path="/", httponly=True,
-        secure=signin.settings.cookie_secure, samesite="lax",
-    )  # fmt: skip
-    answer.delete_cookie(STATE_COOKIE, path="/auth")
-    return answer
-
-
-@router.post("/auth/afmelden")
-async def signout(request: Request) -> Response:
-    """Ends the session. Same-origin only (Origin or Sec-Fetch-Site), so another site cannot
-    sign a person out; the SameSite=Lax cookie is not sent on a cross-site POST anyway."""
-    origin = request.headers.get("origin")
-    fetch_site = request.headers.get("sec-fetch-site")
-    own = str(request.base_url).rstrip("/")
-    if (origin and origin != own) or (fetch_site and fetch_site not in ("same-origin", "none")):
-        return _page_problem(403, "Afmelden geweigerd", "alleen vanaf deze site")
-    signin = _signin(request)
-    session_id = signin._session_id(request.cookies.get(SESSION_COOKIE))
-    if session_id is not None:
-        await _redis(request).delete(signin._session_key + _digest(session_id))
-    answer = RedirectResponse(HOME, 303)
-    answer.delete_cookie(
-        SESSION_COOKIE,
-        path="/",
-        secure=signin.settings.cookie_secure,
-        httponly=True,
-        samesite="lax",
-    )
-    return answer
-
-
-@router.get("/auth/sessie")
-async def session_info(request: Request) -> JSONResponse:
-    """For the pages: who is signed in (no secrets), or that no one is."""
-    signin = _signin(request)
-    person = await signin.from_session(request)
-    body: dict[str, Any] = {"aanmelden_mogelijk": signin.enabled, "aangemeld": person is not None}
-    if person is not None:
-        body |= {"naam": person.name, "rol": person.role.value, "wijken": list(person.wijken)}
-    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+    def stored_role(self, value: str) -> ReportingRole:
+        return ReportingRole(value)
