@@ -103,23 +103,6 @@ async def current_caller(
     return caller
 
 
-def require_zaak_level(caller: Caller) -> None:
-    """Lists of single zaken (ids, dates) are for the role analist: publiek sees counts."""
-    if caller.role is not ReportingRole.ANALIST:
-        raise ProblemError(
-            403,
-            "role-not-allowed",
-            "Role not allowed",
-            "single zaken are shown to the role analist only; publiek sees the counts",
-            [
-                {
-                    "field": "X-API-Key",
-                    "reason": f"role {caller.role.value} may not see single zaken",
-                }
-            ],
-        )
-
-
 async def access_log(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
@@ -149,6 +132,11 @@ def _log(request: Request, status: int, seconds: float) -> None:
         "naam": caller.person.name if caller and caller.person else None,
         "duration_ms": round(seconds * 1000, 1),
     }
+    zaken = getattr(request.state, "zaakniveau", None)
+    if zaken is not None:
+        # A read of single zaken (services/reporting/scopes.py): the wijken it covered
+        # ("alle" for analist), beside the person, route, zaak_id and query logged below.
+        entry["zaakniveau"] = zaken
     small = getattr(request.state, "small_numbers_read", None)
     if small:
         # A read of figures with small numbers is logged like a person-level read

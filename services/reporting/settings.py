@@ -13,16 +13,40 @@ from shared.platform.settings import MIN_API_KEY_LENGTH, ServiceSettings, _confi
 
 
 class ReportingRole(StrEnum):
-    """Who reads the figures; only some roles may see small numbers
-    (docs/domain.md#small-numbers): publiek and beleid get disclosure-controlled figures."""
+    """Who reads (docs/signin.md#roles, docs/domain.md#small-numbers). publiek, beleid,
+    teamleider and vroegsignalering get disclosure-controlled figures; analist and
+    privacy-officer see small numbers. Single zaken: analist all, teamleider its own wijken
+    (services/reporting/scopes.py); the other roles see counts only."""
 
     PUBLIEK = "publiek"
     BELEID = "beleid"
     ANALIST = "analist"
+    TEAMLEIDER = "teamleider"
+    VROEGSIGNALERING = "vroegsignalering"
+    PRIVACY_OFFICER = "privacy-officer"
 
     @property
     def sees_small_numbers(self) -> bool:
-        return self is ReportingRole.ANALIST
+        # BRIEF section 4 also lets teamleider (its wijken) and vroegsignalering (its domain)
+        # see small numbers; a scope narrower than a whole KPI table is not built, and mixing
+        # exact own-wijk cells into a controlled table would let a hidden cell elsewhere be
+        # recomputed, so they read the controlled figures, like beleid.
+        return self in (ReportingRole.ANALIST, ReportingRole.PRIVACY_OFFICER)
+
+    @property
+    def precedence(self) -> int:
+        """Of several roles a person holds, the highest counts (the one that sees most)."""
+        return _PRECEDENCE.index(self)
+
+
+_PRECEDENCE = (
+    ReportingRole.PUBLIEK,
+    ReportingRole.BELEID,
+    ReportingRole.VROEGSIGNALERING,
+    ReportingRole.TEAMLEIDER,
+    ReportingRole.PRIVACY_OFFICER,
+    ReportingRole.ANALIST,
+)
 
 
 class ReportingSettings(BaseSettings):
@@ -66,7 +90,8 @@ class ReportingSettings(BaseSettings):
     api_keys: dict[str, ReportingRole] = Field(
         {},
         repr=False,
-        description="JSON object of API key -> role (publiek, beleid, analist), sent as X-API-Key; "
+        description="JSON object of API key -> role (publiek, beleid, analist, vroegsignalering, "
+        "privacy-officer; a teamleider key has no wijken, so no zaken), sent as X-API-Key; "
         f"keys of at least {MIN_API_KEY_LENGTH} characters; callers without a key are publiek",
     )
 
@@ -117,15 +142,16 @@ class OidcSettings(BaseSettings):
         {
             "wijkpuls.beleid": "beleid",
             "wijkpuls.analist": "analist",
-            "wijkpuls.teamleider": "beleid",
-            "wijkpuls.vroegsignalering": "beleid",
-            "wijkpuls.privacy-officer": "beleid",
+            "wijkpuls.teamleider": "teamleider",
+            "wijkpuls.vroegsignalering": "vroegsignalering",
+            "wijkpuls.privacy-officer": "privacy-officer",
         },
         validate_default=True,
         description="JSON object of role claim value -> reporting role (publiek, beleid, "
-        "analist); of several the one that sees most; a token without a mapped value reads "
-        "as publiek. teamleider, vroegsignalering and privacy-officer read controlled figures "
-        "(beleid) until their own scopes exist here",
+        "analist, teamleider, vroegsignalering, privacy-officer); of several the one that "
+        "sees most (analist, privacy-officer, teamleider, vroegsignalering, beleid); a token "
+        "without a mapped value reads as publiek. A teamleider reads the single zaken of the "
+        "wijken in its wijken claim only",
     )
     session_ttl_s: int = Field(
         8 * 3600, ge=60, description="a page session ends this long after sign-in"

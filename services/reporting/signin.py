@@ -50,9 +50,8 @@ class SignIn(WebSignIn[ReportingRole]):
 
     def role(self, values: list[str]) -> ReportingRole:
         mapped = [self.role_map[v] for v in values if v in self.role_map]
-        # the role that sees most: analist before beleid before publiek
-        order = [ReportingRole.ANALIST, ReportingRole.BELEID, ReportingRole.PUBLIEK]
-        return next((r for r in order if r in mapped), ReportingRole.PUBLIEK)
+        # of several, the role that sees most (ReportingRole.precedence)
+        return max(mapped, key=lambda r: r.precedence, default=ReportingRole.PUBLIEK)
 
     def stored_role(self, value: str) -> ReportingRole:
         return ReportingRole(value)

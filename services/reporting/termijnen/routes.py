@@ -1,8 +1,9 @@
 """Deadlines: ``/open-over-termijn``, ``/zaken/{zaak_id}/termijnen`` and the ``/alerts`` feed.
 
-Single zaken (ids, their dates) are shown to the role analist only; publiek gets the counts
-per clock, with counts below the small-number threshold shown as "<5"
-(docs/domain.md#small-numbers).
+Single zaken (ids, their dates) are shown to the role analist, and to a teamleider for the
+wijken of its claim (services/reporting/scopes.py); the other roles get the counts per clock,
+with counts below the small-number threshold shown as "<5" where the role's figures are
+disclosure-controlled (docs/domain.md#small-numbers).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator, Field
 
-from services.reporting.access import Caller, current_caller, require_zaak_level
+from services.reporting.access import Caller, current_caller
 from services.reporting.query import (
     PeildatumQuery,
     WetQuery,
@@ -24,6 +25,7 @@ from services.reporting.query import (
     peildatum_or_today,
     refuse_unknown_parameters,
 )
+from services.reporting.scopes import list_scope, require_zaak_scope
 from services.reporting.termijnen.explanation import termijnen
 from services.reporting.termijnen.over_termijn import find_over_termijn
 from services.reporting.wiring import Reporting
@@ -58,7 +60,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
     503: problem_response("the figures store (Redis) does not answer"),
 }
 _ZAAK_LEVEL: dict[int | str, dict[str, Any]] = {
-    403: problem_response("single zaken are for the role analist")
+    403: problem_response(
+        "single zaken are for the role analist, and for a teamleider those of its wijken"
+    )
 }
 
 
@@ -74,9 +78,12 @@ class OverTermijnRow(BaseModel):
 class ClockCount(BaseModel):
     clock: str
     wet: str
-    n: int | str = Field(description='zaken over termijn; "<5" for a small count (publiek)')
+    n: int | str = Field(
+        description='zaken over termijn; "<5" for a small count (disclosure-controlled roles)'
+    )
     zaken: list[OverTermijnRow] | None = Field(
-        description="the zaken, longest over termijn first; null for the role publiek"
+        description="the zaken, longest over termijn first; null for the roles that see "
+        "counts only (all but analist and teamleider)"
     )
 
 
@@ -86,7 +93,8 @@ class OpenOverTermijn(Paged):
     clocks: list[ClockCount] = Field(
         description="clocks with at least one zaak over termijn, each with its full count `n`; "
         "`zaken` holds this page's zaken of the clock (the list is paged across the clocks in "
-        "their configured order). `total` counts the zaken of all pages; null for publiek."
+        "their configured order). `total` counts the zaken of all pages; null for the roles "
+        "that see counts only. For a teamleider the counts and zaken are those of its wijken."
     )
 
 
@@ -103,7 +111,8 @@ _OVER_TERMIJN_PUBLIEK = ("clock", "wet", "n", "verborgen")
     "nor, while that is not known, zaak.afgesloten or (for a step before the besluit: "
     "wmo-onderzoek, wgs-eerste-gesprek, sth-opgepakt) the besluit, on or before the peildatum. "
     "Due dates follow opschorting, verdaging and the Atw shift as of the peildatum. Publiek sees "
-    "the counts; the role analist also the list (zaak_id, wet, wijk, clock, due, days_over).",
+    "the counts; the role analist also the list (zaak_id, wet, wijk, clock, due, days_over); a "
+    "teamleider the counts and the list of its own wijken (another wijk: 403).",
     response_model=OpenOverTermijn,
     responses={
         **_ERRORS,
@@ -127,6 +136,9 @@ async def open_over_termijn_route(
     refuse_unknown_parameters(request, ("peildatum", "wet", "wijk", "clock", *PAGING_PARAMETERS))
     after = decode_cursor(cursor, (int, int, str, str))
     wijk = configured_wijk(wijk, reporting.domain)
+    scope = list_scope(request, caller)
+    if scope is not None:
+        wijk = scope.wijk_filter(wijk)
     peildatum = peildatum_or_today(peildatum, await reporting.current_date())
     clocks = {
         c.id: c
@@ -136,8 +148,11 @@ async def open_over_termijn_route(
     if clock is not None and clock not in {c.id for c in reporting.domain.clocks}:
         raise invalid("clock", "not a clock of the domain configuration")
     found = await find_over_termijn(reporting, peildatum, clocks, wijk)
+    if scope is not None:  # a teamleider: its wijken only, counts included
+        found = {c: [r for r in rows if scope.allows(r.wijk)] for c, rows in found.items()}
     threshold = reporting.domain.small_numbers.threshold
-    zaak_level = caller.role.sees_small_numbers
+    zaak_level = scope is not None
+    exact = zaak_level or caller.role.sees_small_numbers
     # One total order over all clocks: the clock's place, longest over termijn, zaak_id.
     order = {clock_id: i for i, clock_id in enumerate(clocks)}
     page: Page[OverTermijnRow] = Page([], 0, None)  # publiek: counts only, no list
@@ -154,7 +169,7 @@ async def open_over_termijn_route(
         if not rows:
             continue
         n: int | str = len(rows)
-        if not zaak_level and len(rows) < threshold:
+        if not exact and len(rows) < threshold:
             n = SMALL.format(threshold=threshold)
         listed = [r for r in page.items if r.clock == clock_id] if zaak_level else None
         counts.append(ClockCount(clock=clock_id, wet=config.wet.value, n=n, zaken=listed))
@@ -206,7 +221,7 @@ class Termijnen(BaseModel):
     "the steps that made its due date: the term from the start, each opschorting and "
     "verdaging (counted or not, and why), the Atw shift past weekend and feestdagen, and the "
     "stopping event (step stop) or the event that ended the clock without it (step einde). "
-    "Role analist only.",
+    "Role analist, and a teamleider for a zaak of its wijken.",
     response_model=Termijnen,
     responses={**_ERRORS, **_ZAAK_LEVEL, 404: problem_response("no zaak with this id")},
 )
@@ -218,9 +233,11 @@ async def termijnen_route(
 ) -> Termijnen:
     reporting: Reporting = request.app.state.reporting
     refuse_unknown_parameters(request, ("peildatum",))
-    require_zaak_level(caller)
+    scope = require_zaak_scope(request, caller)
     peildatum = peildatum_or_today(peildatum, await reporting.current_date())
     document = await reporting.termijnen.zaak(zaak_id)
+    if document is not None:
+        scope.require_zaak(document.get("wijk"))
     if document is None:
         raise ProblemError(
             404,
@@ -273,7 +290,7 @@ _ALERT_COLUMNS = tuple(AlertRow.model_fields)
     "configured window before the worker knew it) are listed here but never pushed to "
     "webhooks, and they are a view of each zaak's current history: recomputed whenever a fact "
     "of the zaak arrives, so one the complete history no longer supports disappears. Role "
-    "analist only.",
+    "analist, and a teamleider for its wijken (without a wijk: all its wijken).",
     response_model=AlertFeed,
     responses={
         **_ERRORS,
@@ -301,9 +318,9 @@ async def alerts_route(
     reporting: Reporting = request.app.state.reporting
     known = ("since", "kind", "wet", "wijk", "clock", "historisch", *PAGING_PARAMETERS)
     refuse_unknown_parameters(request, known)
-    require_zaak_level(caller)
+    scope = require_zaak_scope(request, caller)
     after = decode_cursor(cursor, (str, str))
-    wijk = configured_wijk(wijk, reporting.domain)
+    wijk = scope.wijk_filter(configured_wijk(wijk, reporting.domain))
     wanted = {
         "type": kind.event_type if kind else None,
         "wet": wet.value if wet else None,
@@ -315,6 +332,7 @@ async def alerts_route(
         alert
         for alert in await reporting.termijnen.alerts(since)
         if all(value is None or alert.get(name) == value for name, value in wanted.items())
+        and scope.allows(alert.get("wijk"))
     ]
     page = page_of(
         [AlertRow.model_validate(a) for a in rows],

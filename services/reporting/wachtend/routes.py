@@ -1,8 +1,8 @@
 """``GET /api/v1/wachtend``: zaken granted whose care has not started on the peildatum.
 
 The counts per wet and wijk follow the small-number rule (docs/domain.md#small-numbers); the list
-of single zaken
-(ids, grant dates, ages) is for the role analist only, as for open over termijn.
+of single zaken (ids, grant dates, ages) is for the role analist, and for a teamleider that of
+its own wijken (services/reporting/scopes.py), as for open over termijn.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from services.reporting.query import (
     peildatum_or_today,
     refuse_unknown_parameters,
 )
+from services.reporting.scopes import list_scope
 from services.reporting.wachtend.lists import counts, wachtend_on
 from services.reporting.wiring import Reporting
 from shared.core.domain_config import GEMEENTE, ONBEKEND, Wet
@@ -58,7 +59,9 @@ class WachtendRow(BaseModel):
 class WachtendCount(BaseModel):
     wet: str
     wijk: str = Field(description="a wijk, onbekend, or gemeente (all wijken together)")
-    n: int | str = Field(description='zaken wachtend; "<5" for a small count (publiek)')
+    n: int | str = Field(
+        description='zaken wachtend; "<5" for a small count (disclosure-controlled roles)'
+    )
 
 
 class WachtendAnswer(Paged):
@@ -69,7 +72,9 @@ class WachtendAnswer(Paged):
     )
     zaken: list[WachtendRow] | None = Field(
         description="this page of the zaken, longest waiting first (then zaak_id); null for "
-        "the role publiek. `total` counts the zaken of all pages; null for publiek."
+        "the roles that see counts only (all but analist and teamleider). `total` counts the "
+        "zaken of all pages; null for those roles. For a teamleider the counts and zaken are "
+        "those of its wijken (no gemeente row)."
     )
 
 
@@ -87,7 +92,8 @@ _COUNT_COLUMNS = ("wet", "wijk", "n", "verborgen")
     "start point wachttijd uses. Events dated after the peildatum do not count, and a "
     "corrected fact counts in its current version only. Counts per wet and wijk (and "
     'gemeente); publiek sees them with small numbers as "<5", the role analist also the '
-    "list (zaak_id, wet, wijk, sinds, grond, dagen). No names or pseudonyms.",
+    "list (zaak_id, wet, wijk, sinds, grond, dagen), a teamleider the counts and the list of "
+    "its own wijken (another wijk: 403). No names or pseudonyms.",
     response_model=WachtendAnswer,
     responses={
         **list_responses(
@@ -112,15 +118,26 @@ async def wachtend_route(
     refuse_unknown_parameters(request, ("peildatum", "wet", "wijk", *PAGING_PARAMETERS))
     after = decode_cursor(cursor, (int, str))
     wijk = configured_wijk(wijk, reporting.domain)
+    scope = list_scope(request, caller)
+    if scope is not None:
+        wijk = scope.wijk_filter(wijk)
     peildatum = peildatum_or_today(peildatum, await reporting.current_date())
     documents = await reporting.wachtend.candidates(peildatum)
     rows = wachtend_on(documents, peildatum, wet.value if wet else None, wijk)
+    if scope is not None:  # a teamleider: its wijken only, counts included
+        rows = [r for r in rows if scope.allows(r.wijk)]
     threshold = reporting.domain.small_numbers.threshold
-    zaak_level = caller.role.sees_small_numbers
+    zaak_level = scope is not None
+    exact = zaak_level or caller.role.sees_small_numbers
     wets = {w.value: i for i, w in enumerate(Wet)}
     wijken = {w: i for i, w in enumerate([*reporting.domain.wijk_names, ONBEKEND, GEMEENTE])}
     counted = sorted(
-        counts(rows, wijk).items(),
+        (
+            item
+            for item in counts(rows, wijk).items()
+            # a teamleider's "gemeente" would be its wijken only: left out, not mislabelled
+            if scope is None or scope.wijken is None or item[0][1] != GEMEENTE
+        ),
         key=lambda c: (wets.get(c[0][0], len(wets)), wijken.get(c[0][1], len(wijken)), c[0]),
     )
     page: Page[WachtendRow] = Page([], 0, None)  # publiek: counts only, no list
@@ -138,7 +155,7 @@ async def wachtend_route(
             WachtendCount(
                 wet=w,
                 wijk=where,
-                n=n if zaak_level or n >= threshold else SMALL.format(threshold=threshold),
+                n=n if exact or n >= threshold else SMALL.format(threshold=threshold),
             )
             for (w, where), n in counted
         ],

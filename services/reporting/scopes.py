@@ -1,0 +1,111 @@
+"""Which single zaken a caller may read (docs/signin.md#roles): the role analist every wijk,
+a teamleider only the wijken of its ``wijken`` claim, every other role none (counts only).
+
+Zaak-level routes ask here before they read: the lists (open over termijn, wachtend), one
+zaak's termijnen and the alert feed. A refusal is a 403 problem in Dutch that says what the
+caller may read instead; a teamleider's refusal names the wijk it asked for and its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fastapi import Request
+
+from services.reporting.access import Caller
+from services.reporting.settings import ReportingRole
+from shared.core.domain_config import GEMEENTE
+from shared.platform.problems import ProblemError
+
+
+@dataclass(frozen=True)
+class ZaakScope:
+    """The wijken whose single zaken a caller reads; ``wijken`` None: every wijk."""
+
+    wijken: tuple[str, ...] | None
+
+    def allows(self, wijk: str | None) -> bool:
+        return self.wijken is None or wijk in self.wijken
+
+    def wijk_filter(self, wijk: str | None) -> str | None:
+        """The query's wijk (a configured name, onbekend, gemeente or None) for this scope:
+        unchanged when allowed; gemeente or none for a teamleider means its own wijken (the
+        rows are then filtered by ``allows``); another wijk is refused, naming it."""
+        if self.wijken is None or wijk in self.wijken:
+            return wijk
+        if wijk is None or wijk == GEMEENTE:
+            return None
+        raise ProblemError(
+            403,
+            "wijk-not-allowed",
+            "Niet uw wijk",
+            f"U leest als teamleider de zaken van {_names(self.wijken)}; de zaken van wijk "
+            f"{wijk} zijn niet voor u. Laat de wijk weg om al uw wijken te zien.",
+            [{"field": "wijk", "reason": f"{wijk} is niet een van uw wijken"}],
+        )
+
+    def require_zaak(self, wijk: str | None) -> None:
+        """A single zaak's details: only a zaak of an allowed wijk (its wijk is not named:
+        the caller may not know it)."""
+        if not self.allows(wijk):
+            raise ProblemError(
+                403,
+                "wijk-not-allowed",
+                "Niet uw wijk",
+                f"Deze zaak hoort niet bij uw wijken ({_names(self.wijken or ())}); u leest "
+                "als teamleider alleen de zaken van uw eigen wijken.",
+                [{"field": "zaak_id", "reason": "zaak buiten uw wijken"}],
+            )
+
+
+ALL_WIJKEN = ZaakScope(None)
+
+
+def zaak_scope(caller: Caller) -> ZaakScope | None:
+    """The caller's scope of single zaken; None: counts only."""
+    if caller.role is ReportingRole.ANALIST:
+        return ALL_WIJKEN
+    if caller.role is ReportingRole.TEAMLEIDER:
+        return ZaakScope(caller.person.wijken if caller.person else ())
+    return None
+
+
+def list_scope(request: Request, caller: Caller) -> ZaakScope | None:
+    """For a list that shows counts to everyone and its zaken to some: the scope (None:
+    counts only); a teamleider without wijken is refused. Noted for the access log."""
+    if zaak_scope(caller) is None:
+        return None
+    return require_zaak_scope(request, caller)
+
+
+def require_zaak_scope(request: Request, caller: Caller) -> ZaakScope:
+    """The scope, or a 403 for a role that sees counts only (or a teamleider without wijken).
+    The access log records the read as zaak-level, with the wijken it covered."""
+    scope = zaak_scope(caller)
+    if scope is None:
+        raise ProblemError(
+            403,
+            "role-not-allowed",
+            "Rol niet toegestaan",
+            f"Losse zaken zijn voor de rol analist en voor een teamleider (de zaken van zijn "
+            f"eigen wijken); met de rol {caller.role.value} ziet u de aantallen.",
+            [{"field": "rol", "reason": f"de rol {caller.role.value} ziet geen losse zaken"}],
+        )
+    if scope.wijken == ():
+        raise ProblemError(
+            403,
+            "no-wijken",
+            "Geen wijken",
+            "U bent aangemeld als teamleider, maar uw aanmelding noemt geen wijken: vraag uw "
+            "beheerder de wijken aan uw account toe te voegen.",
+            [{"field": "wijken", "reason": "geen wijken in de aanmelding"}],
+        )
+    request.state.zaakniveau = list(scope.wijken) if scope.wijken is not None else "alle"
+    return scope
+
+
+def _names(wijken: Sequence[str]) -> str:
+    if len(wijken) < 2:
+        return "".join(wijken) or "geen wijk"
+    return ", ".join(wijken[:-1]) + " en " + wijken[-1]

@@ -1,0 +1,127 @@
+"""The roles of BRIEF section 4 in the reporting service, with bearer tokens of the real
+identity provider's demo users (deploy/local/oidc.sh): a teamleider reads the single zaken of
+its own wijken only and is refused another wijk in Dutch, naming it; vroegsignalering and
+privacy-officer see counts, not zaken; every zaak-level read is logged with the person.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from fixtures.oidc_provider import ensure_provider, sign_in
+from fixtures.role_zaken import DEMO_LOGINS, TEAM_WIJKEN, TODAY, role_zaken
+
+from services.reporting.app import create_app
+from services.reporting.settings import OidcSettings, Settings
+from shared.platform.settings import KafkaSettings, RedisSettings
+
+pytestmark = pytest.mark.integration
+
+ACCESS = "wijkpuls.reporting.access"
+
+
+@pytest.fixture(scope="module")
+def tokens() -> dict[str, str]:
+    """An access token per demo user, through the provider's login form."""
+    ensure_provider()
+    return {login: sign_in(login).access_token for login in DEMO_LOGINS}
+
+
+@pytest.fixture(scope="module")
+def prefix(redis_url: str) -> Iterator[str]:
+    with role_zaken(redis_url, f"r{uuid.uuid4().hex[:8]}.") as name:
+        yield name
+
+
+@pytest.fixture
+async def client(redis_url: str, prefix: str) -> AsyncIterator[httpx.AsyncClient]:
+    settings = Settings(
+        kafka=KafkaSettings(topic_prefix=prefix),
+        redis=RedisSettings(url=redis_url),
+        oidc=OidcSettings(issuer=ensure_provider()),
+    )
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    app = create_app(settings, today=lambda: TODAY)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://reporting") as c:
+            yield c
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def _as(tokens: dict[str, str], login: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens[login]}"}
+
+
+async def test_a_teamleider_reads_the_zaken_of_its_own_wijken_only(
+    client: httpx.AsyncClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    tom = _as(tokens, "teamleider")
+    with caplog.at_level(logging.INFO, logger=ACCESS):
+        over = (await client.get("/api/v1/open-over-termijn", headers=tom)).json()
+        zaken = {z["zaak_id"]: z["wijk"] for c in over["clocks"] for z in c["zaken"]}
+        assert set(zaken) == {"HW-1", "BS-1"}  # not ST-1 of Stiphout
+        # the counts are its wijken's too: wmo-besluit has HW-1 only, not ST-1
+        assert {c["clock"]: c["n"] for c in over["clocks"]}["wmo-besluit"] == 1
+
+        west = await client.get("/api/v1/open-over-termijn?wijk=Helmond-West", headers=tom)
+        assert {z["zaak_id"] for c in west.json()["clocks"] for z in c["zaken"]} == {"HW-1"}
+
+        for path in ("/api/v1/open-over-termijn", "/api/v1/wachtend", "/api/v1/alerts"):
+            refused = await client.get(path, params={"wijk": "Stiphout"}, headers=tom)
+            assert refused.status_code == 403, path
+            body = refused.json()
+            assert body["type"].endswith("/wijk-not-allowed")
+            assert "Stiphout" in body["detail"] and "Helmond-West en Binnenstad" in body["detail"]
+
+        wachtend = (await client.get("/api/v1/wachtend", headers=tom)).json()
+        assert [z["zaak_id"] for z in wachtend["zaken"]] == ["HW-2"]
+        assert {c["wijk"] for c in wachtend["counts"]} == {"Helmond-West"}  # no gemeente
+
+        alerts = (await client.get("/api/v1/alerts", headers=tom)).json()["alerts"]
+        assert [a["zaak_id"] for a in alerts] == ["HW-1"]
+
+        own = await client.get("/api/v1/zaken/HW-1/termijnen", headers=tom)
+        assert own.status_code == 200 and own.json()["wijk"] == "Helmond-West"
+        other = await client.get("/api/v1/zaken/ST-1/termijnen", headers=tom)
+        assert other.status_code == 403
+        assert other.json()["type"].endswith("/wijk-not-allowed")
+        assert "Stiphout" not in other.text  # the zaak's wijk is not told
+
+    logged = [r.__dict__ for r in caplog.records if r.name == ACCESS]
+    read = next(e for e in logged if e["route"] == "/api/v1/zaken/{zaak_id}/termijnen")
+    assert (read["role"], read["sub"], read["naam"], read["status"]) == (
+        "teamleider", "demo-teamleider-0003", "Tom Teamleider", 200,
+    )  # fmt: skip
+    assert read["path_params"] == {"zaak_id": "HW-1"}
+    assert read["zaakniveau"] == list(TEAM_WIJKEN)
+    listed = [e for e in logged if e["route"] == "/api/v1/open-over-termijn" and e["status"] == 200]
+    assert [e["query"] for e in listed] == [{}, {"wijk": "Helmond-West"}]
+    assert all(e["naam"] == "Tom Teamleider" and e["zaakniveau"] for e in listed)
+
+
+async def test_vroegsignalering_and_privacy_officer_see_counts_not_zaken(
+    client: httpx.AsyncClient, tokens: dict[str, str]
+) -> None:
+    for login, counts in (("vroegsignalering", "<5"), ("privacy", 2)):
+        who = _as(tokens, login)
+        over = (await client.get("/api/v1/open-over-termijn", headers=who)).json()
+        clocks = {c["clock"]: c for c in over["clocks"]}
+        assert clocks["wmo-besluit"]["zaken"] is None and over["total"] is None
+        # privacy-officer sees small numbers (BRIEF 4), vroegsignalering controlled ones
+        assert clocks["wmo-besluit"]["n"] == counts, login
+        for path in ("/api/v1/zaken/HW-1/termijnen", "/api/v1/alerts"):
+            refused = await client.get(path, headers=who)
+            assert refused.status_code == 403, (login, path)
+            assert refused.json()["type"].endswith("/role-not-allowed")
+            assert "ziet u de aantallen" in refused.json()["detail"]
+    wijken = await client.get("/api/v1/wijken", headers=_as(tokens, "privacy"))
+    assert wijken.json()["rol"] == "privacy-officer"
+    analist = (await client.get("/api/v1/alerts", headers=_as(tokens, "analist"))).json()
+    assert {a["zaak_id"] for a in analist["alerts"]} == {"HW-1", "ST-1"}

@@ -1,0 +1,62 @@
+"""Roles and zaak scopes of the reporting service without I/O: which role a person's several
+role values give, and which wijken a teamleider's list covers."""
+
+from __future__ import annotations
+
+import pytest
+
+from services.reporting.access import Caller
+from services.reporting.scopes import ALL_WIJKEN, ZaakScope, zaak_scope
+from services.reporting.settings import ReportingRole, Settings
+from services.reporting.signin import Person, SignIn
+from shared.platform.problems import ProblemError
+
+
+@pytest.mark.parametrize(
+    ("values", "role"),
+    [
+        (["wijkpuls.teamleider"], ReportingRole.TEAMLEIDER),
+        (["wijkpuls.vroegsignalering"], ReportingRole.VROEGSIGNALERING),
+        (["wijkpuls.privacy-officer"], ReportingRole.PRIVACY_OFFICER),
+        (["wijkpuls.beleid", "wijkpuls.teamleider"], ReportingRole.TEAMLEIDER),
+        (["wijkpuls.teamleider", "wijkpuls.analist"], ReportingRole.ANALIST),
+        (["wijkpuls.vroegsignalering", "wijkpuls.privacy-officer"], ReportingRole.PRIVACY_OFFICER),
+        (["iets-anders"], ReportingRole.PUBLIEK),
+        ([], ReportingRole.PUBLIEK),
+    ],
+)
+def test_the_default_role_map_gives_each_demo_role_its_own(
+    values: list[str], role: ReportingRole
+) -> None:
+    assert SignIn(Settings()).role(values) is role
+
+
+def test_small_numbers_follow_brief_section_4_where_a_whole_table_is_the_scope() -> None:
+    sees = {r for r in ReportingRole if r.sees_small_numbers}
+    assert sees == {ReportingRole.ANALIST, ReportingRole.PRIVACY_OFFICER}
+
+
+def test_who_reads_single_zaken() -> None:
+    def scope(role: ReportingRole, wijken: tuple[str, ...] = ()) -> ZaakScope | None:
+        return zaak_scope(Caller(role, person=Person(role, "s", "n", wijken)))
+
+    assert scope(ReportingRole.ANALIST) is ALL_WIJKEN
+    assert scope(ReportingRole.TEAMLEIDER, ("Binnenstad",)) == ZaakScope(("Binnenstad",))
+    for role in ReportingRole:
+        if role not in (ReportingRole.ANALIST, ReportingRole.TEAMLEIDER):
+            assert scope(role) is None, role
+    # a teamleider key (no person, so no wijken claim) reads no wijk's zaken
+    assert zaak_scope(Caller(ReportingRole.TEAMLEIDER, "abc")) == ZaakScope(())
+
+
+def test_a_teamleiders_wijk_filter() -> None:
+    tom = ZaakScope(("Helmond-West", "Binnenstad"))
+    assert tom.wijk_filter("Binnenstad") == "Binnenstad"
+    assert tom.wijk_filter(None) is None and tom.wijk_filter("gemeente") is None
+    assert tom.allows("Helmond-West") and not tom.allows("Stiphout") and not tom.allows(None)
+    for other in ("Stiphout", "onbekend"):
+        with pytest.raises(ProblemError) as refused:
+            tom.wijk_filter(other)
+        assert refused.value.status_code == 403
+        assert f"wijk {other} zijn niet voor u" in refused.value.detail
+    assert ALL_WIJKEN.wijk_filter("Stiphout") == "Stiphout" and ALL_WIJKEN.allows(None)
