@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from fixtures.oidc_provider import ensure_provider, sign_in
-from fixtures.role_zaken import DEMO_LOGINS, TEAM_WIJKEN, TODAY, role_zaken
+from fixtures.oidc_provider import ensure_provider
+from fixtures.role_zaken import TEAM_WIJKEN, TODAY, demo_tokens, role_zaken
 
 from services.reporting.app import create_app
 from services.reporting.settings import OidcSettings, Settings
@@ -26,9 +26,7 @@ ACCESS = "wijkpuls.reporting.access"
 
 @pytest.fixture(scope="module")
 def tokens() -> dict[str, str]:
-    """An access token per demo user, through the provider's login form."""
-    ensure_provider()
-    return {login: sign_in(login).access_token for login in DEMO_LOGINS}
+    return demo_tokens()
 
 
 @pytest.fixture(scope="module")
