@@ -17,6 +17,7 @@ from services.reporting import health, signin
 from services.reporting.access import access_log
 from services.reporting.dashboard import routes as routes_dashboard
 from services.reporting.kpis import routes
+from services.reporting.live import routes as live_routes
 from services.reporting.openapi import DESCRIPTION, TAGS
 from services.reporting.settings import Settings, get_settings
 from services.reporting.termijnen import routes as routes_termijnen
@@ -45,6 +46,7 @@ def create_app(
         try:
             yield
         finally:
+            await live_routes.stop(app)
             await app.state.reporting.close()
 
     app = FastAPI(
@@ -60,6 +62,7 @@ def create_app(
     app.include_router(routes_termijnen.router)
     app.include_router(routes_wachtend.router)
     app.include_router(routes_wijken.router)
+    live_routes.install(app, settings.reporting, settings.kafka.topic_prefix)
     app.include_router(health.router)
     routes_dashboard.install(app)
     app.state.signin = signin.SignIn(settings)

@@ -81,6 +81,11 @@ TAGS: list[dict[str, Any]] = [
         "description": "wachtend: zaken granted whose care has not started, with their age",
     },
     {"name": "alerts", "description": "the deadline alerts the KPI workers gave (docs/alerts.md)"},
+    {
+        "name": "live",
+        "description": "changed figures and new alerts pushed as Server-Sent Events "
+        "(docs/monitor.md#live)",
+    },
     {"name": "health", "description": "liveness and readiness probes"},
 ]
 

@@ -87,6 +87,23 @@ class ReportingSettings(BaseSettings):
         gt=0,
         description="how long a request waits for a free Redis connection before its 503",
     )
+    live_max_connections: int = Field(
+        200,
+        ge=1,
+        description="open live streams (GET /api/v1/live, Server-Sent Events) per process; "
+        "past it a new one gets 503 with Retry-After",
+    )
+    live_heartbeat_s: float = Field(
+        15.0,
+        gt=0,
+        description="seconds between heartbeat comments on a quiet live stream",
+    )
+    live_interval_s: float = Field(
+        1.0,
+        gt=0,
+        description="seconds between the live watcher's looks at Redis (one watcher per "
+        "process while a stream is open): a changed figure reaches the pages within about this",
+    )
     api_keys: dict[str, ReportingRole] = Field(
         {},
         repr=False,

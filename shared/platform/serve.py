@@ -19,9 +19,20 @@ class Listening(Protocol):
     port: int
 
 
-def serve(service: str, description: str, listening: Listening, *, access_log: bool = True) -> None:
+def serve(
+    service: str,
+    description: str,
+    listening: Listening,
+    *,
+    access_log: bool = True,
+    graceful_shutdown_s: int | None = None,
+) -> None:
     """Run ``<service>.app:create_app`` (``service`` like ``services.intake``) under uvicorn,
-    on the settings' host and port and with their ``workers`` (processes) where they have it."""
+    on the settings' host and port and with their ``workers`` (processes) where they have it.
+
+    ``graceful_shutdown_s``: on SIGTERM, how long open requests may still run before they are
+    cancelled; None waits for them, which never ends for a stream that stays open (the
+    reporting service's Server-Sent Events)."""
     host, port = listening.host, listening.port
     workers = int(getattr(listening, "workers", 1))
     parser = argparse.ArgumentParser(
@@ -45,4 +56,5 @@ def serve(service: str, description: str, listening: Listening, *, access_log: b
         log_config=None,  # shared.platform.logs configures JSON lines in the app factory
         access_log=access_log,
         workers=args.workers,
+        timeout_graceful_shutdown=graceful_shutdown_s,
     )

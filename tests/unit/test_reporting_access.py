@@ -79,6 +79,7 @@ def test_openapi_documents_roles_problems_and_the_kpis():
         "/api/v1/zaken/{zaak_id}/termijnen",
         "/api/v1/alerts",
         "/api/v1/wijken",
+        "/api/v1/live",
         "/health",
         "/ready",
     }
