@@ -8,7 +8,9 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 from fastapi import FastAPI, Request
+from redis.asyncio import Redis
 
+from services.signals import signin
 from services.signals.api import deliveries as routes_deliveries
 from services.signals.api import export as routes_export
 from services.signals.api import person_rights as routes_person_rights
@@ -46,9 +48,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.edge = await start_edge(settings, today=today)
         app.state.today = app.state.edge.today
+        # the page sessions of signed-in people (docs/signin.md); connects on first use
+        app.state.sessions = Redis.from_url(settings.redis.url)
         try:
             yield
         finally:
+            await app.state.sessions.aclose()
             await app.state.edge.close()
 
     app = FastAPI(
@@ -59,6 +64,8 @@ def create_app(
     )
     app.state.signals_clients = clients_from_settings(settings)
     app.state.max_upload_bytes = settings.signals.max_upload_bytes
+    app.state.signin = signin.SignIn(settings)
+    app.include_router(signin.router)
     for router in (health, routes_deliveries.router, routes_team.router, routes_privacy.router):
         app.include_router(router)
     app.include_router(routes_export.router)

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from typing import Self
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.platform.settings import CONFIG_DIR, ServiceSettings, _config, distinct_clients
@@ -14,6 +23,9 @@ from shared.platform.settings import CONFIG_DIR, ServiceSettings, _config, disti
 DEV_SIGNALS_CLIENTS = CONFIG_DIR / "dev_signals_clients.yaml"
 # A Fernet key (urlsafe base64 of 32 bytes) that is public on purpose: refused in production.
 DEV_VAULT_KEY = "wX5-vnMb6VBgTpgHOf8n4Z_l3rvjuYLciD1OZLWTo-A="
+# The local provider's development secrets (deploy/local/oidc/server.mjs): public on purpose.
+DEV_SIGNALS_OIDC_CLIENT_SECRET = "wijkpuls-development-signals-client-secret"  # noqa: S105
+DEV_SIGNALS_SESSION_SECRET = "wijkpuls-development-signals-session-secret"  # noqa: S105
 
 
 class SignalsRole(StrEnum):
@@ -80,6 +92,13 @@ class SignalsSettings(BaseSettings):
         500, ge=1, le=10_000, description="rows validated, stored and published per batch"
     )
     send_timeout_s: float = Field(30.0, gt=0, description="wait for the broker's acks")
+    access_log_retention_days: int = Field(
+        730,
+        ge=1,
+        description="days the vault's access log keeps an entry (it names staff: subject and "
+        "name); older entries are deleted by the retention job "
+        "(python -m services.signals.vault.retention)",
+    )
 
     _distinct_signals_clients = field_validator("clients")(distinct_clients)
 
@@ -98,6 +117,70 @@ class SignalsSettings(BaseSettings):
         return found
 
 
+class SignalsOidcSettings(BaseSettings):
+    """Sign-in of people to the signals service with OpenID Connect (docs/signin.md): bearer
+    tokens on the API, the authorization code flow with PKCE and a session cookie for the
+    pages of the vroegsignalering team and the privacy officer. Off while ``issuer`` is empty
+    (then API keys only)."""
+
+    model_config = SettingsConfigDict(
+        **_config("WIJKPULS_SIGNALS_OIDC_"), hide_input_in_errors=True
+    )
+
+    issuer: str = Field(
+        "",
+        description="the provider's issuer URL; empty: sign-in off. deploy/local/oidc.sh runs "
+        "one at http://127.0.0.1:8088",
+    )
+    audience: str = Field(
+        "urn:wijkpuls:signals", description="the aud a bearer access token must carry"
+    )
+    client_id: str = Field("wijkpuls-signals", description="this service's client at the provider")
+    client_secret: SecretStr = Field(
+        SecretStr(DEV_SIGNALS_OIDC_CLIENT_SECRET),
+        description="the client's secret (client_secret_basic); the development one is "
+        "refused in production",
+    )
+    redirect_uri: str = Field(
+        "",
+        description="the callback URL registered at the provider; empty: <this service's "
+        "address>/auth/callback as the browser reached it",
+    )
+    role_claim: str = Field("roles", description="the claim that holds the person's roles")
+    name_claim: str = Field("name", description="the claim with the person's name (access log)")
+    wijken_claim: str = Field("wijken", description="the claim with a person's wijken")
+    role_map: dict[str, SignalsRole] = Field(
+        {
+            "wijkpuls.vroegsignalering": "vroegsignalering",
+            "wijkpuls.privacy-officer": "privacy-officer",
+        },
+        validate_default=True,
+        description="JSON object of role claim value -> signals role (vroegsignalering, "
+        "privacy-officer); a person with no mapped value may sign in but is refused (403) "
+        "everywhere; of several, vroegsignalering counts before privacy-officer",
+    )
+    session_ttl_s: int = Field(
+        8 * 3600, ge=60, description="a page session ends this long after sign-in"
+    )
+    session_secret: SecretStr = Field(
+        SecretStr(DEV_SIGNALS_SESSION_SECRET),
+        description="HMAC key that signs the session cookie; the development one is refused "
+        "in production",
+    )
+    cookie_secure: bool = Field(
+        True,
+        description="the session cookie only over HTTPS (browsers treat http://127.0.0.1 "
+        "and localhost as secure)",
+    )
+
+    @field_validator("role_map")
+    @classmethod
+    def _people_only(cls, mapped: dict[str, SignalsRole]) -> dict[str, SignalsRole]:
+        if SignalsRole.SIGNAALPARTNER in mapped.values():
+            raise ValueError("signaalpartner is a machine client's role (an API key)")
+        return mapped
+
+
 class Settings(ServiceSettings):
     """The signals service's settings: the shared sections plus its own.
 
@@ -108,6 +191,17 @@ class Settings(ServiceSettings):
     pseudonymises = True
 
     signals: SignalsSettings = Field(default_factory=SignalsSettings)
+    signals_oidc: SignalsOidcSettings = Field(default_factory=SignalsOidcSettings)
+
+    @model_validator(mode="after")
+    def _no_development_sign_in_secret_in_production(self) -> Self:
+        oidc = self.signals_oidc
+        if self.in_production and oidc.issuer:
+            if oidc.client_secret.get_secret_value() == DEV_SIGNALS_OIDC_CLIENT_SECRET:
+                raise ValueError("WIJKPULS_SIGNALS_OIDC_CLIENT_SECRET must be set in production")
+            if oidc.session_secret.get_secret_value() == DEV_SIGNALS_SESSION_SECRET:
+                raise ValueError("WIJKPULS_SIGNALS_OIDC_SESSION_SECRET must be set in production")
+        return self
 
 
 @lru_cache

@@ -47,7 +47,7 @@ def test_every_service_settings_adds_only_its_own_sections():
         "reporting": {"reporting", "oidc"},
         "kpi": {"kpi"},
         "webhooks": {"webhook"},
-        "signals": {"signals"},
+        "signals": {"signals", "signals_oidc"},
     }
 
 

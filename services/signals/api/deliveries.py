@@ -8,17 +8,17 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from services.signals.api.auth import require
+from services.signals.api.auth import Caller, require
 from services.signals.pipeline import sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
 from services.signals.rules import report
-from services.signals.settings import SignalsClient, SignalsRole
+from services.signals.settings import SignalsRole
 from shared.core.ddas import Signaalpartner
 from shared.platform.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/deliveries", tags=["deliveries"])
 Uploader = Annotated[
-    SignalsClient, Depends(require(SignalsRole.SIGNAALPARTNER, SignalsRole.VROEGSIGNALERING))
+    Caller, Depends(require(SignalsRole.SIGNAALPARTNER, SignalsRole.VROEGSIGNALERING))
 ]
 
 
@@ -49,7 +49,7 @@ async def upload(
     return JSONResponse(body, status_code=201 if body and body["status"] == "loaded" else 422)
 
 
-def _owned(request: Request, client: SignalsClient, delivery_id: str) -> None:
+def _owned(request: Request, client: Caller, delivery_id: str) -> None:
     owner = report.delivery_client(request.app.state.edge.core, delivery_id)
     visible = owner is not None and (
         owner == client.name or client.role is SignalsRole.VROEGSIGNALERING

@@ -15,16 +15,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from services.signals.api.auth import require
+from services.signals.api.auth import Caller, log_read, require
 from services.signals.cli.export import MAAND, build_export
 from services.signals.rules.ddas_export import delivery_counts
 from services.signals.rules.ddas_schema import InvalidDelivery
-from services.signals.settings import SignalsClient, SignalsRole
-from services.signals.vault.access_log import record_access
+from services.signals.settings import SignalsRole
 from shared.platform.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1", tags=["ddas-export"])
-Team = Annotated[SignalsClient, Depends(require(SignalsRole.VROEGSIGNALERING))]
+Team = Annotated[Caller, Depends(require(SignalsRole.VROEGSIGNALERING))]
 
 
 @router.get("/ddas-export", summary="DDAS v0.9 Uitwisselmodel of one month (JSON download)")
@@ -46,7 +45,7 @@ async def get_ddas_export(
     counts = delivery_counts(document)
     action = "ddas-export" if client else "ddas-export-zonder-client"
     target = f"ddas-export maand={maand} peildatum={day.isoformat()}"
-    record_access(core, team.name, team.role.value, action, target, counts["vroegsignalen"])
+    log_read(request, team, action, target, counts["vroegsignalen"])
     filename = f"ddas-vroegsignalering-{maand}.json"
     return Response(
         json.dumps(document, ensure_ascii=False),

@@ -13,18 +13,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.signals.api.auth import require
-from services.signals.settings import SignalsClient, SignalsRole
+from services.signals.api.auth import Caller, log_read, require
+from services.signals.settings import SignalsRole
 from services.signals.vault import person_rights
-from services.signals.vault.access_log import record_access
 from shared.contract.events.bsn import normalise_bsn
 from shared.platform.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1/privacy", tags=["privacy"])
 Reader = Annotated[
-    SignalsClient, Depends(require(SignalsRole.PRIVACY_OFFICER, SignalsRole.VROEGSIGNALERING))
+    Caller, Depends(require(SignalsRole.PRIVACY_OFFICER, SignalsRole.VROEGSIGNALERING))
 ]
-Officer = Annotated[SignalsClient, Depends(require(SignalsRole.PRIVACY_OFFICER))]
+Officer = Annotated[Caller, Depends(require(SignalsRole.PRIVACY_OFFICER))]
 
 
 class PersonIn(BaseModel):
@@ -45,7 +44,7 @@ async def post_inzage(request: Request, reader: Reader, body: PersonIn) -> dict[
     keys = _keys(request, body)
     found = await asyncio.to_thread(person_rights.inzage, core, keys)
     rows = len(found["signalen"])
-    record_access(core, reader.name, reader.role.value, "inzage", keys[0], rows)
+    log_read(request, reader, "inzage", keys[0], rows, pseudoniem=keys[0])
     return found
 
 
@@ -54,5 +53,5 @@ async def post_erasure(request: Request, officer: Officer, body: PersonIn) -> di
     core = request.app.state.edge.core
     keys = _keys(request, body)
     done = await asyncio.to_thread(person_rights.erase, core, keys)
-    record_access(core, officer.name, officer.role.value, "erasure", keys[0], done["signalen"])
+    log_read(request, officer, "erasure", keys[0], done["signalen"], pseudoniem=keys[0])
     return done

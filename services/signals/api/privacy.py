@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 
-from services.signals.api.auth import require
-from services.signals.settings import SignalsClient, SignalsRole
-from services.signals.vault.access_log import CURSOR_SHAPE, query_access, record_access
+from services.signals.api.auth import Caller, log_read, require
+from services.signals.settings import SignalsRole
+from services.signals.vault.access_log import CURSOR_SHAPE, query_access
 from shared.platform.api_rules import (
     PAGING_PARAMETERS,
     CsvTable,
@@ -26,17 +26,18 @@ from shared.platform.api_rules import (
 )
 
 router = APIRouter(prefix="/api/v1", tags=["privacy"])
-Officer = Annotated[SignalsClient, Depends(require(SignalsRole.PRIVACY_OFFICER))]
+Officer = Annotated[Caller, Depends(require(SignalsRole.PRIVACY_OFFICER))]
 
 
 class AccessLogAnswer(Paged):
     entries: list[dict[str, Any]] = Field(
         description="this page of the log, newest first (then id): id, at, who, role, action, "
-        "target, rows"
+        "target, rows, sub and naam (a signed-in person), route, pseudoniem"
     )
 
 
-_COLUMNS = ("id", "at", "who", "role", "action", "target", "rows")
+_COLUMNS = ("id", "at", "who", "role", "action", "target", "rows", "sub", "naam", "route",
+            "pseudoniem")  # fmt: skip
 
 
 @router.get(
@@ -51,19 +52,25 @@ _COLUMNS = ("id", "at", "who", "role", "action", "target", "rows")
 async def get_access_log(
     request: Request,
     officer: Officer,
-    who: Annotated[str | None, Query(max_length=64)] = None,
+    who: Annotated[
+        str | None, Query(max_length=128, description="client name, subject or person's name")
+    ] = None,
+    action: Annotated[str | None, Query(max_length=64, description="e.g. read-case")] = None,
+    about: Annotated[
+        str | None, Query(max_length=128, description="a pseudonym or a target (zaak id)")
+    ] = None,
     since: datetime | None = None,
     until: datetime | None = None,
     limit: LimitQuery = 1000,
     cursor: CursorQuery = None,
     format: FormatQuery = None,
 ) -> Response:
-    refuse_unknown_parameters(request, ("who", "since", "until", *PAGING_PARAMETERS))
+    names = ("who", "action", "about", "since", "until", *PAGING_PARAMETERS)
+    refuse_unknown_parameters(request, names)
     after = decode_cursor(cursor, CURSOR_SHAPE)
     core = request.app.state.edge.core
-    page = query_access(core, who, since, until, limit, after)
+    page = query_access(core, who, since, until, limit, after, action=action, about=about)
     # Reading the log is itself logged: the officer's reads are accountable too.
-    role, count = officer.role.value, len(page.items)
-    record_access(core, officer.name, role, "read-access-log", "access-log", count)
+    log_read(request, officer, "read-access-log", "access-log", len(page.items))
     answer = AccessLogAnswer(entries=page.items, **paged(request, page.total, page.next_key))
     return respond(request, answer, lambda: CsvTable(_COLUMNS, page.items))

@@ -12,11 +12,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.signals.api.auth import require
+from services.signals.api.auth import Caller, log_read, require
 from services.signals.pipeline import outreach
-from services.signals.settings import SignalsClient, SignalsRole
+from services.signals.settings import SignalsRole
 from services.signals.vault import werklijst
-from services.signals.vault.access_log import record_access
 from shared.core.ddas import ContactpogingSoort, Dagdeel, Resultaat
 from shared.platform.api_rules import (
     PAGING_PARAMETERS,
@@ -34,7 +33,7 @@ from shared.platform.api_rules import (
 from shared.platform.problems import ProblemError
 
 router = APIRouter(prefix="/api/v1", tags=["werklijst"])
-Team = Annotated[SignalsClient, Depends(require(SignalsRole.VROEGSIGNALERING))]
+Team = Annotated[Caller, Depends(require(SignalsRole.VROEGSIGNALERING))]
 
 
 class ContactpogingIn(BaseModel):
@@ -88,7 +87,7 @@ async def get_werklijst(
     core = request.app.state.edge.core
     page = await asyncio.to_thread(werklijst.open_cases, core, wijk, limit, after)
     target = f"werklijst wijk={wijk or '*'}"
-    record_access(core, team.name, team.role.value, "read-werklijst", target, len(page.items))
+    log_read(request, team, "read-werklijst", target, len(page.items))
     answer = WerklijstAnswer(
         wijk=wijk, zaken=page.items, **paged(request, page.total, page.next_key)
     )
@@ -113,7 +112,8 @@ async def get_case(request: Request, team: Team, case_id: str) -> dict[str, Any]
     core = request.app.state.edge.core
     found = await asyncio.to_thread(werklijst.case_detail, core, case_id)
     rows = len(found["signalen"]) if found else 0
-    record_access(core, team.name, team.role.value, "read-case", case_id[:128], rows)
+    pseudoniem = found["huishouden"] if found else None
+    log_read(request, team, "read-case", case_id[:128], rows, pseudoniem)
     if found is None:
         raise _unknown_case() from None
     return found

@@ -142,4 +142,22 @@ access_log = Table(
     Column("action", String(64), nullable=False),
     Column("target", String(128), nullable=False),
     Column("rows", Integer, nullable=False),
+    # migration 0002: the person behind a signed-in read (token subject and name claim), the
+    # route template, and the pseudonym the read concerned (household, person)
+    Column("sub", String(128)),
+    Column("naam", String(128)),
+    Column("route", String(128)),
+    Column("pseudoniem", String(64), index=True),
 )
+
+retention_runs = Table(
+    "retention_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("today", Date, nullable=False),
+    Column("zaken", Integer, nullable=False),
+    Column("signals", Integer, nullable=False),
+    Column("access_log", Integer, nullable=False),
+)
+"""Migration 0002: what each retention run deleted, when (the privacy officer's status)."""

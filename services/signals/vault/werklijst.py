@@ -72,6 +72,7 @@ def case_detail(core: SignalsCore, case_id: str) -> dict[str, Any] | None:
         ]
     summary = summarise([_case_signal(r) for r in rows])
     entry = _entry(core, Ranked(case_id, case["wijk"], summary), rows)
+    entry["huishouden"] = case["huishouden"]  # the pseudonym, for the access log and the page
     entry["resultaat"] = case["resultaat"]
     entry["resultaat_datum"] = _plain(case["resultaat_datum"])
     entry["contactpogingen"] = pogingen
