@@ -140,12 +140,25 @@ def test_wijken_side_by_side_sorted_with_the_aandachtswijken_marked(stack: Stack
     screenshot(page, "wijken-aandacht")
 
 
+# Counts the page's timers that repeat: the live page has none (no polling).
+COUNT_INTERVALS = """
+window.herhaalTimers = 0;
+const origineel = window.setInterval;
+window.setInterval = (...args) => { window.herhaalTimers += 1; return origineel(...args); };
+"""
+
+
 def test_a_posted_event_changes_the_open_page_without_a_reload(stack: Stack, page: Page):
+    """The change comes over the live stream (GET /api/v1/live; with a key the page reads it
+    with a streaming fetch), not from a timer: the page has no repeating timer at all."""
     page.add_init_script(f"sessionStorage.setItem('wijkpuls.apiKey', '{ANALIST_KEY}')")
+    page.add_init_script(COUNT_INTERVALS)
     periode = stack.today.strftime("%Y-%m")
-    page.goto(f"{stack.reporting}/monitor/overzicht?wijk=Stiphout&periode={periode}&ververs=1")
+    page.goto(f"{stack.reporting}/monitor/overzicht?wijk=Stiphout&periode={periode}")
     basis = page.locator('[data-sleutel="doorlooptijd|wmo|basis"]')
     expect(basis).to_be_visible()
+    page.wait_for_function("() => window.wijkpulsLive.verbonden", timeout=10_000)
+    assert page.evaluate("() => window.wijkpulsLive.kanaal") == "fetch"
     before = int(basis.inner_text().replace(".", ""))
     page.evaluate("() => { window.zelfdePagina = true; }")  # gone if the page reloads
 
@@ -167,6 +180,8 @@ def test_a_posted_event_changes_the_open_page_without_a_reload(stack: Stack, pag
     expect(basis).to_have_class("waarde veranderd")
     expect(page.locator("#live-status")).to_contain_text("veranderd")
     assert page.evaluate("() => window.zelfdePagina") is True
+    assert page.evaluate("() => window.wijkpulsLive.cijfers") >= 1, "told by the stream"
+    assert page.evaluate("() => window.herhaalTimers") == 0, "no polling timer"
     screenshot(page, "overzicht-live")
 
 
@@ -205,5 +220,8 @@ def test_every_page_reflows_to_320_pixels(stack: Stack, page: Page):
     for name in ("overzicht", "trends", "wijken", "rapport"):
         page.goto(f"{stack.reporting}/monitor/{name}")
         expect(page.locator("#live-status")).to_contain_text("bijgewerkt")
+        # publiek (no key): the live stream is an EventSource
+        page.wait_for_function("() => window.wijkpulsLive.verbonden", timeout=10_000)
+        assert page.evaluate("() => window.wijkpulsLive.kanaal") == "eventsource", name
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, name
     screenshot(page, "rapport-320px")

@@ -5,6 +5,7 @@
 export const API = {
   wijken: "/api/v1/wijken",
   kpi: "/api/v1/kpi/{kpi}",
+  live: "/api/v1/live",
 };
 const SLEUTEL = "wijkpuls.apiKey";
 
@@ -405,24 +406,134 @@ export function sleutelFormulier(opnieuw) {
     const sleutel = $("api-sleutel").value.trim();
     if (sleutel) sessionStorage.setItem(SLEUTEL, sleutel);
     else sessionStorage.removeItem(SLEUTEL);
+    if (herverbind) herverbind(); // the live stream reads with the new key too
     opnieuw();
   });
   $("sleutel-wissen").addEventListener("click", () => {
     sessionStorage.removeItem(SLEUTEL);
     $("api-sleutel").value = "";
+    if (herverbind) herverbind();
     opnieuw();
   });
 }
 
-// Keeps the page's figures live: asks the API again every `ververs` seconds (default 15,
-// `?ververs=2` in the address changes it) while the tab is visible. SSE is the next step.
-export function blijfBijwerken(bijwerken) {
-  const gevraagd = Number(new URLSearchParams(location.search).get("ververs"));
-  const seconden = gevraagd >= 1 ? gevraagd : 15;
-  setInterval(() => {
-    if (!document.hidden) bijwerken();
-  }, seconden * 1000);
-  return seconden;
+// Keeps the page's figures live over Server-Sent Events (GET /api/v1/live, its contract in
+// services/reporting/live/routes.py): the server says which KPI's cells the worker changed,
+// and the page reads that KPI again (only the figures it shows; disclosure control stays in
+// the API). No polling timer. With the sign-in session (a same-origin cookie) or as publiek
+// an EventSource; with a key a streaming fetch, because an EventSource sends no headers.
+// On every (re)connect the page reads again: events missed while away are not replayed.
+// window.wijkpulsLive tells the browser tests which way the changes came.
+const live = { kanaal: null, verbonden: false, berichten: 0, cijfers: 0, stop: null };
+window.wijkpulsLive = live;
+let herverbind = null;
+
+function wachtOpRust(bijwerken) {
+  let gepland = null;
+  let verborgenGemist = false;
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden && verborgenGemist) {
+      verborgenGemist = false;
+      bijwerken();
+    }
+  });
+  // Several KPIs may change in one look of the server: one read for all of them.
+  return () => {
+    if (document.hidden) {
+      verborgenGemist = true;
+      return;
+    }
+    if (gepland) return;
+    gepland = setTimeout(() => {
+      gepland = null;
+      bijwerken();
+    }, 200);
+  };
+}
+
+function bericht(naam, data, lees, kpis) {
+  live.berichten += 1;
+  if (naam === "verbonden" || naam === "opnieuw") {
+    live.verbonden = true;
+    lees();
+  } else if (naam === "cijfers") {
+    let gegevens = {};
+    try {
+      gegevens = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    if (!kpis || kpis.includes(gegevens.kpi)) {
+      live.cijfers += 1;
+      lees();
+    }
+  }
+}
+
+function viaEventSource(lees, kpis) {
+  const bron = new EventSource(API.live);
+  live.kanaal = "eventsource";
+  for (const naam of ["verbonden", "cijfers", "opnieuw"]) {
+    bron.addEventListener(naam, (e) => bericht(naam, e.data, lees, kpis));
+  }
+  bron.onerror = () => { live.verbonden = false; }; // EventSource reconnects by itself
+  return () => bron.close();
+}
+
+function viaFetch(sleutel, lees, kpis) {
+  const stop = new AbortController();
+  live.kanaal = "fetch";
+  (async () => {
+    while (!stop.signal.aborted) {
+      let wacht = 5000;
+      try {
+        const antwoord = await fetch(API.live, { signal: stop.signal, cache: "no-store",
+          headers: { Accept: "text/event-stream", "X-API-Key": sleutel } });
+        if (!antwoord.ok) {
+          wacht = 1000 * (Number(antwoord.headers.get("Retry-After")) || 5);
+          throw new ApiFout(antwoord.status, null);
+        }
+        const lezer = antwoord.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await lezer.read();
+          if (done) break;
+          buffer += value.replace(/\r\n?/g, "\n");
+          let einde;
+          while ((einde = buffer.indexOf("\n\n")) >= 0) {
+            const blok = buffer.slice(0, einde);
+            buffer = buffer.slice(einde + 2);
+            let naam = "message";
+            const data = [];
+            for (const regel of blok.split("\n")) {
+              if (regel.startsWith("event:")) naam = regel.slice(6).trim();
+              else if (regel.startsWith("data:")) data.push(regel.slice(5).trimStart());
+              else if (regel.startsWith("retry:")) wacht = Number(regel.slice(6)) || wacht;
+            }
+            if (data.length) bericht(naam, data.join("\n"), lees, kpis);
+          }
+        }
+      } catch (e) {
+        if (stop.signal.aborted) return;
+      }
+      live.verbonden = false;
+      await new Promise((klaar) => { setTimeout(klaar, wacht); });
+    }
+  })();
+  return () => stop.abort();
+}
+
+function verbindLive(lees, kpis) {
+  if (live.stop) live.stop();
+  const sleutel = sessionStorage.getItem(SLEUTEL);
+  live.stop = sleutel ? viaFetch(sleutel, lees, kpis) : viaEventSource(lees, kpis);
+}
+
+// `kpis`: the KPIs the page shows (all when left out).
+export function blijfBijwerken(bijwerken, kpis) {
+  const lees = wachtOpRust(bijwerken);
+  verbindLive(lees, kpis);
+  herverbind = () => verbindLive(lees, kpis);
 }
 
 // The last change stays in the status until the next one: polling every few seconds would

@@ -161,7 +161,7 @@ async function start() {
     toonSelectie();
   });
   await toonSelectie();
-  blijfBijwerken(() => toonSelectie({ live: true }));
+  blijfBijwerken(() => toonSelectie({ live: true }), KPIS);
 }
 
 start();

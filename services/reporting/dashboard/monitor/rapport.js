@@ -111,7 +111,7 @@ async function start() {
     toonRapport();
   });
   await toonRapport();
-  blijfBijwerken(() => toonRapport({ live: true }));
+  blijfBijwerken(() => toonRapport({ live: true }), ["sth-opgepakt", "sth-zonder-verwijzing"]);
 }
 
 start();
