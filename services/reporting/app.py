@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from services.reporting import health, signin
 from services.reporting.access import access_log
 from services.reporting.dashboard import routes as routes_dashboard
-from services.reporting.kpis import routes
+from services.reporting.kpis import routes, series_routes
 from services.reporting.live import routes as live_routes
 from services.reporting.openapi import DESCRIPTION, TAGS
 from services.reporting.settings import Settings, get_settings
@@ -57,10 +57,13 @@ def create_app(
         openapi_tags=TAGS,
         lifespan=lifespan,
     )
-    app.include_router(routes.router)
+    # Figures and lists answer 503 'figures rebuilding' while the store is incomplete.
+    guarded = [Depends(health.figures_complete)]
+    app.include_router(routes.router, dependencies=guarded, responses=health.REBUILDING)
+    app.include_router(series_routes.router)
     routes.install_kpi_documentation(app)
-    app.include_router(routes_termijnen.router)
-    app.include_router(routes_wachtend.router)
+    app.include_router(routes_termijnen.router, dependencies=guarded, responses=health.REBUILDING)
+    app.include_router(routes_wachtend.router, dependencies=guarded, responses=health.REBUILDING)
     app.include_router(routes_wijken.router)
     live_routes.install(app, settings.reporting, settings.kafka.topic_prefix)
     app.include_router(health.router)

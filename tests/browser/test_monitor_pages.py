@@ -77,9 +77,14 @@ def test_overzicht_shows_the_figures_with_norm_and_comparisons(stack: Stack, pag
 
 
 def test_trends_draw_24_months_with_hidden_cells_as_gaps(stack: Stack, page: Page):
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/v1/kpi/" in r.url else None)
     page.goto(f"{stack.reporting}/monitor/trends?cijfer=doorlooptijd")
     table = page.locator("#tabel table")
     expect(table.locator("tbody tr")).to_have_count(24)
+    assert [url.split("?")[0] for url in asked] == [
+        f"{stack.reporting}/api/v1/kpi/doorlooptijd/reeks"
+    ], "the 24 months in one call of the series endpoint"
     answer = api(stack, "doorlooptijd", wijk="gemeente")
     cells = answer["cells"]
     if stack.today.strftime("%Y-%m") in answer["weggelaten_perioden"]:  # publiek: running

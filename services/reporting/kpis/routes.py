@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import copy
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -201,18 +202,43 @@ async def kpi_cells(
     peildatum: PeildatumQuery = None,
     format: FormatQuery = None,
 ) -> Response:
+    query = await validated(request, caller, kpi, wijk, peildatum, KNOWN_PARAMETERS)
+    filters = Filters(periode=periode, wet=wet.value if wet else None, wijk=query.wijk)
+    definition, peildatum, parameters = query.definition, query.peildatum, query.parameters
+    return await publish(
+        request, caller, definition, (periode,) if periode else None, filters, peildatum,
+        parameters,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Validated:
+    definition: KpiDefinition
+    wijk: str | None
+    peildatum: date
+    parameters: dict[str, str]
+
+
+async def validated(
+    request: Request,
+    caller: Caller,
+    kpi: str,
+    wijk: str | None,
+    peildatum: date | None,
+    known: frozenset[str],
+) -> Validated:
+    """The checks every KPI read makes (single answer and series): the KPI, the query's
+    parameters, the wijk, the peildatum for the role, the KPI's own parameters."""
     reporting: Reporting = request.app.state.reporting
     definition = SERVED.get(kpi)
     if definition is None:
         raise _unknown_kpi(kpi)
-    refuse_unknown_parameters(request, KNOWN_PARAMETERS | set(definition.parameters))
+    refuse_unknown_parameters(request, known | set(definition.parameters))
     wijk = configured_wijk(wijk, reporting.domain)
     today = await reporting.current_date()
     peildatum = peildatum_or_today(peildatum, today)
-    publiek = caller.role is ReportingRole.PUBLIEK
-    if publiek and peildatum != today:
+    if caller.role is ReportingRole.PUBLIEK and peildatum != today:
         raise _past_peildatum_for_publiek()
-    filters = Filters(periode=periode, wet=wet.value if wet else None, wijk=wijk)
     parameters = {
         name: request.query_params[name]
         for name in definition.parameters
@@ -220,10 +246,30 @@ async def kpi_cells(
     }
     if CLOCK in parameters and parameters[CLOCK] not in {c.id for c in reporting.domain.clocks}:
         raise invalid(CLOCK, "not a clock of the domain configuration")
+    return Validated(definition, wijk, peildatum, parameters)
+
+
+async def publish(
+    request: Request,
+    caller: Caller,
+    definition: KpiDefinition,
+    periodes: tuple[str, ...] | None,
+    filters: Filters,
+    peildatum: date,
+    parameters: dict[str, str],
+    series: dict[str, Any] | None = None,
+) -> Response:
+    """The KPI's cells of ``periodes`` (every periode when None) that match ``filters`` (its
+    periode unused), controlled for the caller's role: the one function behind the single
+    answer and the series (``series``: the series' own fields of its answer)."""
+    reporting: Reporting = request.app.state.reporting
+    kpi, wijk = definition.name, filters.wijk
+    publiek = caller.role is ReportingRole.PUBLIEK
     controlled = not caller.role.sees_small_numbers
     version, table = await controlled_table(request, definition, peildatum, controlled=controlled)
-    answer_key = (kpi, peildatum, controlled, publiek, version, periode, filters.wet, wijk,
-                  tuple(sorted(parameters.items())), wants_csv(request))  # fmt: skip
+    answer_key = (kpi, peildatum, controlled, publiek, version, periodes, filters.wet, wijk,
+                  tuple(sorted(parameters.items())), wants_csv(request),
+                  series is not None)  # fmt: skip
     answers = answer_cache(request.app) if version else AnswerCache(size=0)
     if (kept := answers.get(answer_key)) is not None:
         if kept.small_numbers_read is not None:
@@ -233,13 +279,13 @@ async def kpi_cells(
         key
         for key in table.cells
         if filters.match(CellId(kpi, key[0], key[1], key[2]))
+        and (periodes is None or key[2] in periodes)
         and parameters.get(CLOCK, key[3]) == key[3]
     ]
     omitted: set[str] = set()
     if publiek:  # step 4: closed periodes only
         omitted = {key[2] for key in keys if not closed(key[2], peildatum)}
-        if periode is not None and not closed(periode, peildatum):
-            omitted.add(periode)
+        omitted |= {p for p in periodes or () if not closed(p, peildatum)}
         keys = [key for key in keys if key[2] not in omitted]
     keys.sort(key=_order(reporting))
     threshold = reporting.domain.small_numbers.threshold
@@ -269,6 +315,8 @@ async def kpi_cells(
         weggelaten_perioden=sorted(omitted, key=periode_order),
     )
     body_json = answer.model_dump(mode="json")
+    if series is not None:
+        body_json = {**body_json, **series}
     for cell in body_json["cells"]:
         hidden = cell.pop(VERBORGEN, None)
         if controlled:  # last, after the figures it names

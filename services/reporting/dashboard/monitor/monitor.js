@@ -5,6 +5,7 @@
 export const API = {
   wijken: "/api/v1/wijken",
   kpi: "/api/v1/kpi/{kpi}",
+  reeks: "/api/v1/kpi/{kpi}/reeks",
   live: "/api/v1/live",
 };
 const SLEUTEL = "wijkpuls.apiKey";

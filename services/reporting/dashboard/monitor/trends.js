@@ -2,7 +2,7 @@
 // held), a line per wet, with the norm; a hidden figure is a gap with its reason, never a zero.
 import {
   $, API, KLEUREN, VORMEN, WETTEN, bijgewerkt, blijfBijwerken, chartBeschikbaar, cijfer, el,
-  fout, index, laadBasis, lees, maandenTot, melding, naarAdres, normGeldt, normTekst,
+  fout, index, laadBasis, lees, melding, naarAdres, normGeldt, normTekst,
   periodeKort, periodeTekst, sleutelFormulier, state, tabel, toon, uitAdres, vraag, vulCijfers,
   vulWijken, wettenIn, wijkTekst, alinea,
   lopend, zetNorm,
@@ -11,17 +11,9 @@ import {
 let grafiek = null;
 let vorigeVorm = null;
 
-function periodes(stap, cells) {
-  if (stap === "maand") return maandenTot(state.vandaag, 24);
-  const halfjaren = new Set(cells.map((c) => c.periode).filter((p) => /-H[12]$/.test(p)));
-  const [jaar, maand] = state.vandaag.split("-").map(Number);
-  halfjaren.add(`${jaar}-${maand <= 6 ? "H1" : "H2"}`);
-  return [...halfjaren].sort();
-}
-
 function teken(c, antwoord, wijk, stap) {
   const cellen = index(antwoord.cells);
-  const reeks = periodes(stap, antwoord.cells);
+  const reeks = antwoord.perioden; // the series endpoint's periodes, oldest first
   const wetten = wettenIn(antwoord.cells);
   const norm = (antwoord.normen || []).find((n) => n.figure === c.veld) || null;
   $("definitie").textContent = c.uitleg;
@@ -107,7 +99,8 @@ async function toonSelectie({ live = false } = {}) {
   const stap = $("stap").value;
   if (!live) naarAdres({ cijfer: c.id, wijk: wijk === state.gemeente ? "" : wijk, stap });
   try {
-    const antwoord = await vraag(API.kpi, { kpi: c.kpi }, { wijk });
+    // One call for the whole series: 24 months, or every half-year held (the API's default).
+    const antwoord = await vraag(API.reeks, { kpi: c.kpi }, { wijk, stap });
     const vorm = JSON.stringify([c.id, wijk, stap, antwoord]);
     if (live && vorm === vorigeVorm) return bijgewerkt(0);
     vorigeVorm = vorm;
