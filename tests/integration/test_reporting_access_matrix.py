@@ -22,13 +22,11 @@ import httpx
 import pytest
 import uvicorn
 from fixtures.oidc_provider import ensure_provider
-from fixtures.role_zaken import TODAY, demo_tokens, role_zaken
+from fixtures.role_zaken import TODAY, demo_tokens, reporting_settings, role_zaken
 from fixtures.service_procs import free_port
 
 from services.reporting.app import create_app
 from services.reporting.dashboard.routes import PAGES
-from services.reporting.settings import OidcSettings, Settings
-from shared.platform.settings import KafkaSettings, RedisSettings
 
 pytestmark = pytest.mark.integration
 
@@ -72,6 +70,7 @@ def page(*paths: str) -> Expect:
 COUNTS_ONLY = ("publiek", "beleid", "vroegsignalering", "privacy-officer")
 EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/api/v1/kpi/{kpi}"): api("/api/v1/kpi/doorlooptijd?periode=2026-03"),
+    ("GET", "/api/v1/kpi/{kpi}/reeks"): api("/api/v1/kpi/doorlooptijd/reeks?tot=2026-03"),
     ("GET", "/api/v1/open-over-termijn"): api("/api/v1/open-over-termijn"),
     ("GET", "/api/v1/wachtend"): api("/api/v1/wachtend"),
     ("GET", "/api/v1/wijken"): api("/api/v1/wijken"),
@@ -122,11 +121,7 @@ def served(redis_url: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     with role_zaken(redis_url, f"m{uuid.uuid4().hex[:8]}.") as prefix:
-        settings = Settings(
-            kafka=KafkaSettings(topic_prefix=prefix),
-            redis=RedisSettings(url=redis_url),
-            oidc=OidcSettings(issuer=ensure_provider()),
-        )
+        settings = reporting_settings(redis_url, prefix, ensure_provider())
         app = create_app(settings, today=lambda: TODAY)
         port = free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)

@@ -13,11 +13,9 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from fixtures.oidc_provider import ensure_provider
-from fixtures.role_zaken import TEAM_WIJKEN, TODAY, demo_tokens, role_zaken
+from fixtures.role_zaken import TEAM_WIJKEN, TODAY, demo_tokens, reporting_settings, role_zaken
 
 from services.reporting.app import create_app
-from services.reporting.settings import OidcSettings, Settings
-from shared.platform.settings import KafkaSettings, RedisSettings
 
 pytestmark = pytest.mark.integration
 
@@ -37,11 +35,7 @@ def prefix(redis_url: str) -> Iterator[str]:
 
 @pytest.fixture
 async def client(redis_url: str, prefix: str) -> AsyncIterator[httpx.AsyncClient]:
-    settings = Settings(
-        kafka=KafkaSettings(topic_prefix=prefix),
-        redis=RedisSettings(url=redis_url),
-        oidc=OidcSettings(issuer=ensure_provider()),
-    )
+    settings = reporting_settings(redis_url, prefix, ensure_provider())
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     app = create_app(settings, today=lambda: TODAY)
@@ -83,7 +77,10 @@ async def test_a_teamleider_reads_the_zaken_of_its_own_wijken_only(
         assert {c["wijk"] for c in wachtend["counts"]} == {"Helmond-West"}  # no gemeente
 
         alerts = (await client.get("/api/v1/alerts", headers=tom)).json()["alerts"]
-        assert [a["zaak_id"] for a in alerts] == ["HW-1"]
+        assert [(a["zaak_id"], a["type"]) for a in alerts] == [
+            ("BS-2", "alert.waarschuwing"),  # newest first
+            ("HW-1", "alert.termijn-overschreden"),
+        ]
 
         own = await client.get("/api/v1/zaken/HW-1/termijnen", headers=tom)
         assert own.status_code == 200 and own.json()["wijk"] == "Helmond-West"
@@ -122,4 +119,4 @@ async def test_vroegsignalering_and_privacy_officer_see_counts_not_zaken(
     wijken = await client.get("/api/v1/wijken", headers=_as(tokens, "privacy"))
     assert wijken.json()["rol"] == "privacy-officer"
     analist = (await client.get("/api/v1/alerts", headers=_as(tokens, "analist"))).json()
-    assert {a["zaak_id"] for a in analist["alerts"]} == {"HW-1", "ST-1"}
+    assert {a["zaak_id"] for a in analist["alerts"]} == {"HW-1", "ST-1", "BS-2"}

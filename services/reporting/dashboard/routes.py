@@ -3,7 +3,8 @@ elsewhere) that read the reporting API from the browser with the caller's own AP
 
 - ``/dashboard``: the first dashboard (tiles and tables), three files beside this module.
 - ``/monitor/<page>``: the monitor (Overzicht, Trends, Wijken naast elkaar, the printable STH
-  half-year report), on the NL Design
+  half-year report, and the team lead's Termijnen in uw wijken with one zaak's termijnen),
+  on the NL Design
   System; its own files are in ``monitor/``, and the front-end packages it loads (NLDS CSS and
   design tokens, Chart.js) come from npm (services/reporting/web/package-lock.json) and are
   served from ``/monitor/vendor/`` by a StaticFiles mount of only the files
@@ -36,6 +37,8 @@ PAGES = {
     "trends": "trends.html",
     "wijken": "wijken.html",
     "rapport": "rapport.html",
+    "teamleider": "teamleider.html",
+    "termijnen": "termijnen.html",
 }
 MONITOR_ASSETS = {
     "monitor.css": "text/css; charset=utf-8",
@@ -44,6 +47,9 @@ MONITOR_ASSETS = {
     "trends.js": "text/javascript; charset=utf-8",
     "wijken.js": "text/javascript; charset=utf-8",
     "rapport.js": "text/javascript; charset=utf-8",
+    "teamleider.js": "text/javascript; charset=utf-8",
+    "teamleider-toegang.js": "text/javascript; charset=utf-8",
+    "termijnen.js": "text/javascript; charset=utf-8",
 }
 # Everything from this origin only: no CDN, no inline script, no framing by other sites.
 HEADERS = {
