@@ -25,17 +25,19 @@ periode for every peildatum the same way: a periode that had ended by then, and 
 running on it, cut at the peildatum, today or earlier (for the signed-in roles; `publiek`
 reads today's closed periodes, see below).
 
-**Roles and small numbers** (docs/domain.md#small-numbers). Without an `X-API-Key` header
-the caller is `publiek`; a key is issued for `beleid` or `analist`. For `publiek` and
-`beleid` every KPI answer is disclosure-controlled over the KPI's whole table (all wetten,
-wijken, periodes and clocks, whatever the query's filters, so the same events and peildatum
-hide the same cells): a count of 1-4 is `"<5"` (`primair`); a count whose rest to its total
-is 1-4 is `"x"` (`complement`); further counts are `"x"` (`secundair`) until no hidden count
-can be worked out from the totals of wijken and periodes; a figure computed from a hidden
-count is `null` (`afgeleid`). Every cell then carries `verborgen`, naming each hidden figure
-and why, so a machine never guesses from a value's type. `publiek` sees only periodes that
-had ended on today's peildatum (the others are listed in `weggelaten_perioden`); an earlier
-peildatum is for signed-in roles (403). A key for `analist` shows every figure unsuppressed,
+**Roles and small numbers** (docs/domain.md#small-numbers, docs/signin.md#roles). Without
+credentials the caller is `publiek`; a bearer token of the gemeente's identity provider or an
+`X-API-Key` gives `beleid`, `analist`, `teamleider`, `vroegsignalering` or `privacy-officer`.
+For `publiek`, `beleid`, `teamleider` and `vroegsignalering` every KPI answer is
+disclosure-controlled over the KPI's whole table (all wetten, wijken, periodes and clocks,
+whatever the query's filters, so the same events and peildatum hide the same cells): a count
+of 1-4 is `"<5"` (`primair`); a count whose rest to its total is 1-4 is `"x"`
+(`complement`); further counts are `"x"` (`secundair`) until no hidden count can be worked
+out from the totals of wijken and periodes; a figure computed from a hidden count is `null`
+(`afgeleid`). Every cell then carries `verborgen`, naming each hidden figure and why, so a
+machine never guesses from a value's type. `publiek` sees only periodes that had ended on
+today's peildatum (the others are listed in `weggelaten_perioden`); an earlier peildatum is
+for signed-in roles (403). `analist` and `privacy-officer` see every figure unsuppressed,
 and each such read of small numbers is written to the access log like a person-level read
 (`kleine_aantallen`: the number of cells with one). An unknown key is refused with 401.
 Every request is written to the access log with its role, route and query.
@@ -49,12 +51,13 @@ configured.
 peildatum; `/kpi/open-over-termijn` gives the same as cells per wet, wijk, periode of the due
 date and clock; `/zaken/{zaak_id}/termijnen` shows one zaak's clocks with the steps behind
 each due date; `/alerts` is the feed of alerts. Single zaken (ids, dates) are shown to the
-role `analist` only: `publiek` gets the counts (403 on the per-zaak routes).
+role `analist`, and to a `teamleider` for the wijken of its `wijken` claim (another wijk:
+403); the other roles get the counts (403 on the per-zaak routes).
 
 **Wachtend.** `/wachtend` lists the zaken granted (besluit toegekend, or a toewijzing for a
 zaak without besluit) whose care has not started on the peildatum, with their age in days
-from the grant, and counts them per wet and wijk. The list is for the role `analist`;
-`publiek` gets the counts.
+from the grant, and counts them per wet and wijk. The list is for the role `analist` (and a
+`teamleider`, its own wijken); the other roles get the counts.
 
 **Dashboard.** `GET /dashboard` (and `/`, which redirects to it) is a page for the
 information manager and the STH team leads over this API: KPI tiles for the gemeente or a
@@ -81,6 +84,11 @@ TAGS: list[dict[str, Any]] = [
         "description": "wachtend: zaken granted whose care has not started, with their age",
     },
     {"name": "alerts", "description": "the deadline alerts the KPI workers gave (docs/alerts.md)"},
+    {
+        "name": "rapport",
+        "description": "the STH half-year report as JSON, CSV, XLSX and PDF, with the API's "
+        "figures (docs/monitor.md)",
+    },
     {
         "name": "live",
         "description": "changed figures and new alerts pushed as Server-Sent Events "

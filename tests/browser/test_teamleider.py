@@ -153,3 +153,9 @@ def test_the_team_lead_signs_in_and_sees_its_wijken_zaken_and_one_zaaks_termijne
     # a zaak of another wijk is refused in Dutch
     page.goto(f"{base}/monitor/termijnen?zaak=ST-1")
     expect(page.get_by_role("alert")).to_contain_text("hoort niet bij uw wijken")
+    # WCAG 1.4.10: at 320 CSS pixels nothing but a table (scrolling in its region) is wider
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ("/monitor/teamleider", "/monitor/termijnen?zaak=HW-1"):
+        page.goto(f"{base}{path}")
+        expect(page.locator("main table, main section.kaart").first).to_be_visible()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 320, path

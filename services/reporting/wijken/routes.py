@@ -37,7 +37,10 @@ class WijkenAnswer(BaseModel):
         description="the CBS code of the gemeente (`GM0794`), the `cbs_code` of its cells"
     )
     wetten: list[str] = Field(description="the values of the wet parameter")
-    rol: str = Field(description="the caller's role: publiek (no key), beleid or analist")
+    rol: str = Field(
+        description="the caller's role: publiek (no credentials), beleid, analist, "
+        "teamleider, vroegsignalering or privacy-officer (docs/signin.md#roles)"
+    )
     drempel: int = Field(
         description='small-number threshold: for publiek and beleid a count below it is "<N" '
         "and a figure computed from a hidden count is null (docs/domain.md#small-numbers)"

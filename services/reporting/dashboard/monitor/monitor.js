@@ -339,8 +339,9 @@ export async function laadBasis() {
       "zijn worden niet getoond; de reden staat bij het cijfer";
     rol.textContent = a.rol === "publiek"
       ? `U leest als publiek: ${beschermd}. Een lopende periode is zichtbaar zodra die voorbij is.`
-      : a.rol === "beleid" ? `U leest met de rol beleid: ${beschermd}.`
-        : `U leest met de rol ${a.rol}: ook kleine aantallen zijn zichtbaar.`;
+      : ["analist", "privacy-officer"].includes(a.rol)
+        ? `U leest met de rol ${a.rol}: ook kleine aantallen zijn zichtbaar.`
+        : `U leest met de rol ${a.rol}: ${beschermd}.`; // beleid, teamleider, vroegsignalering
   }
   return a;
 }
