@@ -71,6 +71,7 @@ COUNTS_ONLY = ("publiek", "beleid", "vroegsignalering", "privacy-officer")
 EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/api/v1/kpi/{kpi}"): api("/api/v1/kpi/doorlooptijd?periode=2026-03"),
     ("GET", "/api/v1/kpi/{kpi}/reeks"): api("/api/v1/kpi/doorlooptijd/reeks?tot=2026-03"),
+    ("GET", "/api/v1/rapport/sth/{halfjaar}"): api("/api/v1/rapport/sth/2026-H1"),
     ("GET", "/api/v1/open-over-termijn"): api("/api/v1/open-over-termijn"),
     ("GET", "/api/v1/wachtend"): api("/api/v1/wachtend"),
     ("GET", "/api/v1/wijken"): api("/api/v1/wijken"),
