@@ -17,6 +17,7 @@ from services.signals.api import person_rights as routes_person_rights
 from services.signals.api import privacy as routes_privacy
 from services.signals.api import team as routes_team
 from services.signals.api.auth import clients_from_settings
+from services.signals.pages import routes as pages
 from services.signals.settings import Settings, get_settings
 from services.signals.wiring import start_edge
 from shared.platform.api_rules import install_api_rules
@@ -64,12 +65,14 @@ def create_app(
     )
     app.state.signals_clients = clients_from_settings(settings)
     app.state.max_upload_bytes = settings.signals.max_upload_bytes
+    app.state.access_log_days = settings.signals.access_log_retention_days
     app.state.signin = signin.SignIn(settings)
     app.include_router(signin.router)
     for router in (health, routes_deliveries.router, routes_team.router, routes_privacy.router):
         app.include_router(router)
     app.include_router(routes_export.router)
     app.include_router(routes_person_rights.router)
+    pages.install(app)
     install_problem_handlers(app)
     install_request_validation(app, reasons="type")  # a message could quote a BSN
     install_api_rules(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -29,6 +29,12 @@ async def upload(
     file: Annotated[UploadFile, File(description="the delivery file (.json or .csv)")],
 ) -> JSONResponse:
     """Loads every good row; answers the delivery report (accepted, rejected, duplicates)."""
+    body = await load_upload(request, client, file)
+    return JSONResponse(body, status_code=201 if body and body["status"] == "loaded" else 422)
+
+
+async def load_upload(request: Request, client: Caller, file: UploadFile) -> dict[str, Any]:
+    """Loads an uploaded delivery and returns its report (the API and the upload page)."""
     edge = request.app.state.edge
     if file.size is not None and file.size > request.app.state.max_upload_bytes:
         raise ProblemError(413, "too-large", "Delivery too large", "the file exceeds the limit")
@@ -46,7 +52,8 @@ async def upload(
         core, edge.publisher, delivery_id, rows, today, allowed=allowed, labels=labels
     )
     body = report.delivery_report(core, delivery_id)
-    return JSONResponse(body, status_code=201 if body and body["status"] == "loaded" else 422)
+    assert body is not None  # made above
+    return body
 
 
 def _owned(request: Request, client: Caller, delivery_id: str) -> None:

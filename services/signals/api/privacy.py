@@ -1,7 +1,9 @@
-"""The privacy officer's view of the access log (who read the vault, when, what)."""
+"""The privacy officer's API: the access log (who read the vault, when, what), the retention
+and key rotation status (counts and dates only)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -11,6 +13,7 @@ from pydantic import Field
 from services.signals.api.auth import Caller, log_read, require
 from services.signals.settings import SignalsRole
 from services.signals.vault.access_log import CURSOR_SHAPE, query_access
+from services.signals.vault.status import retention_status, rotation_status
 from shared.platform.api_rules import (
     PAGING_PARAMETERS,
     CsvTable,
@@ -74,3 +77,16 @@ async def get_access_log(
     log_read(request, officer, "read-access-log", "access-log", len(page.items))
     answer = AccessLogAnswer(entries=page.items, **paged(request, page.total, page.next_key))
     return respond(request, answer, lambda: CsvTable(_COLUMNS, page.items))
+
+
+@router.get("/privacy/retention", summary="Retention status: what is due, what was deleted when")
+async def get_retention_status(request: Request, officer: Officer) -> dict[str, Any]:
+    core = request.app.state.edge.core
+    today = await request.app.state.today()
+    days: int = request.app.state.access_log_days
+    return await asyncio.to_thread(retention_status, core, today, days)
+
+
+@router.get("/privacy/key-rotation", summary="Key rotation status: rows per key version")
+async def get_rotation_status(request: Request, officer: Officer) -> dict[str, Any]:
+    return await asyncio.to_thread(rotation_status, request.app.state.edge.core)

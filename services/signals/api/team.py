@@ -124,11 +124,16 @@ async def post_contactpoging(
     request: Request, team: Team, case_id: str, body: ContactpogingIn
 ) -> dict[str, Any]:
     """Records an outreach attempt and publishes vroegsignaal.contactpoging."""
-    edge = request.app.state.edge
+    event_id = await record_contactpoging(request.app.state.edge, case_id, body, team.name)
+    return {"event_id": event_id, "vroegsignaalzaak_id": case_id}
+
+
+async def record_contactpoging(edge: Any, case_id: str, body: ContactpogingIn, by: str) -> str:
+    """Stores the attempt and publishes its event, or undoes it (the API and the case page)."""
     try:
         poging_id, event = outreach.add_contactpoging(
             edge.core, case_id, body.datum, body.soort.value,
-            body.dagdeel.value if body.dagdeel else None, body.bereikt, team.name,
+            body.dagdeel.value if body.dagdeel else None, body.bereikt, by,
         )  # fmt: skip
     except outreach.UnknownCase:
         raise _unknown_case() from None
@@ -137,7 +142,7 @@ async def post_contactpoging(
     except Exception:
         outreach.undo_contactpoging(edge.core, case_id, poging_id)
         raise _not_confirmed() from None
-    return {"event_id": event.id, "vroegsignaalzaak_id": case_id}
+    return str(event.id)
 
 
 @router.put("/vroegsignaalzaken/{case_id}/resultaat", summary="Record the outcome")
@@ -145,7 +150,12 @@ async def put_resultaat(
     request: Request, team: Team, case_id: str, body: ResultaatIn
 ) -> dict[str, Any]:
     """Sets (or corrects) the resultaat and publishes vroegsignaal.resultaat."""
-    edge = request.app.state.edge
+    event_id = await record_resultaat(request.app.state.edge, case_id, body)
+    return {"event_id": event_id, "vroegsignaalzaak_id": case_id}
+
+
+async def record_resultaat(edge: Any, case_id: str, body: ResultaatIn) -> str:
+    """Stores the outcome and publishes its event, or restores the previous one."""
     try:
         previous, event = outreach.set_resultaat(
             edge.core, case_id, body.datum, body.resultaat.value
@@ -157,7 +167,7 @@ async def put_resultaat(
     except Exception:
         outreach.restore_resultaat(edge.core, case_id, previous)
         raise _not_confirmed() from None
-    return {"event_id": event.id, "vroegsignaalzaak_id": case_id}
+    return str(event.id)
 
 
 def _unknown_case() -> ProblemError:

@@ -10,7 +10,10 @@ order, each step acknowledged before the next:
 2. tombstones for every record the due zaken published, so compaction removes the
    pseudonymised events and the KPI worker drops the zaken's household state;
 3. the vault delete, in one transaction: contactpogingen, signals (with their encrypted
-   identity), the zaak, so the werklijst, inzage and the DDAS export no longer know it.
+   identity), the zaak, so the werklijst, inzage and the DDAS export no longer know it;
+4. the access log's entries older than ``WIJKPULS_SIGNALS_ACCESS_LOG_RETENTION_DAYS`` (the
+   log names staff), and a record of the run in ``retention_runs`` (what was deleted when,
+   the privacy officer's retention status).
 
 A run stopped anywhere is simply run again: the zaken are still due, the frozen records and
 tombstones are the same records again. (The vault going first would lose the record keys.)
@@ -27,19 +30,21 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Protocol
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, insert, select
 
 from services.signals.pipeline.publisher import RecordAddress
 from services.signals.settings import get_settings
+from services.signals.vault.access_log import expire_access_log
 from services.signals.vault.retiring import RetiringZaak, retiring_zaak
 from services.signals.vault.schema import (
     cases,
     contactpogingen,
     event_households,
     resultaat_events,
+    retention_runs,
     signals,
 )
 from services.signals.vault.vault_context import SignalsCore
@@ -59,6 +64,7 @@ class RetentionRun:
     households: list[str]  # household pseudonyms with nothing left in the vault
     signals: int
     records: int  # tombstoned on the vroegsignalen topic
+    access_log: int = 0  # access log entries past their retention, deleted
 
 
 class RetentionSink(Protocol):
@@ -104,7 +110,11 @@ def _plan(core: SignalsCore, today: date) -> tuple[list[str], list[str], list[Re
     return ids, sorted(retired_households(zaken, due)), retiring
 
 
-async def apply_retention(core: SignalsCore, sink: RetentionSink, today: date) -> RetentionRun:
+async def apply_retention(
+    core: SignalsCore, sink: RetentionSink, today: date, access_log_days: int | None = None
+) -> RetentionRun:
+    """``access_log_days``: also delete access log entries older than this many days before
+    ``today`` (None: leave the log alone)."""
     ids, retired, retiring = await asyncio.to_thread(_plan, core, today)
     await sink.freeze([(r.huishouden, r.frozen) for r in retiring])
     records = [a for r in retiring for a in r.records]
@@ -115,20 +125,37 @@ async def apply_retention(core: SignalsCore, sink: RetentionSink, today: date) -
             return delete_zaken(conn, ids)
 
     count = await asyncio.to_thread(vault_delete)
-    run = RetentionRun(today, ids, retired, count, len(records))
+    start_of_today = datetime.combine(today, time(0), UTC)
+    expired = 0
+    if access_log_days is not None:
+        expired = await asyncio.to_thread(expire_access_log, core, start_of_today, access_log_days)
+    run = RetentionRun(today, ids, retired, count, len(records), expired)
+    await asyncio.to_thread(_record_run, core, run)
     # Counts only: the ids are pseudonymous, but a log line needs none of them.
     log.info(
         "retention applied",
         extra={"today": today.isoformat(), "zaken": len(ids), "signals": count,
-               "households": len(retired), "records": len(records)},
+               "households": len(retired), "records": len(records), "access_log": expired},
     )  # fmt: skip
     return run
 
 
+def _record_run(core: SignalsCore, run: RetentionRun) -> None:
+    with core.engine.begin() as conn:
+        conn.execute(
+            insert(retention_runs).values(
+                at=datetime.now(UTC), today=run.today, zaken=len(run.zaken),
+                signals=run.signals, access_log=run.access_log,
+            )
+        )  # fmt: skip
+
+
 async def _run(today: date) -> RetentionRun:
-    edge = await start_edge(get_settings(), client_id="wijkpuls-signals-retention")
+    settings = get_settings()
+    edge = await start_edge(settings, client_id="wijkpuls-signals-retention")
     try:
-        return await apply_retention(edge.core, edge.publisher, today)
+        days = settings.signals.access_log_retention_days
+        return await apply_retention(edge.core, edge.publisher, today, days)
     finally:
         await edge.close()
 
@@ -138,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         prog="python -m services.signals.vault.retention",
         description="Retire every vroegsignaalzaak past its retention (domain.yaml "
         "retention.vroegsignalering): freeze its figures and tombstone its events in Kafka, "
-        "then delete identity, signals, contactpogingen and the zaak from the vault.",
+        "then delete identity, signals, contactpogingen and the zaak from the vault; delete "
+        "access log entries past WIJKPULS_SIGNALS_ACCESS_LOG_RETENTION_DAYS.",
     )
     parser.add_argument("--today", type=date.fromisoformat, help="default: today (Amsterdam)")
     args = parser.parse_args(argv)
@@ -146,7 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     today = args.today or amsterdam_today()
     run = asyncio.run(_run(today))
     summary = {"today": today.isoformat(), "zaken": len(run.zaken), "signals": run.signals,
-               "households": len(run.households), "records": run.records}  # fmt: skip
+               "households": len(run.households), "records": run.records,
+               "access_log": run.access_log}  # fmt: skip
     print(json.dumps(summary))
     return 0
 

@@ -1,0 +1,1 @@
+"""The signals service's pages for people: the vroegsignalering team and the privacy officer."""
