@@ -102,11 +102,16 @@ async def test_a_teamleider_reads_the_zaken_of_its_own_wijken_only(
 
 
 async def test_vroegsignalering_and_privacy_officer_see_counts_not_zaken(
-    client: httpx.AsyncClient, tokens: dict[str, str]
+    client: httpx.AsyncClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
     for login, counts in (("vroegsignalering", "<5"), ("privacy", 2)):
         who = _as(tokens, login)
-        over = (await client.get("/api/v1/open-over-termijn", headers=who)).json()
+        with caplog.at_level(logging.INFO, logger=ACCESS):
+            over = (await client.get("/api/v1/open-over-termijn", headers=who)).json()
+        entry = [r.__dict__ for r in caplog.records if r.name == ACCESS][-1]
+        # the privacy officer's exact small counts are logged as such, with the person
+        assert entry.get("kleine_aantallen") == (None if login == "vroegsignalering" else 3)
+        assert entry["sub"].startswith(f"demo-{login}")
         clocks = {c["clock"]: c for c in over["clocks"]}
         assert clocks["wmo-besluit"]["zaken"] is None and over["total"] is None
         # privacy-officer sees small numbers (BRIEF 4), vroegsignalering controlled ones

@@ -173,6 +173,11 @@ async def open_over_termijn_route(
             n = SMALL.format(threshold=threshold)
         listed = [r for r in page.items if r.clock == clock_id] if zaak_level else None
         counts.append(ClockCount(clock=clock_id, wet=config.wet.value, n=n, zaken=listed))
+    small = sum(1 for c in counts if isinstance(c.n, int) and c.n < threshold)
+    if exact and not zaak_level and small:
+        # exact small counts without the zaken (privacy-officer): logged like a person-level
+        # read (services/reporting/access.py); a zaak-level read is logged as zaakniveau
+        request.state.small_numbers_read = small
     answer = OpenOverTermijn(
         definitie=DEFINITIE,
         peildatum=peildatum,

@@ -140,6 +140,11 @@ async def wachtend_route(
         ),
         key=lambda c: (wets.get(c[0][0], len(wets)), wijken.get(c[0][1], len(wijken)), c[0]),
     )
+    small = sum(1 for _, n in counted if n < threshold)
+    if exact and not zaak_level and small:
+        # exact small counts without the zaken (privacy-officer): logged like a person-level
+        # read (services/reporting/access.py); a zaak-level read is logged as zaakniveau
+        request.state.small_numbers_read = small
     page: Page[WachtendRow] = Page([], 0, None)  # publiek: counts only, no list
     if zaak_level:
         page = page_of(
