@@ -6,6 +6,7 @@ import sys
 
 from services.kpi.app import app, settings
 from services.kpi.topics import ticks_topic
+from services.kpi.view import rebuild  # noqa: F401  (the view check's timer)
 from services.kpi.vroegsignalen import agent as vroegsignalen_agent  # noqa: F401  (agent, tables)
 from services.kpi.zaken import agent, timers  # noqa: F401  (agents, tables, timer)
 from shared.contract.topics import DAY_MS, TopicSpec

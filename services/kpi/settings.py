@@ -29,6 +29,15 @@ class KpiSettings(BaseSettings):
         description="seconds between ticks of the alert clock, which moves a caught-up "
         "partition to today and gives the alerts that became due with time",
     )
+    view_check_s: float = Field(
+        1.0,
+        gt=0,
+        le=300,
+        description="seconds between checks of the view markers in Redis: a worker that "
+        "finds the marker of one of its partitions missing (Redis flushed, restarted empty, "
+        "or replaced) rebuilds that partition's figures from its tables by itself "
+        "(docs/reliability.md)",
+    )
     alert_source: str = Field(
         "urn:nld:oin:00000001002220647000:systeem:wijkpuls",
         pattern=r"^urn:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$",

@@ -76,18 +76,15 @@ views = ViewBatch(redis)
 applied = AppliedOffsets(staged_marks)
 skipped_reader = RangeReader(settings.kafka, events_topic.get_topic_name())
 
+publisher = AlertPublisher(
+    _send_alert, redis, alert_keys, settings.kpi.alert_source, domain.retention.topics.alerts_days
+)
 processor = ZaakProcessor(
     table=staged_zaken,
     domain=domain,
     calendar=calendar,
     schedule=schedule,
-    publisher=AlertPublisher(
-        _send_alert,
-        redis,
-        alert_keys,
-        settings.kpi.alert_source,
-        domain.retention.topics.alerts_days,
-    ),
+    publisher=publisher,
     figures=views.staged(ZaakFigures(FigureSink(redis, figure_keys), domain, calendar)),
     termijnen=views.staged(TermijnSink(redis, alert_keys, domain, calendar)),
     wachtend=views.staged(WachtendSink(redis, WachtendKeys(settings.kafka.topic_prefix))),

@@ -104,6 +104,14 @@ class ReportingSettings(BaseSettings):
         description="seconds between the live watcher's looks at Redis (one watcher per "
         "process while a stream is open): a changed figure reaches the pages within about this",
     )
+    view_markers_required: bool = Field(
+        True,
+        description="serve figures and lists only while the KPI workers' view markers say "
+        "the figures store is complete for every partition (docs/reliability.md): after "
+        "Redis lost its data, or before any worker wrote it, /ready is false and they "
+        "answer 503 'figures rebuilding' instead of empty cells. Off only for a store "
+        "filled without KPI workers (tests that write Redis themselves)",
+    )
     api_keys: dict[str, ReportingRole] = Field(
         {},
         repr=False,

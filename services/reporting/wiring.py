@@ -9,6 +9,7 @@ from datetime import date
 from redis.asyncio import BlockingConnectionPool, Redis
 
 from services.reporting.access import ApiKeys
+from services.reporting.health import ViewMarkers, view_markers
 from services.reporting.kpis.figures_store import FigureStore
 from services.reporting.settings import Settings
 from services.reporting.termijnen.termijnen_store import TermijnStore
@@ -36,6 +37,7 @@ class Reporting:
     api_keys: ApiKeys
     redis: Redis
     today: Today
+    views: ViewMarkers
 
     async def current_date(self) -> date:
         """The default peildatum (docs/domain.md#peildatum): today in Europe/Amsterdam, or in test
@@ -81,4 +83,11 @@ def start_reporting(settings: Settings, today: Callable[[], date] | None = None)
         api_keys=ApiKeys(settings.reporting.api_keys),
         redis=redis,
         today=Today(redis, alert_keys, settings.app.environment, today or amsterdam_today),
+        views=view_markers(
+            redis,
+            settings.kafka.topic_prefix,
+            settings.kafka.events_partitions,
+            settings.kafka.vroegsignalen_partitions,
+            settings.reporting.view_markers_required,
+        ),
     )

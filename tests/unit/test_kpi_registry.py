@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from services.reporting.access import ApiKeys
 from services.reporting.app import create_app
+from services.reporting.health import view_markers
 from services.reporting.settings import Settings
 from shared.core.domain import AtwCalendar
 from shared.core.domain_config import DomainConfig, DomainConfigError, load_domain_config
@@ -131,6 +132,7 @@ class FakeReporting:
         self.termijnen = EmptyTermijnStore()
         self.api_keys = ApiKeys({})  # no keys: every caller is publiek
         self.redis = None  # sign-in is off (no WIJKPULS_OIDC_ISSUER): no session is looked up
+        self.views = view_markers(None, "", 6, 6, required=False)  # type: ignore[arg-type]
 
     async def current_date(self) -> date:
         return TODAY

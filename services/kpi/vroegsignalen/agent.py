@@ -1,12 +1,14 @@
 """The vroegsignalen agent: signals, contactpogingen, resultaten -> bereik figures, or dead letter.
 
 Its own topic, table and sink; it shares nothing with the zaak agents but the app, the
-dead-letter topic and the Redis figure layout, so it needs none of their lock. Registered by
+dead-letter topic and the Redis figure layout, so it needs none of their lock (only its own,
+shared with a rebuild of the figures). Registered by
 importing this module (services/kpi/__main__.py). Concurrency stays 1 (faust #606).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 
@@ -44,6 +46,10 @@ vroegsignaalzaken = app.Table(
     help="VroegsignaalzaakHistory.to_dict(), per [huishouden, vroegsignaalzaak_id]",
 )
 
+lock = asyncio.Lock()
+"""One record or one rebuild of the figures at a time (services/kpi/view/rebuild.py): a
+rebuild must not write a zaak's figures from a state a record has just replaced."""
+
 processor = VroegsignaalProcessor(
     table=vroegsignaalzaken,
     figures=ContributionSink(
@@ -60,13 +66,14 @@ async def process_vroegsignalen(stream: faust.StreamT[bytes]) -> AsyncIterator[N
     records = manual_ack(stream)
     async for event in records.events():
         message = event.message
-        try:
-            await processor.apply(message.key, message.value, record_headers(message))
-        except UndecodableRecord as exc:
-            await _dead_letter(message, str(exc))
-        except Exception as exc:  # a bug on one record must not stop the processor
-            log.exception("record failed", extra={"offset": message.offset})
-            await _dead_letter(message, f"processing error: {type(exc).__name__}")
+        async with lock:
+            try:
+                await processor.apply(message.key, message.value, record_headers(message))
+            except UndecodableRecord as exc:
+                await _dead_letter(message, str(exc))
+            except Exception as exc:  # a bug on one record must not stop the processor
+                log.exception("record failed", extra={"offset": message.offset})
+                await _dead_letter(message, f"processing error: {type(exc).__name__}")
         await records.ack(event)
         yield None
 

@@ -24,7 +24,7 @@ entry: the household state goes, the frozen figures stay.
 from __future__ import annotations
 
 import json
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from typing import Any, Protocol
 
 from shared.contract.events.binding import UndecodableRecord, from_kafka_record
@@ -46,6 +46,12 @@ from shared.core.kpi.vroegsignalering import (
 CONTRIBUTION_PREFIX = "vroegsignaalzaak:"
 """Names the zaak's contribution in Redis (``wp:contrib:vroegsignaalzaak:<id>``) apart from
 the case zaken; the id alone, no household, so the frozen figures keep no pseudonym."""
+
+
+def frozen_table_key(vroegsignaalzaak_id: str) -> str:
+    """The table entry of a zaak's frozen contribution: a JSON object, never a ``table_key``
+    (a JSON list)."""
+    return json.dumps({"frozen": vroegsignaalzaak_id}, separators=(",", ":"))
 
 
 class FigureWriter(Protocol):
@@ -119,7 +125,37 @@ class VroegsignaalProcessor:
             frozen = parse_frozen(key, value)
         except NotAFrozenContribution as exc:
             raise UndecodableRecord(str(exc)) from None
+        # Kept in the table as well, so a lost figures store gets it back (rewrite).
+        self.table[frozen_table_key(frozen.vroegsignaalzaak_id)] = {
+            "frozen": frozen.vroegsignaalzaak_id,
+            "bijdrage": sorted([c, f, n] for (c, f), n in frozen.contribution.items() if n),
+        }
         await self.figures.replace(
             CONTRIBUTION_PREFIX + frozen.vroegsignaalzaak_id, frozen.contribution
         )
         return None
+
+    async def rewrite(self, entries: Iterable[tuple[str, Any]]) -> int:
+        """Write the figures of every entry again from the table (a lost figures store,
+        services/kpi/view/): each zaak's contribution from its history, then the frozen
+        ones, which came after their zaak's events. Returns the figures written."""
+        written = 0
+        frozen: list[Mapping[str, Any]] = []
+        for key, raw in entries:
+            if not raw:
+                continue
+            if "frozen" in raw:
+                frozen.append(raw)
+                continue
+            history = VroegsignaalzaakHistory.from_dict(raw)
+            if history.signals:
+                zaak = json.loads(key)[1]
+                await self.figures.replace(
+                    CONTRIBUTION_PREFIX + zaak, vroegsignaalzaak_contribution(history)
+                )
+                written += 1
+        for raw in frozen:
+            contribution = {(str(c), str(f)): int(n) for c, f, n in raw["bijdrage"]}
+            await self.figures.replace(CONTRIBUTION_PREFIX + str(raw["frozen"]), contribution)
+            written += 1
+        return written

@@ -20,9 +20,10 @@ alerts older than the alerts retention of the domain configuration.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -85,11 +86,13 @@ end
 
 
 def feed_entry(alert: DueAlert) -> str:
+    return entry_of(alert.event_type, alert.data())
+
+
+def entry_of(event_type: str, data: Mapping[str, Any]) -> str:
+    """The feed entry of an alert event: its catalog type name and its ``data``."""
     return json.dumps(
-        {"type": alert.event_type, **alert.data()},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
+        {"type": event_type, **data}, sort_keys=True, separators=(",", ":"), ensure_ascii=False
     )
 
 
@@ -122,6 +125,16 @@ class AlertPublisher:
                 oldest, alert.alert_id, feed_entry(alert), alert.datum.toordinal()
             ]  # fmt: skip
             await retrying(partial(self._add, keys=keys, args=args))
+
+    async def restore_pushed(
+        self, alert_id: str, event_type: str, data: Mapping[str, Any], today: date
+    ) -> None:
+        """Put a pushed alert read back from the alerts topic into the feed, as ``publish``
+        did (the first version stays): a lost figures store (services/kpi/view/)."""
+        keys = [self._keys.alerts, self._keys.alerts_by_datum]
+        datum = date.fromisoformat(str(data["datum"])).toordinal()
+        args: list[str | int] = [self._oldest(today), alert_id, entry_of(event_type, data), datum]
+        await retrying(partial(self._add, keys=keys, args=args))
 
     async def replace_historisch(
         self, zaak_id: str, candidates: Sequence[str], alerts: Sequence[DueAlert], today: date

@@ -19,7 +19,7 @@ No faust here: the agents hand in records and the table, so tests can drive it d
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from datetime import date
 from typing import Any, Protocol
 
@@ -27,7 +27,15 @@ from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.state import ZaakState, waiting_entry
 from shared.contract.events.binding import from_kafka_record
-from shared.core.alerts import AlertKind, AlertState, DueAlert, alert_id, evaluate, view_digest
+from shared.core.alerts import (
+    AlertKind,
+    AlertState,
+    DueAlert,
+    Evaluation,
+    alert_id,
+    evaluate,
+    view_digest,
+)
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import DomainConfig
 
@@ -169,18 +177,7 @@ class ZaakProcessor:
         now: date,
     ) -> None:
         clock = self.schedule.clock(partition) or now
-        today = max(clock, now) if self.today is None else max(self.today, clock, now)
-        outcome = evaluate(
-            history,
-            self.domain.clocks,
-            self.calendar,
-            zaak_id=zaak_id,
-            first_seen=alerting.first_seen,
-            now=now,
-            emitted=alerting.emitted,
-            today=today,
-            window_days=self.alert_window_days,
-        )
+        outcome = self._evaluation(zaak_id, history, alerting, clock, now)
         await self.publisher.publish(outcome.new, clock)
         if view_digest(outcome.historisch) != alerting.view:
             await self.publisher.replace_historisch(
@@ -201,6 +198,42 @@ class ZaakProcessor:
                 alert.historisch,
                 extra={"alert_id": alert.alert_id},
             )
+
+    def _evaluation(
+        self, zaak_id: str, history: ZaakHistory, alerting: AlertState, clock: date, now: date
+    ) -> Evaluation:
+        today = max(clock, now) if self.today is None else max(self.today, clock, now)
+        return evaluate(
+            history,
+            self.domain.clocks,
+            self.calendar,
+            zaak_id=zaak_id,
+            first_seen=alerting.first_seen,
+            now=now,
+            emitted=alerting.emitted,
+            today=today,
+            window_days=self.alert_window_days,
+        )
+
+    async def rewrite(self, zaak_id: str, raw: Mapping[str, Any] | None, today: date) -> None:
+        """Write the zaak's whole Redis view again from its stored state, changing nothing in
+        the table and pushing nothing: figures, termijnen, wachtend (staged, like a record's)
+        and its historisch alerts as its last evaluation left them (a lost figures store,
+        services/kpi/view/). Alerts that became due meanwhile wait for the schedule, which
+        pushes them as it would have."""
+        state = ZaakState.from_table(raw)
+        await self.figures.replace(zaak_id, state.history)
+        await self.termijnen.replace(zaak_id, state.history)
+        await self.wachtend.replace(zaak_id, state.history)
+        alerting = state.alerting
+        if alerting is None or (not alerting.historisch and alerting.view is None):
+            return  # its last evaluation left no historisch view
+        clock = self.schedule.clock(state.partition) if state.partition is not None else None
+        now = clock or today
+        outcome = self._evaluation(zaak_id, state.history, alerting, now, now)
+        await self.publisher.replace_historisch(
+            zaak_id, self._alert_ids(zaak_id), outcome.historisch, now
+        )
 
     def _alert_ids(self, zaak_id: str) -> list[str]:
         """Every alert id the zaak can have: each configured clock and kind."""

@@ -1,0 +1,101 @@
+"""The worker's rebuild of a lost figures store, on a timer (healer.py says when).
+
+Events partitions: every zaak of the partitions in the zaken table gets its figures,
+termijnen, wachtend and historisch alerts written again (ZaakProcessor.rewrite), a chunk of
+zaken at a time under the worker's lock, each read again inside it, so a batch applied in
+between is never overwritten with an older state; then the pushed alerts of those zaken
+come back from the alerts topic (zaken/pushed_alerts.py). Vroegsignalen partitions: every
+entry of the vroegsignaalzaken table this worker holds (its entries carry no partition, so
+all of them; writing an unchanged contribution again is a no-op). Registered by importing
+this module (services/kpi/__main__.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from services.kpi.app import app, settings
+from services.kpi.topics import alerts_topic
+from services.kpi.view.healer import ViewHealer
+from services.kpi.view.marks import ViewMarks
+from services.kpi.vroegsignalen import agent as vroegsignalen
+from services.kpi.wiring import (
+    assigned_partitions,
+    lock,
+    processor,
+    publisher,
+    redis,
+    staged_zaken,
+    today,
+    views,
+)
+from services.kpi.zaken.pushed_alerts import pushed_alerts
+from services.kpi.zaken.state import ZaakState
+from shared.contract.view_keys import EVENTS, VROEGSIGNALEN, ViewKeys
+
+log = logging.getLogger("wijkpuls.kpi.view")
+
+CHUNK = 200
+"""Zaken per hold of the lock: a batch of records waits at most one chunk's writes."""
+
+
+def _partition(raw: Any) -> int | None:
+    return ZaakState.from_table(raw).partition if raw else None
+
+
+async def rebuild_zaken(partitions: set[int]) -> int | None:
+    async with lock:
+        ids = [k for k, raw in staged_zaken.items() if _partition(raw) in partitions]
+    now = await today.current()
+    for start in range(0, len(ids), CHUNK):
+        if app.rebalancing:
+            return None
+        async with lock:
+            for zaak_id in ids[start : start + CHUNK]:
+                await processor.rewrite(zaak_id, staged_zaken.get(zaak_id), now)
+            failed = await views.flush()
+        for zaak_id, exc in failed.items():
+            log.error(
+                "view rebuild of a zaak failed", extra={"zaak_id": zaak_id, "error": repr(exc)}
+            )
+        if failed:
+            return None  # not complete: no marker, the next check tries again
+    wanted = set(ids)
+    async for alert in pushed_alerts(settings.kafka, alerts_topic.get_topic_name(), wanted):
+        await publisher.restore_pushed(alert.alert_id, alert.event_type, alert.data, now)
+    return len(ids)
+
+
+async def rebuild_vroegsignalen(_: set[int]) -> int | None:
+    async with vroegsignalen.lock:
+        entries = list(vroegsignalen.vroegsignaalzaken.items())
+        return await vroegsignalen.processor.rewrite(entries)
+
+
+def _assigned() -> dict[str, set[int]]:
+    vroegsignalen_topic = vroegsignalen.vroegsignalen_topic.get_topic_name()
+    return {
+        EVENTS: assigned_partitions(),
+        VROEGSIGNALEN: {
+            tp.partition
+            for tp in app.assignor.assigned_actives()
+            if tp.topic == vroegsignalen_topic
+        },
+    }
+
+
+healer = ViewHealer(
+    ViewMarks(redis, ViewKeys(settings.kafka.topic_prefix)),
+    _assigned,
+    lambda: bool(app.rebalancing),
+    {EVENTS: rebuild_zaken, VROEGSIGNALEN: rebuild_vroegsignalen},
+)
+
+
+@app.timer(interval=settings.kpi.view_check_s)  # type: ignore[untyped-decorator]
+async def view_check() -> None:
+    try:
+        await healer.check()
+    except Exception:  # Redis away: the next check tries again (and finds what it lost)
+        log.warning("view check failed", exc_info=True)
