@@ -22,7 +22,9 @@ HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; script-src 'none'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a form
+    # POST, and the CSRF check (api/auth.py from_this_site) needs this site's origin
+    "Referrer-Policy": "same-origin",
     "Cache-Control": "no-store",  # pages with identity are not kept by the browser
 }
 NAVIGATION = {
@@ -131,7 +133,9 @@ def table(
         for row in rows
     )
     return (
-        '<div class="tabel"><table class="utrecht-table">'
+        # a wide table scrolls: keyboard users reach it (focusable region, WCAG 2.1.1)
+        f'<div class="tabel" tabindex="0" role="region" aria-label="{e(caption)}">'
+        '<table class="utrecht-table">'
         f'<caption class="utrecht-table__caption">{e(caption)}</caption>'
         f'<thead class="utrecht-table__header"><tr class="utrecht-table__row">{head}</tr></thead>'
         f'<tbody class="utrecht-table__body">{body}</tbody></table></div>'
