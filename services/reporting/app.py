@@ -19,6 +19,7 @@ from services.reporting.dashboard import routes as routes_dashboard
 from services.reporting.kpis import routes, series_routes
 from services.reporting.live import routes as live_routes
 from services.reporting.openapi import DESCRIPTION, TAGS
+from services.reporting.rapport import routes as rapport_routes
 from services.reporting.settings import Settings, get_settings
 from services.reporting.termijnen import routes as routes_termijnen
 from services.reporting.wachtend import routes as routes_wachtend
@@ -60,12 +61,13 @@ def create_app(
     # Figures and lists answer 503 'figures rebuilding' while the store is incomplete.
     guarded = [Depends(health.figures_complete)]
     app.include_router(routes.router, dependencies=guarded, responses=health.REBUILDING)
-    app.include_router(series_routes.router)
+    app.include_router(series_routes.router, dependencies=guarded, responses=health.REBUILDING)
     routes.install_kpi_documentation(app)
     app.include_router(routes_termijnen.router, dependencies=guarded, responses=health.REBUILDING)
     app.include_router(routes_wachtend.router, dependencies=guarded, responses=health.REBUILDING)
     app.include_router(routes_wijken.router)
     live_routes.install(app, settings.reporting, settings.kafka.topic_prefix)
+    rapport_routes.install(app, settings.reporting.chromium, guarded)
     app.include_router(health.router)
     routes_dashboard.install(app)
     app.state.signin = signin.SignIn(settings)

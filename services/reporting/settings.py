@@ -112,6 +112,11 @@ class ReportingSettings(BaseSettings):
         "answer 503 'figures rebuilding' instead of empty cells. Off only for a store "
         "filled without KPI workers (tests that write Redis themselves)",
     )
+    chromium: str = Field(
+        "/usr/bin/chromium",
+        description="headless chromium that prints the STH half-year report to PDF "
+        "(GET /api/v1/rapport/sth/{halfjaar}?format=pdf); missing: that format answers 503",
+    )
     api_keys: dict[str, ReportingRole] = Field(
         {},
         repr=False,

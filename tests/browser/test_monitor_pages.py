@@ -17,6 +17,7 @@ from browser_support import (
     screenshot,
 )
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 pytestmark = pytest.mark.browser
 
@@ -216,6 +217,15 @@ def test_sth_half_year_report_prints_every_wijk_against_the_norm(stack: Stack, p
     screenshot(page, "rapport-print")
     page.pdf(path=str(SCREENSHOTS / "rapport.pdf"), format="A4")
     assert (SCREENSHOTS / "rapport.pdf").stat().st_size > 10_000
+
+    # the PDF the server prints (headless chromium on the server), downloaded from the page
+    page.emulate_media(media="screen")
+    with page.expect_download() as download:
+        page.locator('#downloads [data-formaat="pdf"]').click()
+    saved = SCREENSHOTS / "rapport-server.pdf"
+    download.value.save_as(saved)
+    text = "".join(p.extract_text() for p in PdfReader(saved).pages)
+    assert f"STH-halfjaarrapportage 2e halfjaar {year}" in text
 
 
 def test_every_page_reflows_to_320_pixels(stack: Stack, page: Page):

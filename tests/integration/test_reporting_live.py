@@ -47,7 +47,8 @@ def service(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     base = f"http://127.0.0.1:{port}"
     args = ["-m", "services.reporting", "--port", str(port)]
     try:
-        with run_service(args, env, log, http_ok(f"{base}/ready")):
+        # /health, not /ready: readiness also asks for the KPI workers, which this test has not
+        with run_service(args, env, log, http_ok(f"{base}/health")):
             yield base, prefix
     finally:
         store = redis.Redis.from_url(redis_url)

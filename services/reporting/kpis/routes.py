@@ -258,18 +258,20 @@ async def publish(
     peildatum: date,
     parameters: dict[str, str],
     series: dict[str, Any] | None = None,
+    as_csv: bool | None = None,
 ) -> Response:
     """The KPI's cells of ``periodes`` (every periode when None) that match ``filters`` (its
     periode unused), controlled for the caller's role: the one function behind the single
-    answer and the series (``series``: the series' own fields of its answer)."""
+    answer, the series (``series``: the series' own fields of its answer) and the reports
+    (services/reporting/rapport/). ``as_csv`` None: as the request asks."""
+    as_csv = wants_csv(request) if as_csv is None else as_csv
     reporting: Reporting = request.app.state.reporting
     kpi, wijk = definition.name, filters.wijk
     publiek = caller.role is ReportingRole.PUBLIEK
     controlled = not caller.role.sees_small_numbers
     version, table = await controlled_table(request, definition, peildatum, controlled=controlled)
     answer_key = (kpi, peildatum, controlled, publiek, version, periodes, filters.wet, wijk,
-                  tuple(sorted(parameters.items())), wants_csv(request),
-                  series is not None)  # fmt: skip
+                  tuple(sorted(parameters.items())), as_csv, series is not None)  # fmt: skip
     answers = answer_cache(request.app) if version else AnswerCache(size=0)
     if (kept := answers.get(answer_key)) is not None:
         if kept.small_numbers_read is not None:
@@ -301,7 +303,7 @@ async def publish(
         shown_cell(key, table.cells[key], controlled=controlled, threshold=threshold, codes=codes)
         for key in keys
     ]
-    if wants_csv(request):
+    if as_csv:
         body = to_csv(CsvTable(csv_columns(definition), csv_rows(cells)))
         kept = Answer(body.encode("utf-8"), CSV + "; charset=utf-8", small)
         answers.put(answer_key, kept)

@@ -6,6 +6,7 @@ export const API = {
   wijken: "/api/v1/wijken",
   kpi: "/api/v1/kpi/{kpi}",
   reeks: "/api/v1/kpi/{kpi}/reeks",
+  rapport: "/api/v1/rapport/sth/{halfjaar}",
   live: "/api/v1/live",
 };
 const SLEUTEL = "wijkpuls.apiKey";
@@ -108,6 +109,24 @@ export async function vraag(pad, padDelen, query) {
   const body = await antwoord.json().catch(() => null);
   if (!antwoord.ok) throw new ApiFout(antwoord.status, body);
   return body;
+}
+
+// A file of the API (a report) as a Blob, with the caller's key or session.
+export async function haalBestand(pad, padDelen, query) {
+  const url = new URL(pad.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(padDelen[k])),
+    location.origin);
+  for (const [naam, waarde] of Object.entries(query || {})) url.searchParams.set(naam, waarde);
+  const headers = {};
+  const sleutel = sessionStorage.getItem(SLEUTEL);
+  if (sleutel) headers["X-API-Key"] = sleutel;
+  let antwoord;
+  try {
+    antwoord = await fetch(url, { headers });
+  } catch (fout) {
+    throw new ApiFout(0, null);
+  }
+  if (!antwoord.ok) throw new ApiFout(antwoord.status, await antwoord.json().catch(() => null));
+  return antwoord.blob();
 }
 
 // ---- DOM helpers (text only) ----

@@ -5,6 +5,7 @@ import {
   $, AANDACHTSWIJKEN, API, CIJFERS, KORT_UITLEG, alinea, bijgewerkt, blijfBijwerken, el, fout,
   getal, index, kort, laadBasis, lees, melding, normGehaald, normGeldt, normTekst, periodeTekst,
   sleutelFormulier, state, tabel, uitAdres, vorigHalfjaar, vorige, vraag, naarAdres, lopend,
+  haalBestand,
 } from "./monitor.js";
 
 // The STH figures: the count, its numerator and the share of each STH KPI.
@@ -91,6 +92,25 @@ async function toonRapport({ live = false } = {}) {
   }
 }
 
+// The report as the server makes it (GET /api/v1/rapport/sth/{halfjaar}): the same figures
+// in PDF, CSV or XLSX. Fetched with the caller's key or session, then saved from a blob, so a
+// key in the footer form counts for the download too.
+async function download(formaat) {
+  const halfjaar = $("halfjaar").value;
+  melding("");
+  try {
+    const antwoord = await haalBestand(API.rapport, { halfjaar }, { format: formaat });
+    const link = el("a", { href: URL.createObjectURL(antwoord), download:
+      `sth-halfjaar-${halfjaar}.${formaat}` });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  } catch (e) {
+    melding(e.message);
+  }
+}
+
 async function start() {
   try {
     await laadBasis();
@@ -106,6 +126,9 @@ async function start() {
     toonRapport();
   });
   $("afdrukken").addEventListener("click", () => window.print());
+  for (const knop of document.querySelectorAll("#downloads [data-formaat]")) {
+    knop.addEventListener("click", () => download(knop.getAttribute("data-formaat")));
+  }
   sleutelFormulier(async () => {
     await laadBasis();
     toonRapport();
