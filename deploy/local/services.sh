@@ -13,6 +13,9 @@ SIGNALS_PORT=${WIJKPULS_SIGNALS_PORT:-8002}
 # Sign-in on the reporting service with the local provider (deploy/local/oidc.sh, started by
 # `make infra`); WIJKPULS_OIDC_ISSUER= (empty) turns it off.
 export WIJKPULS_OIDC_ISSUER=${WIJKPULS_OIDC_ISSUER-http://127.0.0.1:${WIJKPULS_OIDC_PORT:-8088}}
+# The same provider for the signals service's pages and bearer tokens (its own client,
+# wijkpuls-signals); WIJKPULS_SIGNALS_OIDC_ISSUER= (empty) turns it off there.
+export WIJKPULS_SIGNALS_OIDC_ISSUER=${WIJKPULS_SIGNALS_OIDC_ISSUER-$WIJKPULS_OIDC_ISSUER}
 
 # name|command (python -m ...)|health url
 SERVICES=(
@@ -80,6 +83,8 @@ Wijkpuls is up.
   monitor:             http://127.0.0.1:$REPORTING_PORT/monitor/overzicht  (overzicht, trends, wijken, STH-rapportage)
   dashboard:           http://127.0.0.1:$REPORTING_PORT/dashboard  (KPIs, termijnen, alerts)
   signals API docs:    http://127.0.0.1:$SIGNALS_PORT/docs  (vroegsignalering, docs/signals.md)
+  vroegsignalering:    http://127.0.0.1:$SIGNALS_PORT/vroegsignalering/werklijst  (sign in as vroegsignalering: werklijst, zaak, levering, DDAS-export)
+  privacy officer:     http://127.0.0.1:$SIGNALS_PORT/privacy/toegangslog  (sign in as privacy: toegangslog, inzage, bewaartermijnen, sleutels)
   a live figure:       http://127.0.0.1:$REPORTING_PORT/api/v1/kpi/doorlooptijd?wijk=gemeente
   open over termijn:   http://127.0.0.1:$REPORTING_PORT/api/v1/open-over-termijn
   event catalog:       http://127.0.0.1:$INTAKE_PORT/api/v1/catalog  (AsyncAPI: .../catalog/asyncapi)
