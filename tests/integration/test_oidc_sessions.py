@@ -121,11 +121,11 @@ async def test_a_session_reads_with_the_role_until_it_ends(app: Any, client: htt
     # the team lead's wijken come from the claim; a sign-out from another site is refused
     leader = await _sign_in(client, "teamleider", terug="https://elders.example/")
     who = (await client.get("/auth/sessie", headers=_jar(wijkpuls_sessie=leader))).json()
-    assert who["rol"] == "beleid" and who["wijken"] == ["Helmond-West", "Binnenstad"]
+    assert who["rol"] == "teamleider" and who["wijken"] == ["Helmond-West", "Binnenstad"]
     elsewhere = {**_jar(wijkpuls_sessie=leader), "Origin": "https://elders.example"}
     cross = await client.post("/auth/afmelden", headers=elsewhere)
     assert cross.status_code == 403
-    assert await _role(client, leader) == "beleid"
+    assert await _role(client, leader) == "teamleider"
     here = {**_jar(wijkpuls_sessie=leader), "Origin": BASE}
     out = await client.post("/auth/afmelden", headers=here)
     assert out.status_code == 303
