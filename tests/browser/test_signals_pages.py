@@ -161,3 +161,7 @@ def test_the_privacy_officer_finds_the_teams_read_of_the_case(
     # the team's pages are not the privacy officer's
     page.goto(served.base + "/vroegsignalering/werklijst")
     expect(page.get_by_role("heading", level=1)).to_have_text("Geen toegang")
+    # signing out ends the session: the pages ask to sign in again
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("link", name="Aanmelden", exact=True)).to_be_visible()
+    assert not [c for c in page.context.cookies() if c["name"] == "wijkpuls_signalen_sessie"]

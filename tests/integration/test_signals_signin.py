@@ -255,3 +255,54 @@ async def _retention(served: Served) -> Any:
         return await apply_retention(edge.core, edge.publisher, today, days)
     finally:
         await edge.close()
+
+
+def test_the_privacy_desk_confirms_before_inzage_and_erasure(
+    served: Served, sessions: dict[str, str], tokens: dict[str, str]
+) -> None:
+    day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
+    delivery = (
+        "ID;Signaalpartner;Bedrag;Ontstaansdatum;Signaaldatum;Crisissignaal;"
+        "Burgerservicenummer;Achternaam;Geboortedatum;Straatnaam;Postcode;Huisnummer\n"
+        f"P-1;Zorg;250;{day};{day};nee;123456782;Kraaijenbergh;1961-03-04;Merelstraat;5703AB;3\n"
+    )
+    officer = {"Cookie": f"{SESSION_COOKIE}={sessions['privacy']}", "Origin": served.base}
+    team = {"Cookie": f"{SESSION_COOKIE}={sessions['vroegsignalering']}"}
+    with httpx.Client(base_url=served.base, timeout=20) as client:
+        files = {"file": ("inzage.csv", delivery.encode(), "text/csv")}
+        key = {"X-API-Key": KEYS["team-key"][1]}
+        assert client.post("/api/v1/deliveries", files=files, headers=key).status_code == 201
+        # the DDAS export downloads with the team's page session (a GET: no CSRF question)
+        month = day[:7]
+        export = client.get(f"/api/v1/ddas-export?maand={month}&client=false", headers=team)
+        assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
+        # a BSN failing the 11-proef: the error at the field, nothing looked up
+        wrong = client.post("/privacy/inzage", data={"bsn": "123456789"}, headers=officer)
+        assert wrong.status_code == 422 and 'id="bsn-fout"' in wrong.text
+        assert 'aria-invalid="true"' in wrong.text and "elfproef" in wrong.text
+        # first a confirmation step, with the BSN masked on the page
+        confirm = client.post("/privacy/inzage", data={"bsn": "123456782"}, headers=officer)
+        assert confirm.status_code == 200 and "******782" in confirm.text
+        assert "Kraaijenbergh" not in confirm.text
+        seen = client.post(
+            "/privacy/inzage", data={"bsn": "123456782", "stap": "inzage"}, headers=officer
+        )
+        assert seen.status_code == 200 and "Kraaijenbergh" in seen.text
+        erased = client.post(
+            "/privacy/inzage", data={"bsn": "123456782", "stap": "verwijderen"}, headers=officer
+        )
+        assert erased.status_code == 200 and "Verwijderd: 1 signalen" in erased.text
+        again = client.post(
+            "/privacy/inzage", data={"bsn": "123456782", "stap": "inzage"}, headers=officer
+        )
+        assert "bewaart niets" in again.text
+        # both logged with the officer's name and the person's pseudonym, never the BSN
+        bearer = {"Authorization": f"Bearer {tokens['privacy']}"}
+        log = client.get("/api/v1/access-log", params={"who": "Piet Privacy"}, headers=bearer)
+        entries = [e for e in log.json()["entries"] if e["action"] in ("inzage", "erasure")]
+        assert [e["action"] for e in entries] == ["inzage", "erasure", "inzage"]
+        assert all(e["pseudoniem"] and e["route"] == "/privacy/inzage" for e in entries)
+        assert "123456782" not in log.text
+        exported = client.get("/api/v1/access-log", params={"action": "ddas-export-zonder-client"},
+                              headers=bearer).json()["entries"]  # fmt: skip
+        assert exported[0]["naam"] == "Vera Vroegsignalering"
