@@ -42,6 +42,7 @@ def service(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         "WIJKPULS_REPORTING_LIVE_MAX_CONNECTIONS": str(MAX_STREAMS),
         "WIJKPULS_REPORTING_LIVE_HEARTBEAT_S": "0.5",
         "WIJKPULS_REPORTING_LIVE_INTERVAL_S": "0.2",
+        "WIJKPULS_REPORTING_MAX_IN_FLIGHT": "2",  # fewer than the streams kept open below
     }
     log = Path(tmp_path_factory.mktemp("live")) / "reporting.log"
     base = f"http://127.0.0.1:{port}"
@@ -167,6 +168,9 @@ async def test_past_the_bound_a_stream_gets_503_and_a_closed_one_frees_its_place
             await opened.until("verbonden")
         async with httpx.AsyncClient() as http:
             refused = await http.get(f"{base}/api/v1/live", headers={"X-API-Key": BELEID})
+            # open streams do not count as requests in flight (load shedding at 2)
+            ordinary = await http.get(f"{base}/api/v1/wijken")
+        assert ordinary.status_code == 200, ordinary.text
         assert refused.status_code == 503
         assert refused.headers["Retry-After"] == "5"
         assert refused.json()["type"].endswith("live-full")
