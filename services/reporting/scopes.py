@@ -1,5 +1,6 @@
 """Which single zaken a caller may read (docs/signin.md#roles): the role analist every wijk,
-a teamleider only the wijken of its ``wijken`` claim, every other role none (counts only).
+a teamleider only the wijken of its ``wijken`` claim, every other role none (counts only);
+and which KPI tables it reads with small numbers (``sees_small_numbers``).
 
 Zaak-level routes ask here before they read: the lists (open over termijn, wachtend), one
 zaak's termijnen and the alert feed. A refusal is a 403 problem in Dutch that says what the
@@ -16,6 +17,7 @@ from fastapi import Request
 from services.reporting.access import Caller
 from services.reporting.settings import ReportingRole
 from shared.core.domain_config import GEMEENTE
+from shared.core.kpi.definition import CellSource, KpiDefinition
 from shared.platform.problems import ProblemError
 
 
@@ -103,6 +105,18 @@ def require_zaak_scope(request: Request, caller: Caller) -> ZaakScope:
         )
     request.state.zaakniveau = list(scope.wijken) if scope.wijken is not None else "alle"
     return scope
+
+
+def sees_small_numbers(role: ReportingRole, definition: KpiDefinition) -> bool:
+    """Whether ``role`` reads this KPI's table unsuppressed (BRIEF section 4): analist and
+    privacy-officer every KPI; vroegsignalering the KPIs of its own domain, the ones counted
+    from vroegsignaalzaken (bereik-vroegsignalering, vroegsignalen). A whole table either
+    way, so no hidden cell of a controlled table can be worked out from an exact one beside
+    it; a team lead's own wijken are part of every table, so it reads them controlled."""
+    if role.sees_small_numbers:
+        return True
+    own_domain = definition.source is CellSource.VROEGSIGNAALZAKEN
+    return role is ReportingRole.VROEGSIGNALERING and own_domain
 
 
 def _names(wijken: Sequence[str]) -> str:

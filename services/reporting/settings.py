@@ -13,10 +13,11 @@ from shared.platform.settings import MIN_API_KEY_LENGTH, ServiceSettings, _confi
 
 
 class ReportingRole(StrEnum):
-    """Who reads (docs/signin.md#roles, docs/domain.md#small-numbers). publiek, beleid,
-    teamleider and vroegsignalering get disclosure-controlled figures; analist and
-    privacy-officer see small numbers. Single zaken: analist all, teamleider its own wijken
-    (services/reporting/scopes.py); the other roles see counts only."""
+    """Who reads (docs/signin.md#roles, docs/domain.md#small-numbers). publiek, beleid and
+    teamleider get disclosure-controlled figures, vroegsignalering too outside its own KPIs;
+    analist and privacy-officer see small numbers (services/reporting/scopes.py
+    sees_small_numbers decides per KPI table). Single zaken: analist all, teamleider its own
+    wijken; the other roles see counts only."""
 
     PUBLIEK = "publiek"
     BELEID = "beleid"
@@ -27,10 +28,10 @@ class ReportingRole(StrEnum):
 
     @property
     def sees_small_numbers(self) -> bool:
-        # BRIEF section 4 also lets teamleider (its wijken) and vroegsignalering (its domain)
-        # see small numbers; a scope narrower than a whole KPI table is not built, and mixing
-        # exact own-wijk cells into a controlled table would let a hidden cell elsewhere be
-        # recomputed, so they read the controlled figures, like beleid.
+        """In every KPI table. BRIEF section 4 also lets vroegsignalering see them in its own
+        domain's tables (scopes.sees_small_numbers) and teamleider in its own wijken: those
+        are part of every table, and exact own-wijk cells beside controlled ones would let a
+        hidden cell elsewhere be worked out, so a team lead reads controlled figures."""
         return self in (ReportingRole.ANALIST, ReportingRole.PRIVACY_OFFICER)
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -125,3 +126,25 @@ async def test_vroegsignalering_and_privacy_officer_see_counts_not_zaken(
     assert wijken.json()["rol"] == "privacy-officer"
     analist = (await client.get("/api/v1/alerts", headers=_as(tokens, "analist"))).json()
     assert {a["zaak_id"] for a in analist["alerts"]} == {"HW-1", "ST-1", "BS-2"}
+
+
+async def test_vroegsignalering_sees_the_small_numbers_of_its_own_domain_only(
+    client: httpx.AsyncClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    def stiphout(answer: dict[str, Any]) -> dict[str, Any]:
+        return next(c for c in answer["cells"] if c["wijk"] == "Stiphout")
+
+    url = "/api/v1/kpi/vroegsignalen?periode=2026-03"
+    with caplog.at_level(logging.INFO, logger=ACCESS):
+        vera = (await client.get(url, headers=_as(tokens, "vroegsignalering"))).json()
+    bea = (await client.get(url, headers=_as(tokens, "beleid"))).json()
+    assert stiphout(vera)["n"] == 2 and "verborgen" not in stiphout(vera)
+    assert stiphout(bea)["n"] == "<5" and stiphout(bea)["verborgen"]["n"] == "primair"
+    (read,) = [r.__dict__ for r in caplog.records if r.name == ACCESS and r.role != "beleid"]
+    assert (read["naam"], read["role"]) == ("Vera Vroegsignalering", "vroegsignalering")
+    assert read["kleine_aantallen"] >= 1  # logged like a person-level read
+    # outside its domain (and for a team lead) the figures stay controlled, as for beleid
+    besluiten = "/api/v1/kpi/doorlooptijd?periode=2026-02&wijk=gemeente"
+    for login, n in (("vroegsignalering", "<5"), ("teamleider", "<5"), ("privacy", 2)):
+        (cell,) = (await client.get(besluiten, headers=_as(tokens, login))).json()["cells"]
+        assert cell["n"] == n, login

@@ -1,14 +1,16 @@
 """Roles and zaak scopes of the reporting service without I/O: which role a person's several
-role values give, and which wijken a teamleider's list covers."""
+role values give, which wijken a teamleider's list covers, which KPI tables a role reads with
+small numbers."""
 
 from __future__ import annotations
 
 import pytest
 
 from services.reporting.access import Caller
-from services.reporting.scopes import ALL_WIJKEN, ZaakScope, zaak_scope
+from services.reporting.scopes import ALL_WIJKEN, ZaakScope, sees_small_numbers, zaak_scope
 from services.reporting.settings import ReportingRole, Settings
 from services.reporting.signin import Person, SignIn
+from shared.core.kpi.registry import SERVED
 from shared.platform.problems import ProblemError
 
 
@@ -60,3 +62,13 @@ def test_a_teamleiders_wijk_filter() -> None:
         assert refused.value.status_code == 403
         assert f"wijk {other} zijn niet voor u" in refused.value.detail
     assert ALL_WIJKEN.wijk_filter("Stiphout") == "Stiphout" and ALL_WIJKEN.allows(None)
+
+
+def test_small_numbers_per_kpi_table() -> None:
+    own = {"bereik-vroegsignalering", "vroegsignalen"}
+    for name, definition in SERVED.items():
+        assert sees_small_numbers(ReportingRole.ANALIST, definition)
+        assert sees_small_numbers(ReportingRole.PRIVACY_OFFICER, definition)
+        assert sees_small_numbers(ReportingRole.VROEGSIGNALERING, definition) == (name in own)
+        for controlled in (ReportingRole.PUBLIEK, ReportingRole.BELEID, ReportingRole.TEAMLEIDER):
+            assert not sees_small_numbers(controlled, definition), (controlled, name)

@@ -54,6 +54,7 @@ from services.reporting.query import (
     peildatum_or_today,
     refuse_unknown_parameters,
 )
+from services.reporting.scopes import sees_small_numbers
 from services.reporting.settings import ReportingRole
 from services.reporting.wiring import Reporting
 from shared.core.domain_config import Norm
@@ -268,7 +269,7 @@ async def publish(
     reporting: Reporting = request.app.state.reporting
     kpi, wijk = definition.name, filters.wijk
     publiek = caller.role is ReportingRole.PUBLIEK
-    controlled = not caller.role.sees_small_numbers
+    controlled = not sees_small_numbers(caller.role, definition)
     version, table = await controlled_table(request, definition, peildatum, controlled=controlled)
     answer_key = (kpi, peildatum, controlled, publiek, version, periodes, filters.wet, wijk,
                   tuple(sorted(parameters.items())), as_csv, series is not None)  # fmt: skip

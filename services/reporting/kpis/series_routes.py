@@ -27,6 +27,7 @@ from services.reporting.kpis.routes import (
 from services.reporting.kpis.series import MAX_PERIODES, Stap, containing, last, series, stap_of
 from services.reporting.openapi import INVALID_QUERY_EXAMPLE, UNKNOWN_KPI_EXAMPLE
 from services.reporting.query import PeildatumQuery, WetQuery, WijkQuery, invalid
+from services.reporting.scopes import sees_small_numbers
 from shared.platform.api_rules import CSV, FormatQuery
 from shared.platform.problems import problem_response
 
@@ -121,7 +122,7 @@ async def _held(
     """From the oldest periode of ``stap`` with a cell in the KPI's table up to ``end`` (at
     most ``MAX_PERIODES``): "every half-year held". The table is the one the answer is made
     from (cached per content version)."""
-    controlled = not caller.role.sees_small_numbers
+    controlled = not sees_small_numbers(caller.role, query.definition)
     _, table = await controlled_table(
         request, query.definition, query.peildatum, controlled=controlled
     )

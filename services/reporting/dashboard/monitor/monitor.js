@@ -360,7 +360,10 @@ export async function laadBasis() {
       ? `U leest als publiek: ${beschermd}. Een lopende periode is zichtbaar zodra die voorbij is.`
       : ["analist", "privacy-officer"].includes(a.rol)
         ? `U leest met de rol ${a.rol}: ook kleine aantallen zijn zichtbaar.`
-        : `U leest met de rol ${a.rol}: ${beschermd}.`; // beleid, teamleider, vroegsignalering
+        : a.rol === "vroegsignalering"
+          ? `U leest met de rol vroegsignalering: kleine aantallen zijn zichtbaar bij de ` +
+            `cijfers van vroegsignalering; bij de andere cijfers geldt: ${beschermd}.`
+          : `U leest met de rol ${a.rol}: ${beschermd}.`; // beleid, teamleider
   }
   return a;
 }
