@@ -9,35 +9,54 @@ not restarted for it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-
-from fastapi import FastAPI, Request
-from starlette.responses import Response
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.platform.problems import problem
 
-Next = Callable[[Request], Awaitable[Response]]
 NEVER_SHED = frozenset({"/health", "/ready", "/metrics"})
 
 
-def install_load_shedding(app: FastAPI, max_in_flight: int, retry_after_s: int = 1) -> None:
-    in_flight = 0
+class LoadShedding:
+    """Plain ASGI (no BaseHTTPMiddleware: that costs a task and two memory streams per request,
+    a large share of a cached answer's CPU). A request counts as in flight until its answer
+    starts; a response that then streams for long (the live events, services/reporting/live/)
+    no longer counts."""
 
-    @app.middleware("http")
-    async def shed(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        nonlocal in_flight
-        if request.url.path in NEVER_SHED:
-            return await call_next(request)
-        if in_flight >= max_in_flight:
-            return problem(
+    def __init__(self, app: ASGIApp, max_in_flight: int, retry_after_s: int = 1) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.retry_after_s = retry_after_s
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in NEVER_SHED:
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight:
+            refused = problem(
                 503, "overloaded", "Too many requests at once",
-                f"this process answers at most {max_in_flight} requests at a time; retry",
-                headers={"Retry-After": str(retry_after_s)},
+                f"this process answers at most {self.max_in_flight} requests at a time; retry",
+                headers={"Retry-After": str(self.retry_after_s)},
             )  # fmt: skip
-        in_flight += 1
+            await refused(scope, receive, send)
+            return
+        self.in_flight += 1
+        counted = True
+
+        async def started(message: Message) -> None:
+            nonlocal counted
+            if counted and message["type"] == "http.response.start":
+                counted = False
+                self.in_flight -= 1
+            await send(message)
+
         try:
-            return await call_next(request)
+            await self.app(scope, receive, started)
         finally:
-            in_flight -= 1
+            if counted:
+                self.in_flight -= 1
+
+
+def install_load_shedding(app: FastAPI, max_in_flight: int, retry_after_s: int = 1) -> None:
+    app.add_middleware(LoadShedding, max_in_flight=max_in_flight, retry_after_s=retry_after_s)

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import httpx
 from fastapi import FastAPI
+from fastapi.responses import StreamingResponse
 
 from shared.platform.load_shedding import install_load_shedding
 
@@ -44,3 +46,32 @@ async def test_requests_past_the_limit_are_shed_and_the_rest_answered() -> None:
     assert probe.status_code == 200
     assert [a.json() for a in answered] == [{"n": 7}, {"n": 7}]
     assert after.status_code == 200, "the count goes down again when requests finish"
+
+
+async def test_a_response_that_streams_on_no_longer_counts_once_it_started() -> None:
+    """A live stream (services/reporting/live/) stays open for hours: it counts only until
+    its answer starts, so open streams never shed the ordinary requests."""
+    release = asyncio.Event()
+    app = FastAPI()
+
+    @app.get("/api/v1/stream")
+    async def stream() -> StreamingResponse:
+        async def events() -> AsyncIterator[str]:
+            yield "event: verbonden\n\n"
+            await release.wait()
+
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.get("/api/v1/figure")
+    async def figure() -> dict[str, int]:
+        return {"n": 7}
+
+    install_load_shedding(app, max_in_flight=1)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://svc") as http:
+        opened = asyncio.create_task(http.get("/api/v1/stream"))
+        await asyncio.sleep(0.05)  # the stream has started and waits
+        ordinary = await http.get("/api/v1/figure")
+        release.set()
+        await opened
+    assert ordinary.status_code == 200, "the open stream does not hold the only place"
