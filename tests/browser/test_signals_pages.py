@@ -72,6 +72,8 @@ def team_flow(
         viewport={"width": 1280, "height": 900}, locale="nl-NL", bypass_csp=True
     )
     page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
     violations: dict[str, list[object]] = {}
     shots = []
     try:
@@ -89,6 +91,8 @@ def team_flow(
             str(_delivery(tmp_path_factory.mktemp("levering")))
         )
         page.get_by_role("button", name="Levering laden").click()
+        # the page's script sent the file to the API with a progress bar, then opened the report
+        page.wait_for_url(f"{served.base}/vroegsignalering/levering/*")
         expect(page.get_by_role("status").first).to_contain_text("2 geladen, 1 afgewezen")
         expect(page.get_by_role("table")).to_contain_text("Postcode")
         violations["levering"] = list(axe_violations(page, "signalen-levering"))
@@ -129,6 +133,7 @@ def team_flow(
         expect(page.locator("main")).to_contain_text("Budget advies en/of quick fix")
         violations["zaak"] = list(axe_violations(page, "signalen-zaak"))
         shots.append(screenshot(page, "signalen-zaak"))
+        assert not errors, f"script errors in the page: {errors}"
         yield TeamFlow(case_id, violations, shots)
     finally:
         context.close()

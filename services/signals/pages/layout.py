@@ -17,9 +17,10 @@ from services.signals.api.auth import Caller
 from services.signals.settings import SignalsRole
 
 VENDOR = "/signalen/vendor"
-# Everything from this origin only: no CDN, no script at all, forms post only here.
+# Everything from this origin only: no CDN, no inline script (the upload page's one script
+# is a file of this site), forms post only here.
 HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; script-src 'none'; "
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; script-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     # same-origin, not no-referrer: with no-referrer a browser sends "Origin: null" on a form

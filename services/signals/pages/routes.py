@@ -60,6 +60,11 @@ async def stylesheet() -> FileResponse:
     return FileResponse(HERE / "signalen.css", media_type="text/css", headers=HEADERS)
 
 
+@router.get("/signalen/levering.js")
+async def upload_script() -> FileResponse:
+    return FileResponse(HERE / "levering.js", media_type="text/javascript", headers=HEADERS)
+
+
 def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(team.router)

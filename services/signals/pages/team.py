@@ -39,6 +39,7 @@ from services.signals.pages.layout import (
     textbox,
     yes_no,
 )
+from services.signals.rules import report as reports
 from services.signals.settings import SignalsRole
 from services.signals.vault import werklijst
 from shared.core.ddas import ContactpogingSoort, Dagdeel, Resultaat
@@ -379,12 +380,17 @@ def _upload_form(error: str | None = None) -> str:
         f'type="file" accept=".csv,.json,text/csv,application/json"'
         f"{described('bestand', error, hint=True)}>"
     )
+    # levering.js (when script runs) sends the file to the API with a progress bar and then
+    # opens the report; without script the form posts here and the answer is the report.
     return (
-        '<form class="formulier" method="post" enctype="multipart/form-data" novalidate '
-        'action="/vroegsignalering/levering" aria-label="Levering laden">'
+        '<form id="levering-form" class="formulier" method="post" enctype="multipart/form-data" '
+        'novalidate action="/vroegsignalering/levering" aria-label="Levering laden">'
         + field("bestand", "Leveringsbestand", control, error, hint)
         + button("Levering laden")
-        + "</form>"
+        + '<div id="voortgang" class="voortgang" hidden><label class="utrecht-form-label" '
+        'for="voortgang-balk">Voortgang</label> <progress id="voortgang-balk" max="100" '
+        'value="0"></progress> <span id="voortgang-tekst" class="uitleg" role="status">'
+        "</span></div>" + "</form>" + '<script type="module" src="/signalen/levering.js"></script>'
     )
 
 
@@ -406,10 +412,24 @@ async def upload(
         body = _upload_form("Kies een bestand om te laden.")
         return page("Levering laden", body, team, current="/vroegsignalering/levering", status=422)
     try:
-        report = await load_upload(request, team, file)
+        loaded = await load_upload(request, team, file)
     except ProblemError as refused:
         body = _upload_form(f"Het bestand is niet geladen: {refused.detail}.")
         return page("Levering laden", body, team, current="/vroegsignalering/levering", status=422)
+    return _report_view(team, loaded)
+
+
+@router.get("/levering/{delivery_id}")
+async def report_page(request: Request, team: Team, delivery_id: str) -> HTMLResponse:
+    """A delivery's row report (where the upload form's script goes when the file is in)."""
+    core = request.app.state.edge.core
+    found = await asyncio.to_thread(reports.delivery_report, core, delivery_id)
+    if found is None:
+        raise PageRefusal(404, "Levering niet gevonden", "Er is geen levering met dit nummer.")
+    return _report_view(team, found)
+
+
+def _report_view(team: Caller, report: dict[str, Any]) -> HTMLResponse:
     loaded = report["status"] == "loaded"
     summary = (
         f"Levering {report['delivery_id']}: {report['rows']} regels, {report['accepted']} "
