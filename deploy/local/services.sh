@@ -82,6 +82,7 @@ Wijkpuls is up.
   reporting API docs:  http://127.0.0.1:$REPORTING_PORT/docs
   monitor:             http://127.0.0.1:$REPORTING_PORT/monitor/overzicht  (overzicht, trends, wijken, STH-rapportage)
   dashboard:           http://127.0.0.1:$REPORTING_PORT/dashboard  (KPIs, termijnen, alerts)
+  team leads:          http://127.0.0.1:$REPORTING_PORT/monitor/teamleider  (sign in as teamleider: its wijken's zaken over the term, alerts)
   signals API docs:    http://127.0.0.1:$SIGNALS_PORT/docs  (vroegsignalering, docs/signals.md)
   vroegsignalering:    http://127.0.0.1:$SIGNALS_PORT/vroegsignalering/werklijst  (sign in as vroegsignalering: werklijst, zaak, levering, DDAS-export)
   privacy officer:     http://127.0.0.1:$SIGNALS_PORT/privacy/toegangslog  (sign in as privacy: toegangslog, inzage, bewaartermijnen, sleutels)
