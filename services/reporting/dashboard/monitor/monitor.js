@@ -500,8 +500,20 @@ function viaEventSource(lees, kpis) {
   for (const naam of ["verbonden", "cijfers", "opnieuw"]) {
     bron.addEventListener(naam, (e) => bericht(naam, e.data, lees, kpis));
   }
-  bron.onerror = () => { live.verbonden = false; }; // EventSource reconnects by itself
-  return () => bron.close();
+  let later = null;
+  bron.onerror = () => {
+    live.verbonden = false;
+    // A dropped connection is retried by EventSource itself; an answer other than the stream
+    // (503 when the server has its maximum of streams) closes it for good: try again later,
+    // spread out so that many pages do not return at the same moment.
+    if (bron.readyState === EventSource.CLOSED && !later) {
+      later = setTimeout(() => verbindLive(lees, kpis), 5000 + Math.random() * 10000);
+    }
+  };
+  return () => {
+    clearTimeout(later);
+    bron.close();
+  };
 }
 
 function viaFetch(sleutel, lees, kpis) {
