@@ -48,12 +48,13 @@ with the same suppression: a hidden figure is empty and a `verborgen` column nam
 Cells carry the CBS code of their wijk (`cbs_code`, `WK0794..`, `GM0794` for gemeente) where
 configured.
 
-**Deadlines.** `/open-over-termijn` counts, per clock, the zaken over their legal term on the
-peildatum; `/kpi/open-over-termijn` gives the same as cells per wet, wijk, periode of the due
-date and clock; `/zaken/{zaak_id}/termijnen` shows one zaak's clocks with the steps behind
-each due date; `/alerts` is the feed of alerts. Single zaken (ids, dates) are shown to the
-role `analist`, and to a `teamleider` for the wijken of its `wijken` claim (another wijk:
-403); the other roles get the counts (403 on the per-zaak routes).
+**Deadlines.** `/open-over-termijn` counts, per clock, the zaken over their legal term on
+the peildatum; `/kpi/open-over-termijn` gives the same as cells per wet, wijk, periode of
+the due date and clock; `/bijna-over-termijn` lists the zaken whose clock runs and whose due
+date is in the clock's warning window; `/zaken/{zaak_id}/termijnen` shows one zaak's clocks
+with the steps behind each due date; `/alerts` is the feed of alerts. Single zaken (ids,
+dates) are shown to the role `analist`, and to a `teamleider` for the wijken of its `wijken`
+claim (another wijk: 403); the other roles get the counts (403 on the per-zaak routes).
 
 **Wachtend.** `/wachtend` lists the zaken granted (besluit toegekend, or a toewijzing for a
 zaak without besluit) whose care has not started on the peildatum, with their age in days

@@ -5,10 +5,10 @@ login page.
 
 Not signed in, /monitor/teamleider says "Meld u aan als teamleider" with the sign-in link; the
 demo team lead (wijken Helmond-West and Binnenstad) signs in there and sees only its wijken's
-zaken over the term, per clock, longest over first, paged; a new alert of its wijken appears
-without a reload (over the live stream, GET /api/v1/live), one of Stiphout does not; one
-zaak's page explains why its due date is what it is. axe-core on both pages; screenshots in
-var/screenshots/.
+zaken over the term (per clock, longest over first, paged) and near it; a new alert of its
+wijken appears without a reload (over the live stream, GET /api/v1/live), one of Stiphout
+does not; one zaak's page explains why its due date is what it is. axe-core on both pages;
+screenshots in var/screenshots/.
 """
 
 from __future__ import annotations
@@ -111,6 +111,11 @@ def test_the_team_lead_signs_in_and_sees_its_wijken_zaken_and_one_zaaks_termijne
     second = over.locator("tbody tr").all_inner_texts()
     zaken = [row.split("\t")[0] for row in first + second]
     assert zaken == ["HW-1", "HW-1", "BS-1"], first + second
+    # near the term: BS-2 (due 28 April), not ST-3 of Stiphout
+    bijna = page.locator("#bijna tbody tr")
+    expect(bijna).to_have_count(1)
+    expect(bijna.first).to_contain_text("BS-2")
+    expect(bijna.first).to_contain_text("28 april 2026")
     meldingen = page.locator("#meldingen tbody tr")
     expect(meldingen).to_have_count(2)
     expect(meldingen.first).to_contain_text("Waarschuwing: termijn loopt bijna af")
@@ -123,15 +128,15 @@ def test_the_team_lead_signs_in_and_sees_its_wijken_zaken_and_one_zaaks_termijne
     _publish(
         redis_url,
         prefix,
-        alert("ST-1", "Stiphout", clock="wmo-onderzoek", due="2026-02-16", datum="2026-04-14"),
-        alert("BS-1", "Binnenstad", clock="jeugdwet-besluit", due="2026-03-09", datum="2026-04-14"),
+        alert("ST-1", "Stiphout", clock="wmo-onderzoek", due="2026-02-16", datum="2026-04-15"),
+        alert("BS-1", "Binnenstad", clock="jeugdwet-besluit", due="2026-03-09", datum="2026-04-15"),
     )
     expect(meldingen).to_have_count(3, timeout=10_000)
     expect(meldingen.first).to_contain_text("BS-1")
     # it came over the live stream (Server-Sent Events), which sent only its wijken's alert
     page.wait_for_function("window.wijkpulsTeamleider.meldingen >= 1")
     assert page.evaluate("window.wijkpulsTeamleider.meldingen") == 1  # Stiphout's not sent
-    expect(page.locator("#live-status")).to_contain_text("Laatste wijziging")
+    expect(page.locator("#live-status")).to_contain_text("Nieuwe meldingen om")
     assert "ST-" not in page.locator("main").inner_text()
     page.get_by_role("button", name="Vorige zaken").click()
     expect(page.locator("#blad")).to_have_text("Zaak 1 tot en met 2 van 3.")

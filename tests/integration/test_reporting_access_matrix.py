@@ -79,6 +79,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
         "/api/v1/zaken/HW-1/termijnen", refused=COUNTS_ONLY
     ),
     ("GET", "/api/v1/alerts"): api("/api/v1/alerts", refused=COUNTS_ONLY),
+    ("GET", "/api/v1/bijna-over-termijn"): api("/api/v1/bijna-over-termijn", refused=COUNTS_ONLY),
     ("GET", "/api/v1/live"): api("/api/v1/live"),
     ("GET", "/api/v1/openapi.json"): page("/api/v1/openapi.json"),
     ("GET", "/openapi.json"): page("/openapi.json"),

@@ -66,7 +66,8 @@ async def test_a_teamleider_reads_the_zaken_of_its_own_wijken_only(
         west = await client.get("/api/v1/open-over-termijn?wijk=Helmond-West", headers=tom)
         assert {z["zaak_id"] for c in west.json()["clocks"] for z in c["zaken"]} == {"HW-1"}
 
-        for path in ("/api/v1/open-over-termijn", "/api/v1/wachtend", "/api/v1/alerts"):
+        lists = ("open-over-termijn", "bijna-over-termijn", "wachtend", "alerts")
+        for path in (f"/api/v1/{name}" for name in lists):
             refused = await client.get(path, params={"wijk": "Stiphout"}, headers=tom)
             assert refused.status_code == 403, path
             body = refused.json()
@@ -76,6 +77,13 @@ async def test_a_teamleider_reads_the_zaken_of_its_own_wijken_only(
         wachtend = (await client.get("/api/v1/wachtend", headers=tom)).json()
         assert [z["zaak_id"] for z in wachtend["zaken"]] == ["HW-2"]
         assert {c["wijk"] for c in wachtend["counts"]} == {"Helmond-West"}  # no gemeente
+
+        bijna = (await client.get("/api/v1/bijna-over-termijn", headers=tom)).json()
+        assert [
+            (z["zaak_id"], z["due"], z["warning_on"], z["days_left"]) for z in bijna["zaken"]
+        ] == [
+            ("BS-2", "2026-04-28", "2026-04-14", 13)  # not ST-3 of Stiphout
+        ]
 
         alerts = (await client.get("/api/v1/alerts", headers=tom)).json()["alerts"]
         assert [(a["zaak_id"], a["type"]) for a in alerts] == [
@@ -117,7 +125,11 @@ async def test_vroegsignalering_and_privacy_officer_see_counts_not_zaken(
         assert clocks["wmo-besluit"]["zaken"] is None and over["total"] is None
         # privacy-officer sees small numbers (BRIEF 4), vroegsignalering controlled ones
         assert clocks["wmo-besluit"]["n"] == counts, login
-        for path in ("/api/v1/zaken/HW-1/termijnen", "/api/v1/alerts"):
+        for path in (
+            "/api/v1/zaken/HW-1/termijnen",
+            "/api/v1/alerts",
+            "/api/v1/bijna-over-termijn",
+        ):
             refused = await client.get(path, headers=who)
             assert refused.status_code == 403, (login, path)
             assert refused.json()["type"].endswith("/role-not-allowed")
@@ -126,6 +138,8 @@ async def test_vroegsignalering_and_privacy_officer_see_counts_not_zaken(
     assert wijken.json()["rol"] == "privacy-officer"
     analist = (await client.get("/api/v1/alerts", headers=_as(tokens, "analist"))).json()
     assert {a["zaak_id"] for a in analist["alerts"]} == {"HW-1", "ST-1", "BS-2"}
+    bijna = await client.get("/api/v1/bijna-over-termijn", headers=_as(tokens, "analist"))
+    assert {z["zaak_id"] for z in bijna.json()["zaken"]} == {"BS-2", "ST-3"}
 
 
 async def test_vroegsignalering_sees_the_small_numbers_of_its_own_domain_only(
@@ -140,7 +154,8 @@ async def test_vroegsignalering_sees_the_small_numbers_of_its_own_domain_only(
     bea = (await client.get(url, headers=_as(tokens, "beleid"))).json()
     assert stiphout(vera)["n"] == 2 and "verborgen" not in stiphout(vera)
     assert stiphout(bea)["n"] == "<5" and stiphout(bea)["verborgen"]["n"] == "primair"
-    (read,) = [r.__dict__ for r in caplog.records if r.name == ACCESS and r.role != "beleid"]
+    logged = [r.__dict__ for r in caplog.records if r.name == ACCESS]
+    (read,) = [e for e in logged if e["role"] != "beleid"]
     assert (read["naam"], read["role"]) == ("Vera Vroegsignalering", "vroegsignalering")
     assert read["kleine_aantallen"] >= 1  # logged like a person-level read
     # outside its domain (and for a team lead) the figures stay controlled, as for beleid

@@ -77,6 +77,7 @@ def test_openapi_documents_roles_problems_and_the_kpis():
         "/api/v1/kpi/{kpi}/reeks",
         "/api/v1/rapport/sth/{halfjaar}",
         "/api/v1/open-over-termijn",
+        "/api/v1/bijna-over-termijn",
         "/api/v1/wachtend",
         "/api/v1/zaken/{zaak_id}/termijnen",
         "/api/v1/alerts",

@@ -26,6 +26,7 @@ from services.reporting.query import (
     refuse_unknown_parameters,
 )
 from services.reporting.scopes import list_scope, require_zaak_scope
+from services.reporting.termijnen.bijna import find_bijna
 from services.reporting.termijnen.explanation import termijnen
 from services.reporting.termijnen.over_termijn import find_over_termijn
 from services.reporting.wiring import Reporting
@@ -202,6 +203,86 @@ def _count_row(count: ClockCount) -> dict[str, Any]:
         "n": count.n if shown else None,
         "verborgen": None if shown else count.n,
     }
+
+
+class BijnaRow(BaseModel):
+    zaak_id: str
+    wet: str
+    wijk: str
+    clock: str
+    due: date
+    warning_on: date = Field(description="the first day of the clock's warning window")
+    days_left: int = Field(description="days from the peildatum to the due date (0: today)")
+    opgeschort: bool = Field(description="the clock stands still (opschorting) on the peildatum")
+
+
+class BijnaOverTermijn(Paged):
+    peildatum: date
+    zaken: list[BijnaRow] = Field(
+        description="this page of the zaken, per clock in their configured order, soonest "
+        "due first; `total` counts all pages"
+    )
+
+
+_BIJNA_COLUMNS = tuple(BijnaRow.model_fields)
+
+
+@router.get(
+    "/bijna-over-termijn",
+    tags=["termijnen"],
+    summary="Zaken near their legal term on the peildatum: running, in the warning window",
+    description="The clocks that still run on the peildatum and whose due date is in the "
+    "clock's configured warning window (from the day of its waarschuwing alert up to and "
+    "including the due date; docs/domain.md#alerts); the clocks without a warning are never "
+    "listed. Due dates as for open over termijn. Single zaken: role analist, and a teamleider "
+    "for its wijken (without a wijk: all its wijken; another wijk: 403).",
+    response_model=BijnaOverTermijn,
+    responses={
+        **_ERRORS,
+        **_ZAAK_LEVEL,
+        **list_responses(",".join(_BIJNA_COLUMNS) + "\r\n"),
+    },
+)
+async def bijna_over_termijn_route(
+    request: Request,
+    caller: Annotated[Caller, Depends(current_caller)],
+    peildatum: PeildatumQuery = None,
+    wet: WetQuery = None,
+    wijk: WijkQuery = None,
+    clock: ClockQuery = None,
+    limit: LimitQuery = 100,
+    cursor: CursorQuery = None,
+    format: FormatQuery = None,
+) -> Response:
+    reporting: Reporting = request.app.state.reporting
+    refuse_unknown_parameters(request, ("peildatum", "wet", "wijk", "clock", *PAGING_PARAMETERS))
+    scope = require_zaak_scope(request, caller)
+    after = decode_cursor(cursor, (int, int, str))
+    wijk = scope.wijk_filter(configured_wijk(wijk, reporting.domain))
+    if clock is not None and clock not in {c.id for c in reporting.domain.clocks}:
+        raise invalid("clock", "not a clock of the domain configuration")
+    peildatum = peildatum_or_today(peildatum, await reporting.current_date())
+    clocks = {
+        c.id: c
+        for c in reporting.domain.clocks
+        if (clock is None or c.id == clock) and (wet is None or c.wet is wet)
+    }
+    found = [
+        b for b in await find_bijna(reporting, peildatum, clocks, wijk) if scope.allows(b.wijk)
+    ]
+    order = {clock_id: i for i, clock_id in enumerate(clocks)}
+    page = page_of(
+        [BijnaRow.model_validate(b.row()) for b in found],
+        lambda r: (order[r.clock], r.days_left, r.zaak_id),
+        limit,
+        after,
+    )
+    answer = BijnaOverTermijn(
+        peildatum=peildatum, zaken=page.items, **paged(request, page.total, page.next_key)
+    )
+    return respond(
+        request, answer, lambda: CsvTable(_BIJNA_COLUMNS, [r.model_dump() for r in page.items])
+    )
 
 
 class Termijnen(BaseModel):

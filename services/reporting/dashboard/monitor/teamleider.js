@@ -1,5 +1,6 @@
 // Teamleider: the zaken of the team lead's wijken over the legal term per clock, longest over
-// first, paged as the API pages them (limit and cursor), each with a link to its termijnen;
+// first, and those near it (running, in the clock's warning window), soonest due first, both
+// paged as the API pages them (limit and cursor), each with a link to its termijnen;
 // below, the recent alerts of its wijken (a warning before the term runs out, a term passed,
 // one ended late). Live without a reload over Server-Sent Events (GET /api/v1/live with the
 // session cookie): the stream sends a team lead the new alerts of its own wijken
@@ -8,12 +9,13 @@
 // (it moves with the day): a term that passes comes as an alert. Without EventSource the
 // page asks again every 15 seconds. window.wijkpulsTeamleider tells the browser test how.
 import {
-  $, ApiFout, WETTEN, alinea, bijgewerkt, fout, sleutelFormulier, tabel, vraag,
+  $, ApiFout, WETTEN, alinea, fout, sleutelFormulier, tabel, vraag,
 } from "./monitor.js";
 import { datum, klok, opsomming, teamleider, zaakLink } from "./teamleider-toegang.js";
 
 const API_TL = {
   over: "/api/v1/open-over-termijn",
+  bijna: "/api/v1/bijna-over-termijn",
   alerts: "/api/v1/alerts",
   live: "/api/v1/live",
 };
@@ -26,18 +28,46 @@ const SOORTEN = {
 };
 const gevraagd = Number(new URLSearchParams(location.search).get("per"));
 const PER = gevraagd >= 1 && gevraagd <= 100 ? gevraagd : 25;
-const cursors = [null]; // the cursor of each page seen so far; the last is this page's
 let vorige = "";
+let nieuw = ""; // the last time new alerts came: kept until the next, so it can be read
 
-function cursorVan(antwoord) {
-  const href = antwoord._links && antwoord._links.next && antwoord._links.next.href;
-  return href ? new URL(href, location.origin).searchParams.get("cursor") : null;
+// Paging through one list with the API's cursor: the cursor of each page seen so far (the
+// last is this page's), the Vorige/Volgende buttons and the "Zaak a tot en met b van n" line
+// whose ids start with `voorvoegsel`.
+class Bladeren {
+  constructor(voorvoegsel, opnieuw) {
+    this.cursors = [null];
+    this.id = (naam) => $(`${voorvoegsel}${naam}`);
+    this.id("volgende").addEventListener("click", () => {
+      this.cursors.push(this.id("volgende").dataset.cursor);
+      opnieuw();
+    });
+    this.id("vorige").addEventListener("click", () => {
+      this.cursors.pop();
+      opnieuw();
+    });
+  }
+
+  get cursor() { return this.cursors[this.cursors.length - 1]; }
+
+  toon(antwoord) {
+    const href = antwoord._links && antwoord._links.next && antwoord._links.next.href;
+    const volgende = href ? new URL(href, location.origin).searchParams.get("cursor") : null;
+    this.id("volgende").hidden = !volgende;
+    this.id("volgende").dataset.cursor = volgende || "";
+    this.id("vorige").hidden = this.cursors.length < 2;
+    const eerste = (this.cursors.length - 1) * PER + 1;
+    const laatste = Math.min(eerste + PER - 1, antwoord.total || 0);
+    this.id("blad").textContent = antwoord.total
+      ? `Zaak ${eerste} tot en met ${laatste} van ${antwoord.total}.` : "";
+  }
 }
+let overBladeren = null;
+let bijnaBladeren = null;
 
 async function toonOver() {
   const doel = $("over");
-  const cursor = cursors[cursors.length - 1];
-  const antwoord = await vraag(API_TL.over, {}, { limit: PER, cursor });
+  const antwoord = await vraag(API_TL.over, {}, { limit: PER, cursor: overBladeren.cursor });
   const blokken = [];
   for (const c of antwoord.clocks) {
     if (!c.zaken || !c.zaken.length) continue;
@@ -50,15 +80,25 @@ async function toonOver() {
     blokken.push(alinea("Geen zaken van uw wijken over de termijn.", "leeg"));
   }
   doel.replaceChildren(...blokken);
-  const volgende = cursorVan(antwoord);
-  $("volgende").hidden = !volgende;
-  $("volgende").dataset.cursor = volgende || "";
-  $("vorige").hidden = cursors.length < 2;
-  const eerste = (cursors.length - 1) * PER + 1;
-  const laatste = Math.min(eerste + PER - 1, antwoord.total || 0);
-  $("blad").textContent = antwoord.total
-    ? `Zaak ${eerste} tot en met ${laatste} van ${antwoord.total}.` : "";
-  return antwoord.total || 0;
+  overBladeren.toon(antwoord);
+}
+
+// Near the term: one table per clock, soonest due first (the API's order within a clock).
+async function toonBijna() {
+  const antwoord = await vraag(API_TL.bijna, {}, { limit: PER, cursor: bijnaBladeren.cursor });
+  const perKlok = new Map();
+  for (const z of antwoord.zaken) {
+    if (!perKlok.has(z.clock)) perKlok.set(z.clock, []);
+    perKlok.get(z.clock).push([zaakLink(z.zaak_id), WETTEN[z.wet] || z.wet, z.wijk,
+      datum(z.due), z.days_left === 0 ? "vandaag" : String(z.days_left),
+      z.opgeschort ? "opgeschort" : "loopt"]);
+  }
+  const blokken = [...perKlok].map(([id, rijen]) => tabel(`${klok(id)}: bijna over de termijn`,
+    ["Zaak", "Wet", "Wijk", "Termijn loopt af op", "Dagen te gaan", "Stand"], rijen,
+    { numeriek: [4] }));
+  $("bijna").replaceChildren(...(blokken.length ? blokken
+    : [alinea("Geen zaken van uw wijken bijna over de termijn.", "leeg")]));
+  bijnaBladeren.toon(antwoord);
 }
 
 async function toonMeldingen() {
@@ -74,10 +114,11 @@ async function toonMeldingen() {
 
 async function bijwerken() {
   try {
-    const [, meldingen] = await Promise.all([toonOver(), toonMeldingen()]);
-    const veranderd = vorige && meldingen !== vorige ? 1 : 0;
+    const [, , meldingen] = await Promise.all([toonOver(), toonBijna(), toonMeldingen()]);
+    const tijd = new Date().toLocaleTimeString("nl-NL");
+    if (vorige && meldingen !== vorige) nieuw = ` Nieuwe meldingen om ${tijd}.`;
     vorige = meldingen;
-    bijgewerkt(veranderd);
+    $("live-status").textContent = `Bijgewerkt om ${tijd}.${nieuw}`;
   } catch (e) {
     if (e instanceof ApiFout && (e.status === 401 || e.status === 403)) {
       location.reload(); // the session ended or changed: the page says what to do
@@ -92,17 +133,11 @@ async function start() {
   const persoon = await teamleider();
   if (!persoon) return;
   $("wie").textContent = `${persoon.naam || "Teamleider"}, dit zijn de zaken van ` +
-    `${opsomming(persoon.wijken)} die over de wettelijke termijn zijn, per termijn, de ` +
-    "langste overschrijding eerst, en de meldingen van uw wijken.";
+    `${opsomming(persoon.wijken)} die over de wettelijke termijn zijn (de langste ` +
+    "overschrijding eerst) of er bijna aan toe zijn, per termijn, en de meldingen van uw wijken.";
   $("werk").hidden = false;
-  $("volgende").addEventListener("click", () => {
-    cursors.push($("volgende").dataset.cursor);
-    bijwerken();
-  });
-  $("vorige").addEventListener("click", () => {
-    cursors.pop();
-    bijwerken();
-  });
+  overBladeren = new Bladeren("", bijwerken);
+  bijnaBladeren = new Bladeren("bijna-", bijwerken);
   await bijwerken();
   blijfLive();
 }
