@@ -6,8 +6,9 @@
 // session cookie): the stream sends a team lead the new alerts of its own wijken
 // (services/reporting/live/routes.py alert_filter), and on each one, and on every
 // (re)connect, the page reads both lists again. Open over termijn itself is not on the stream
-// (it moves with the day): a term that passes comes as an alert. Without EventSource the
-// page asks again every 15 seconds. window.wijkpulsTeamleider tells the browser test how.
+// (it moves with the day): a term that passes comes as an alert. Without EventSource, or when
+// the server refuses the stream, the page asks again every 15 seconds.
+// window.wijkpulsTeamleider tells the browser test how.
 import {
   $, ApiFout, WETTEN, alinea, fout, sleutelFormulier, tabel, vraag,
 } from "./monitor.js";
@@ -152,14 +153,25 @@ function leesOpnieuw() {
   }, 200);
 }
 
+function vraagElke15Seconden() {
+  live.kanaal = "vragen";
+  setInterval(() => { if (!document.hidden) bijwerken(); }, 15_000);
+}
+
 function blijfLive() {
   if (typeof EventSource !== "function") {
-    live.kanaal = "vragen";
-    setInterval(() => { if (!document.hidden) bijwerken(); }, 15_000);
+    vraagElke15Seconden();
     return;
   }
   live.kanaal = "eventsource";
   const bron = new EventSource(API_TL.live);
+  // A stream the server refused (503 when it has its maximum of streams) is not retried by
+  // the browser: then the page asks every 15 seconds instead.
+  bron.onerror = () => {
+    if (bron.readyState === EventSource.CLOSED && live.kanaal === "eventsource") {
+      vraagElke15Seconden();
+    }
+  };
   // nothing is replayed after a reconnect: read again then
   bron.addEventListener("verbonden", () => {
     live.verbonden += 1;
