@@ -15,7 +15,7 @@ import uvicorn
 from aiokafka import AIOKafkaConsumer
 from redis.asyncio import Redis
 
-from services.webhooks.delivery import Backoff
+from services.webhooks.delivery import Backoff, max_poll_interval_ms
 from services.webhooks.dispatcher import Dispatcher, Webhook
 from services.webhooks.probes import probe_app
 from services.webhooks.settings import Settings, get_settings
@@ -40,8 +40,11 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     producer = make_producer(kafka, "wijkpuls-webhooks")
     consumers: list[AIOKafkaConsumer] = []
     loops: list[asyncio.Task[None]] = []
+    dispatchers: list[Dispatcher] = []
     broker = BrokerWatch(producer, topic_name(Topic.DLQ, kafka))
-    probes, metrics = probe_app(redis, broker, lambda: loops)
+    probes, metrics = probe_app(
+        redis, broker, lambda: loops, lambda: [d.status.report() for d in dispatchers]
+    )
     server = uvicorn.Server(
         uvicorn.Config(probes, host=host, port=port, log_config=None, access_log=False)
     )
@@ -49,7 +52,6 @@ async def serve(settings: Settings, host: str, port: int) -> None:
     await producer.start()
     try:
         async with httpx.AsyncClient(timeout=config.timeout_s) as client:
-            dispatchers = []
             for hook in hooks:
                 group = f"{kafka.topic_prefix}{config.group_id}-{hook.id}"
                 consumer = make_consumer(
@@ -59,6 +61,7 @@ async def serve(settings: Settings, host: str, port: int) -> None:
                     client_id=group,
                     enable_auto_commit=False,
                     auto_offset_reset="earliest",
+                    max_poll_interval_ms=max_poll_interval_ms(backoff, config.timeout_s),
                 )
                 await consumer.start()
                 consumers.append(consumer)

@@ -24,6 +24,14 @@ from services.webhooks.signing import (
 
 log = logging.getLogger("wijkpuls.webhooks")
 Sleep = Callable[[float], Awaitable[None]]
+# Told after every attempt: None when it succeeded, else the reason. The dispatcher counts
+# attempts and failures with it while a delivery is still retrying, so a receiver that is
+# down shows at once, not only when the alert is dead-lettered minutes later.
+Observe = Callable[[str | None], None]
+
+
+def _ignore(_: str | None) -> None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,24 @@ class Backoff:
         """Seconds to wait before attempt ``attempt`` (2, 3, ...)."""
         factor: float = 2 ** (attempt - 2)  # int ** int is typed Any (a negative power is a float)
         return min(self.initial_s * factor, self.max_s)
+
+    def longest_delivery_s(self, timeout_s: float) -> float:
+        """The longest one alert can take: every attempt timing out, every wait."""
+        waits = sum(self.wait_before(n) for n in range(2, self.max_attempts + 1))
+        return waits + self.max_attempts * timeout_s
+
+
+# aiokafka's default max_poll_interval_ms. A consumer that does not ask for records for
+# longer leaves its group, and the commit after a long delivery then fails and ends the
+# webhook's delivery loop, so the dispatcher allows each consumer the longest delivery.
+DEFAULT_MAX_POLL_INTERVAL_MS = 300_000
+
+
+def max_poll_interval_ms(backoff: Backoff, timeout_s: float) -> int:
+    """The consumer's max_poll_interval_ms: the longest delivery plus a minute, at least
+    aiokafka's default."""
+    longest_ms = int((backoff.longest_delivery_s(timeout_s) + 60) * 1000)
+    return max(DEFAULT_MAX_POLL_INTERVAL_MS, longest_ms)
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,7 @@ async def deliver(
     secret: str,
     backoff: Backoff,
     sleep: Sleep = asyncio.sleep,
+    observe: Observe = _ignore,
 ) -> Outcome:
     headers = {
         "Content-Type": CONTENT_TYPE,
@@ -72,8 +99,10 @@ async def deliver(
             reason = f"{type(exc).__name__}"
         else:
             if answer.is_success:
+                observe(None)
                 return Outcome(True, attempt)
             reason = f"HTTP {answer.status_code}"
+        observe(reason)
         log.warning(
             "webhook attempt failed",
             extra={"alert_id": alert_id, "attempt": attempt, "reason": reason},

@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 from services.webhooks.delivery import Backoff, Sleep, deliver
 from services.webhooks.probes import DeliveryMetrics
 from services.webhooks.signing import hook_id
+from services.webhooks.status import HookStatus
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.dead_letter import dead_letter_headers
 from shared.contract.events import UndecodableRecord, from_kafka_record
@@ -70,6 +71,7 @@ class Dispatcher:
         self._keep_s = keep_days * DAY_S
         self._sleep = sleep
         self._metrics = metrics
+        self.status = HookStatus(webhook.id)
 
     async def run(self) -> None:
         async for record in self._consumer:
@@ -105,12 +107,16 @@ class Dispatcher:
             alert.alert_id,
             self.webhook.secret,
             self.webhook.backoff,
+            observe=self._attempted,
             **kwargs,
         )
-        if self._metrics:
-            self._metrics.attempts.labels(self.webhook.id).inc(outcome.attempts)
         if outcome.delivered:
+            # A receiver that acknowledged gets this alert id never again from this
+            # webhook's dispatcher (a replay, a resend from the dead letters). An ack lost on
+            # the way back (a timeout after the receiver took it) is retried: at least once,
+            # the receiver deduplicates by X-Wijkpuls-Alert-Id (docs/alerts.md).
             await self._redis.set(key, "1", ex=self._keep_s)
+            self.status.delivered += 1
             log.info(
                 "delivered",
                 extra={"webhook": self.webhook.id, "alert_id": alert.alert_id,
@@ -121,7 +127,20 @@ class Dispatcher:
             f"webhook {self.webhook.id}: {outcome.attempts} attempts failed, last {outcome.reason}"
         )
         await self._dead_letter(record, reason)
+        self.status.dead_lettered += 1
         return "dead-lettered"
+
+    def _attempted(self, reason: str | None) -> None:
+        self.status.attempt(reason)
+        if not self._metrics:
+            return
+        hook = self.webhook.id
+        self._metrics.attempts.labels(hook).inc()
+        self._metrics.consecutive_failures.labels(hook).set(self.status.consecutive_failures)
+        if reason is None:
+            self._metrics.last_delivered.labels(hook).set_to_current_time()
+        else:
+            self._metrics.failed_attempts.labels(hook, reason).inc()
 
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], reason: str) -> None:
         headers = dead_letter_headers(

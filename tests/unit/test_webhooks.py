@@ -194,3 +194,65 @@ def test_production_refuses_the_development_webhook_secret():
     Settings(**production)  # no webhooks: nothing is signed
     secret = SecretStr("a-real-webhook-secret")
     Settings(**production, webhook=WebhookSettings(urls=[URL], secret=secret))
+
+
+def test_a_consumer_may_wait_as_long_as_the_longest_delivery():
+    from services.webhooks.delivery import DEFAULT_MAX_POLL_INTERVAL_MS, max_poll_interval_ms
+
+    defaults = Backoff(max_attempts=8, initial_s=1.0, max_s=300.0)
+    # 1+2+...+64 s of waits and 8 timeouts of 10 s: within aiokafka's 5 minutes
+    assert defaults.longest_delivery_s(10.0) == 127 + 80
+    assert max_poll_interval_ms(defaults, 10.0) == DEFAULT_MAX_POLL_INTERVAL_MS
+    # 12 attempts: 127 + 128 + 256 + 300 + 300 s of waits and 12 timeouts, far over 5 minutes
+    many = Backoff(max_attempts=12, initial_s=1.0, max_s=300.0)
+    assert many.longest_delivery_s(10.0) == 1111 + 120
+    assert max_poll_interval_ms(many, 10.0) == (1231 + 60) * 1000
+
+
+async def test_the_state_per_webhook_follows_its_attempts():
+    script, redis, producer = (
+        Script([httpx.ConnectError("refused"), 503, 204]),
+        FakeRedis(),
+        FakeProducer(),
+    )
+    d = dispatcher(script, redis, producer)
+    assert d.status.report()["state"] == "delivering"
+    assert await d.handle(alert_record()) == "delivered"
+    report = d.status.report()
+    assert (report["state"], report["failed_attempts"], report["consecutive_failures"]) == (
+        "delivering",
+        2,
+        0,
+    )
+    assert report["last_failure"] == "HTTP 503" and report["delivered"] == 1
+    assert report["last_delivered_at"] is not None
+
+
+async def test_a_failing_webhook_shows_on_its_metrics_before_the_dead_letter():
+    from prometheus_client import CollectorRegistry
+
+    from services.webhooks.probes import DeliveryMetrics
+
+    registry = CollectorRegistry()
+    script, redis, producer = Script([httpx.ConnectError("refused")]), FakeRedis(), FakeProducer()
+    d = dispatcher(script, redis, producer)
+    d._metrics = DeliveryMetrics(registry)
+    seen: list[float | None] = []
+
+    async def sleep(_: float) -> None:  # each wait between attempts looks at the metrics
+        seen.append(
+            registry.get_sample_value(
+                "wijkpuls_webhooks_consecutive_failures", {"webhook": d.webhook.id}
+            )
+        )
+
+    d._sleep = sleep
+    assert await d.handle(alert_record()) == "dead-lettered"
+    assert seen == [1.0, 2.0]  # visible while still retrying
+    labels = {"webhook": d.webhook.id, "reason": "ConnectError"}
+    assert registry.get_sample_value("wijkpuls_webhooks_failed_attempts_total", labels) == 3
+    assert (
+        registry.get_sample_value("wijkpuls_webhooks_attempts_total", {"webhook": d.webhook.id})
+        == 3
+    )
+    assert d.status.report()["state"] == "failing" and d.status.dead_lettered == 1
