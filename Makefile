@@ -48,11 +48,12 @@ run: infra ## bring up Kafka, Redis, the services and the Helmond demo load; pri
 	$(MAKE) --no-print-directory demo
 	deploy/local/services.sh urls
 
-DEMO := var/demo/helmond.jsonl
+# Two years, so the monitor's trends and year-on-year comparisons have data (docs/demo.md).
+DEMO := var/demo/helmond-24m.jsonl
 
-demo: bootstrap ## generate a year of Helmond demo events (once) and load them through the intake
+demo: bootstrap ## generate two years of Helmond demo events (once) and load them through the intake
 	@mkdir -p $(dir $(DEMO))
-	@test -s $(DEMO) || $(BIN)/python -m demo --months 12 --out $(DEMO)
+	@test -s $(DEMO) || $(BIN)/python -m demo --months 24 --out $(DEMO)
 	WIJKPULS_LOADER_API_KEY=$${WIJKPULS_LOADER_API_KEY:-wijkpuls-development-intake-key} $(BIN)/python -m services.intake.loader $(DEMO) --url http://127.0.0.1:$${WIJKPULS_INTAKE_PORT:-8000}
 	$(BIN)/python -m demo.vroegsignalering_load --inhabitants 30000  # ~120 signals a month, 12 months; skipped once loaded
 

@@ -24,17 +24,21 @@ _DESCRIPTION = (
 )
 
 
+def this_month() -> date:
+    return today().replace(day=1)
+
+
 def _parser() -> argparse.ArgumentParser:
-    this_month = today().replace(day=1)
     parser = argparse.ArgumentParser(prog="python -m demo", description=_DESCRIPTION)
     add = parser.add_argument
     add("--months", type=int, default=12, help="months of requests (default: 12)")
     add(
         "--start",
         type=month_start,
-        default=add_months(this_month, -11),
+        default=None,
         metavar="YYYY-MM",
-        help="first month (default: 11 months before this one)",
+        help="first month (default: so that the months end with this one: --months 24 is "
+        "the last two years)",
     )
     add("--seed", type=int, default=7, help="random seed (default: 7)")
     add(
@@ -69,9 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     rates = (args.duplicates, args.out_of_order, args.corrections)
     if args.months < 1 or args.scale <= 0 or not all(0 <= r <= 1 for r in rates):
         parser.error("--months must be >= 1, --scale > 0 and the shares between 0 and 1")
-    options = DemoOptions(
-        args.start, args.months, args.seed, args.today, args.scale, Quirks(*rates)
-    )
+    # Without --start the window ends with this month, whatever its length (make run's
+    # two years end today, so the monitor's trends and year-on-year comparisons have data).
+    start = args.start or add_months(this_month(), -(args.months - 1))
+    options = DemoOptions(start, args.months, args.seed, args.today, args.scale, Quirks(*rates))
     stream = DemoStream(options)
     if args.out == "-":
         _write(stream, sys.stdout, quiet=args.quiet)
