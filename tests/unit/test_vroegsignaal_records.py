@@ -5,6 +5,7 @@ topic can present after retention (all events, some, none) ending in the same fi
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -37,6 +38,10 @@ class Figures:
     async def replace(self, zaak_id: str, contribution: Contribution) -> bool:
         self.by_zaak[zaak_id] = dict(contribution)
         return True
+
+    async def replace_all(self, items: Sequence[tuple[str, Contribution]]) -> None:
+        for zaak_id, contribution in items:
+            await self.replace(zaak_id, contribution)
 
 
 def _events() -> list[CloudEvent]:
@@ -115,7 +120,12 @@ def test_every_replay_after_retention_gives_the_live_figures(data: st.DataObject
 
     table, figures = _run(records + after)  # live: the worker goes on
     assert figures.by_zaak == live.by_zaak
-    assert not [k for k in table if any(z in k for z in retired)]  # household state gone
+    assert not _household_state(table, retired)
+    # A lost figures store is written again from the table alone: the same figures, the
+    # retired zaken's from their frozen entries (services/kpi/view/).
+    rebuilt = Figures()
+    asyncio.run(VroegsignaalProcessor(table=table, figures=rebuilt).rewrite(table.items()))
+    assert rebuilt.by_zaak == live.by_zaak
 
     # A replay sees the retired zaken's events in any state of compaction: all, some, none
     # (compaction keeps a record's order; it only removes what a later record shadows).
@@ -127,4 +137,10 @@ def test_every_replay_after_retention_gives_the_live_figures(data: st.DataObject
     assert replayed.by_zaak == live.by_zaak
     table, replayed = _run(kept + after)
     assert replayed.by_zaak == live.by_zaak
-    assert not [k for k in table if any(z in k for z in retired)]
+    assert not _household_state(table, retired)
+
+
+def _household_state(table: dict[str, Any], retired: set[str]) -> list[str]:
+    """Table entries of retired zaken other than their frozen figures (which name no
+    household: the zaak id and its contribution)."""
+    return [k for k in table if any(z in k for z in retired) and "frozen" not in table[k]]

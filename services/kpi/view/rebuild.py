@@ -1,10 +1,10 @@
 """The worker's rebuild of a lost figures store, on a timer (healer.py says when).
 
 Events partitions: every zaak of the partitions in the zaken table gets its figures,
-termijnen, wachtend and historisch alerts written again (ZaakProcessor.rewrite), a chunk of
-zaken at a time under the worker's lock, each read again inside it, so a batch applied in
-between is never overwritten with an older state; then the pushed alerts of those zaken
-come back from the alerts topic (zaken/pushed_alerts.py). Vroegsignalen partitions: every
+termijnen, wachtend and historisch alerts written again (ZaakProcessor.rewrite), under the
+worker's lock, so no batch of records runs in between; then the pushed alerts of those
+zaken come back from the alerts topic (zaken/pushed_alerts.py; no lock needed: the feed
+keeps the first version of a pushed alert whatever the order). Vroegsignalen partitions: every
 entry of the vroegsignaalzaken table this worker holds (its entries carry no partition, so
 all of them; writing an unchanged contribution again is a no-op). Registered by importing
 this module (services/kpi/__main__.py).
@@ -37,7 +37,7 @@ from shared.contract.view_keys import EVENTS, VROEGSIGNALEN, ViewKeys
 log = logging.getLogger("wijkpuls.kpi.view")
 
 CHUNK = 200
-"""Zaken per hold of the lock: a batch of records waits at most one chunk's writes."""
+"""Zaken written per Redis pipeline: the event loop runs between chunks."""
 
 
 def _partition(raw: Any) -> int | None:
@@ -45,22 +45,25 @@ def _partition(raw: Any) -> int | None:
 
 
 async def rebuild_zaken(partitions: set[int]) -> int | None:
+    # The whole rebuild holds the lock: batches wait meanwhile (the figures are not served
+    # until it ends anyway); chunked, so the event loop (heartbeats, Redis) runs in between.
+    # Taking the lock per chunk let every chunk wait behind a batch of records: under a
+    # backlog 2,040 zaken took 43.5 s instead of a few.
     async with lock:
         ids = [k for k, raw in staged_zaken.items() if _partition(raw) in partitions]
-    now = await today.current()
-    for start in range(0, len(ids), CHUNK):
-        if app.rebalancing:
-            return None
-        async with lock:
+        now = await today.current()
+        for start in range(0, len(ids), CHUNK):
+            if app.rebalancing:
+                return None
             for zaak_id in ids[start : start + CHUNK]:
                 await processor.rewrite(zaak_id, staged_zaken.get(zaak_id), now)
             failed = await views.flush()
-        for zaak_id, exc in failed.items():
-            log.error(
-                "view rebuild of a zaak failed", extra={"zaak_id": zaak_id, "error": repr(exc)}
-            )
-        if failed:
-            return None  # not complete: no marker, the next check tries again
+            for zaak_id, exc in failed.items():
+                log.error(
+                    "view rebuild of a zaak failed", extra={"zaak_id": zaak_id, "error": repr(exc)}
+                )
+            if failed:
+                return None  # not complete: no marker, the next check tries again
     wanted = set(ids)
     async for alert in pushed_alerts(settings.kafka, alerts_topic.get_topic_name(), wanted):
         await publisher.restore_pushed(alert.alert_id, alert.event_type, alert.data, now)

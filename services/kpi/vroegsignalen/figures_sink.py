@@ -8,22 +8,45 @@ zaak passed retention, from its frozen record, which has no history left to comp
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from redis.asyncio import Redis
 
 from services.kpi.stream.redis_retry import retrying
 from services.kpi.zaken.figures_sink import _REPLACE as REPLACE_SCRIPT
 from services.kpi.zaken.figures_sink import encode
+from services.kpi.zaken.views import ScriptCall
 from shared.contract.figure_keys import FigureKeys
 from shared.core.kpi.contribution import Contribution
 
 
 class ContributionSink:
     def __init__(self, redis: Redis, keys: FigureKeys) -> None:
+        self._redis = redis
         self._keys = keys
         self._replace = redis.register_script(REPLACE_SCRIPT)
 
-    async def replace(self, zaak_id: str, contribution: Contribution) -> bool:
-        """Make the zaak count as ``contribution``; retried while Redis is away (never skipped)."""
+    def call(self, zaak_id: str, contribution: Contribution) -> ScriptCall:
         keys = [self._keys.contribution(zaak_id)]
         args = [encode(contribution), self._keys.cell_prefix, self._keys.cells_index]
-        return bool(await retrying(lambda: self._replace(keys=keys, args=args)))
+        return ScriptCall(self._replace, keys, args)
+
+    async def replace(self, zaak_id: str, contribution: Contribution) -> bool:
+        """Make the zaak count as ``contribution``; retried while Redis is away (never skipped)."""
+        return bool(await retrying(self.call(zaak_id, contribution).run))
+
+    async def replace_all(
+        self, items: Sequence[tuple[str, Contribution]], chunk: int = 500
+    ) -> None:
+        """``replace`` for many zaken, in order, one pipelined round trip per ``chunk`` (a
+        rebuild of the figures, services/kpi/view/). Raises when a write fails."""
+        for start in range(0, len(items), chunk):
+            calls = [self.call(z, c) for z, c in items[start : start + chunk]]
+
+            async def send(calls: list[ScriptCall] = calls) -> list[object]:
+                pipe = self._redis.pipeline(transaction=False)
+                for call in calls:
+                    call.queue(pipe)
+                return list(await pipe.execute(raise_on_error=True))
+
+            await retrying(send)

@@ -24,7 +24,7 @@ entry: the household state goes, the frozen figures stay.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from typing import Any, Protocol
 
 from shared.contract.events.binding import UndecodableRecord, from_kafka_record
@@ -56,6 +56,10 @@ def frozen_table_key(vroegsignaalzaak_id: str) -> str:
 
 class FigureWriter(Protocol):
     async def replace(self, zaak_id: str, contribution: Contribution) -> bool: ...
+
+    async def replace_all(self, items: Sequence[tuple[str, Contribution]]) -> None:
+        """``replace`` for each in order (a rebuild of the figures)."""
+        ...
 
 
 def _expected_key(huishouden: str, vroegsignaalzaak_id: str, event_id: str) -> bytes | None:
@@ -139,23 +143,18 @@ class VroegsignaalProcessor:
         """Write the figures of every entry again from the table (a lost figures store,
         services/kpi/view/): each zaak's contribution from its history, then the frozen
         ones, which came after their zaak's events. Returns the figures written."""
-        written = 0
-        frozen: list[Mapping[str, Any]] = []
+        written: list[tuple[str, Contribution]] = []
+        frozen: list[tuple[str, Contribution]] = []
         for key, raw in entries:
             if not raw:
                 continue
             if "frozen" in raw:
-                frozen.append(raw)
+                contribution = {(str(c), str(f)): int(n) for c, f, n in raw["bijdrage"]}
+                frozen.append((CONTRIBUTION_PREFIX + str(raw["frozen"]), contribution))
                 continue
             history = VroegsignaalzaakHistory.from_dict(raw)
             if history.signals:
                 zaak = json.loads(key)[1]
-                await self.figures.replace(
-                    CONTRIBUTION_PREFIX + zaak, vroegsignaalzaak_contribution(history)
-                )
-                written += 1
-        for raw in frozen:
-            contribution = {(str(c), str(f)): int(n) for c, f, n in raw["bijdrage"]}
-            await self.figures.replace(CONTRIBUTION_PREFIX + str(raw["frozen"]), contribution)
-            written += 1
-        return written
+                written.append((CONTRIBUTION_PREFIX + zaak, vroegsignaalzaak_contribution(history)))
+        await self.figures.replace_all([*written, *frozen])
+        return len(written) + len(frozen)

@@ -35,11 +35,9 @@ async def pushed_alerts(
     consumer = make_consumer(kafka, group_id=None, enable_auto_commit=False)
     await consumer.start()
     try:
-        await consumer.topics()  # a fresh client knows no topic's partitions yet
-        partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
-        if not tps:
-            return
+        # The configured count, which ensure-topics gives the topic (a fresh consumer knows
+        # no topic's partitions, and its topics() does not teach it them).
+        tps = [TopicPartition(topic, p) for p in range(kafka.alerts_partitions)]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
