@@ -19,6 +19,7 @@ from services.reporting.dashboard import routes as routes_dashboard
 from services.reporting.kpis import routes, series_routes
 from services.reporting.live import routes as live_routes
 from services.reporting.openapi import DESCRIPTION, TAGS
+from services.reporting.rapport import issued_routes
 from services.reporting.rapport import routes as rapport_routes
 from services.reporting.settings import Settings, get_settings
 from services.reporting.termijnen import routes as routes_termijnen
@@ -48,6 +49,7 @@ def create_app(
             yield
         finally:
             await live_routes.stop(app)
+            await issued_routes.stop(app)
             await app.state.reporting.close()
 
     app = FastAPI(
@@ -68,6 +70,7 @@ def create_app(
     app.include_router(routes_wijken.router)
     live_routes.install(app, settings.reporting, settings.kafka.topic_prefix)
     rapport_routes.install(app, settings.reporting.chromium, guarded)
+    issued_routes.install(app, settings.kafka, guarded)  # issued reports, kept on Kafka
     app.include_router(health.router)
     routes_dashboard.install(app)
     app.state.signin = signin.SignIn(settings)

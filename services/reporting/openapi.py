@@ -89,7 +89,7 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "rapport",
         "description": "the STH half-year report as JSON, CSV, XLSX and PDF, with the API's "
-        "figures (docs/monitor.md)",
+        "figures; issued reports kept as issued, with what changed since (docs/monitor.md)",
     },
     {
         "name": "live",

@@ -18,6 +18,7 @@ class Topic(StrEnum):
     ALERTS = "wijkpuls.alerts"
     DLQ = "wijkpuls.dlq"
     IWMO_PARKED = "wijkpuls.iwmo-parked"
+    RAPPORTEN = "wijkpuls.rapporten"
 
 
 class TopicSettings(Protocol):
@@ -33,6 +34,9 @@ class TopicSettings(Protocol):
     def alerts_partitions(self) -> int: ...
     @property
     def dlq_partitions(self) -> int: ...
+
+
+KEPT_FOREVER = -1  # retention.ms of a topic whose records only a tombstone removes
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,11 @@ def topic_specs(kafka: TopicSettings, domain: DomainConfig) -> list[TopicSpec]:
     # retention job's tombstones, never by age: age would also remove a long-open zaak's first
     # signals before they are frozen, and the frozen figures themselves (docs/operations.md).
     policy = {Topic.IWMO_PARKED: "compact,delete", Topic.VROEGSIGNALEN: "compact"}
-    return [
+    specs = [
         TopicSpec(topic_name(topic, kafka), partitions, days * DAY_MS, policy.get(topic, "delete"))
         for topic, (partitions, days) in shape.items()
     ]
+    # Issued reports (shared/contract/issued_reports.py): a few a year, one record each, kept
+    # as issued for good (the raad's documents), so compacted and never removed by age.
+    specs.append(TopicSpec(topic_name(Topic.RAPPORTEN, kafka), 1, KEPT_FOREVER, "compact"))
+    return specs

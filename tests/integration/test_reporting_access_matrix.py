@@ -10,12 +10,14 @@ own script asks the API, which decides. Every API route refuses a bad token with
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -27,6 +29,11 @@ from fixtures.service_procs import free_port
 
 from services.reporting.app import create_app
 from services.reporting.dashboard.routes import PAGES
+from shared.contract.issued_reports import IssuedReport
+from shared.contract.topics import KEPT_FOREVER, Topic, TopicSpec, topic_name
+from shared.platform.kafka_admin import admin_client, delete_topics_with_prefix, ensure_specs
+from shared.platform.kafka_io import make_producer
+from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
 
@@ -68,10 +75,20 @@ def page(*paths: str) -> Expect:
 
 # Single zaken: analist, and the teamleider for a zaak of its wijken (HW-1 is Helmond-West).
 COUNTS_ONLY = ("publiek", "beleid", "vroegsignalering", "privacy-officer")
+NOT_ISSUERS = ("publiek", "teamleider", "vroegsignalering", "privacy-officer")
+ISSUED = "2025-H2-matrix"  # an issued report the fixture puts on the topic
 EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/api/v1/kpi/{kpi}"): api("/api/v1/kpi/doorlooptijd?periode=2026-03"),
     ("GET", "/api/v1/kpi/{kpi}/reeks"): api("/api/v1/kpi/doorlooptijd/reeks?tot=2026-03"),
     ("GET", "/api/v1/rapport/sth/{halfjaar}"): api("/api/v1/rapport/sth/2026-H1"),
+    # Issuing a report: beleid and analist; the issued reports are public documents.
+    ("POST", "/api/v1/rapport/sth/{halfjaar}/uitgaven"): api(
+        "/api/v1/rapport/sth/2025-H2/uitgaven", refused=NOT_ISSUERS
+    ),
+    ("GET", "/api/v1/rapport/sth/{halfjaar}/uitgaven"): api("/api/v1/rapport/sth/2025-H2/uitgaven"),
+    ("GET", "/api/v1/rapport/sth/{halfjaar}/uitgaven/{uitgave}"): api(
+        f"/api/v1/rapport/sth/2025-H2/uitgaven/{ISSUED}"
+    ),
     ("GET", "/api/v1/open-over-termijn"): api("/api/v1/open-over-termijn"),
     ("GET", "/api/v1/wachtend"): api("/api/v1/wachtend"),
     ("GET", "/api/v1/wijken"): api("/api/v1/wijken"),
@@ -116,14 +133,38 @@ def route_table(routes: Iterable[Any], prefix: str = "") -> Iterator[tuple[str, 
                 yield method, prefix + route.path
 
 
+def issued_reports_topic(kafka: KafkaSettings) -> None:
+    """The rapporten topic under the test's prefix, holding one issued report (``ISSUED``)."""
+    name = topic_name(Topic.RAPPORTEN, kafka)
+    with admin_client(kafka) as admin:
+        ensure_specs(admin, [TopicSpec(name, 1, KEPT_FOREVER, "compact")], 1)
+    report = IssuedReport(
+        id=ISSUED, rapport="sth-halfjaar", periode="2025-H2", peildatum=TODAY,
+        uitgegeven_op=datetime(2026, 4, 1, 9, tzinfo=UTC), uitgegeven_door_rol="beleid",
+        cijfers_als="publiek", definities={}, normen={}, kolommen=[], rijen=[],
+    )  # fmt: skip
+
+    async def write() -> None:
+        producer = make_producer(kafka, "matrix")
+        await producer.start()
+        try:
+            await producer.send_and_wait(name, report.value(), key=report.key())
+        finally:
+            await producer.stop()
+
+    asyncio.run(write())
+
+
 @pytest.fixture(scope="module")
-def served(redis_url: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
-    """The reporting service on a free port (uvicorn in a thread), over role_zaken's Redis;
-    its base URL and its route table."""
+def served(redis_url: str, kafka_bootstrap: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """The reporting service on a free port (uvicorn in a thread), over role_zaken's Redis
+    and a rapporten topic of its own on ``kafka_bootstrap`` (the fixture also puts it in the
+    environment the settings read); its base URL and its route table."""
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     with role_zaken(redis_url, f"m{uuid.uuid4().hex[:8]}.") as prefix:
         settings = reporting_settings(redis_url, prefix, ensure_provider())
+        issued_reports_topic(settings.kafka)
         app = create_app(settings, today=lambda: TODAY)
         port = free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False)
@@ -139,6 +180,7 @@ def served(redis_url: str) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         finally:
             server.should_exit = True
             thread.join(10)
+            delete_topics_with_prefix(settings.kafka, prefix)
             root.handlers[:] = handlers
             root.setLevel(level)
 

@@ -35,7 +35,7 @@ SCHEMAS = ROOT / "deploy" / "schemas"
 # The HTTP services: container port = the settings default, /health and /ready.
 HTTP_SERVICES = {"intake": 8000, "reporting": 8001, "signals": 8002}
 # Services that talk to Kafka, each with its own KafkaUser named wijkpuls-<service>.
-KAFKA_CLIENTS = {"intake", "signals", "kpi", "webhooks"}
+KAFKA_CLIENTS = {"intake", "signals", "kpi", "webhooks", "reporting"}
 # The Secrets the Deployments read besides the KafkaUsers' (created per docs/operations.md).
 SETTINGS_SECRETS = {
     "wijkpuls-shared",

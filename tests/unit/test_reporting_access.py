@@ -76,6 +76,8 @@ def test_openapi_documents_roles_problems_and_the_kpis():
         "/api/v1/kpi/open-over-termijn",
         "/api/v1/kpi/{kpi}/reeks",
         "/api/v1/rapport/sth/{halfjaar}",
+        "/api/v1/rapport/sth/{halfjaar}/uitgaven",
+        "/api/v1/rapport/sth/{halfjaar}/uitgaven/{uitgave}",
         "/api/v1/open-over-termijn",
         "/api/v1/bijna-over-termijn",
         "/api/v1/wachtend",

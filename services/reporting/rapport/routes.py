@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
@@ -51,6 +52,33 @@ def _format(request: Request, given: Format | None) -> Format:
         if media in accept:
             return name  # type: ignore[return-value]
     return "json"
+
+
+async def read_report(
+    request: Request,
+    caller: Caller,
+    halfjaar: str,
+    peildatum: date | None,
+    known: frozenset[str],
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The report's rows and the API's answers they came from, read for ``caller``'s role
+    (also for an issued report, read as publiek: issued_routes.py)."""
+    reporting: Reporting = request.app.state.reporting
+    before = previous_half_year(halfjaar)
+    answers: dict[str, Any] = {}
+    small = 0
+    for section in SECTIONS:
+        query = await validated(request, caller, section.kpi, None, peildatum, known)
+        request.state.small_numbers_read = None
+        answer = await publish(
+            request, caller, query.definition, (halfjaar, before), Filters(wet=WET),
+            query.peildatum, {}, as_csv=False,
+        )  # fmt: skip
+        small += getattr(request.state, "small_numbers_read", None) or 0
+        answers[section.kpi] = json.loads(bytes(answer.body))
+    request.state.small_numbers_read = small or None  # both KPIs' reads in the access log
+    found = rows(answers, halfjaar, reporting.domain.wijk_names, cbs_codes(reporting.domain))
+    return found, answers
 
 
 def halfjaar_tekst(halfjaar: str) -> str:
@@ -98,22 +126,8 @@ async def sth_report(
     peildatum: PeildatumQuery = None,
     format: Annotated[Format | None, Query(description="json, csv, xlsx or pdf")] = None,
 ) -> Response:
-    reporting: Reporting = request.app.state.reporting
     wanted = _format(request, format)
-    before = previous_half_year(halfjaar)
-    answers: dict[str, Any] = {}
-    small = 0
-    for section in SECTIONS:
-        query = await validated(request, caller, section.kpi, None, peildatum, KNOWN)
-        request.state.small_numbers_read = None
-        answer = await publish(
-            request, caller, query.definition, (halfjaar, before), Filters(wet=WET),
-            query.peildatum, {}, as_csv=False,
-        )  # fmt: skip
-        small += getattr(request.state, "small_numbers_read", None) or 0
-        answers[section.kpi] = json.loads(bytes(answer.body))
-    request.state.small_numbers_read = small or None  # both KPIs' reads in the access log
-    found = rows(answers, halfjaar, reporting.domain.wijk_names, cbs_codes(reporting.domain))
+    found, answers = await read_report(request, caller, halfjaar, peildatum, KNOWN)
     first = answers[SECTIONS[0].kpi]
     info = {
         "Halfjaar": halfjaar_tekst(halfjaar),
@@ -142,7 +156,7 @@ async def sth_report(
             ) from exc  # fmt: skip
         return Response(pdf, media_type=PDF, headers=attachment)
     return JSONResponse({
-        "rapport": TITLE, "halfjaar": halfjaar, "vorig_halfjaar": before,
+        "rapport": TITLE, "halfjaar": halfjaar, "vorig_halfjaar": previous_half_year(halfjaar),
         "peildatum": first["peildatum"], "rol": caller.role.value,
         "definities": {s.kpi: answers[s.kpi]["definitie"] for s in SECTIONS},
         "normen": {s.kpi: answers[s.kpi]["normen"] for s in SECTIONS},
