@@ -17,6 +17,7 @@ from services.signals.api import person_rights as routes_person_rights
 from services.signals.api import privacy as routes_privacy
 from services.signals.api import team as routes_team
 from services.signals.api.auth import clients_from_settings
+from services.signals.api.unavailable import install_vault_unavailable
 from services.signals.pages import routes as pages
 from services.signals.settings import Settings, get_settings
 from services.signals.wiring import start_edge
@@ -74,6 +75,7 @@ def create_app(
     app.include_router(routes_person_rights.router)
     pages.install(app)
     install_problem_handlers(app)
+    install_vault_unavailable(app)
     install_request_validation(app, reasons="type")  # a message could quote a BSN
     install_api_rules(app)
     install_metrics(app, "signals")

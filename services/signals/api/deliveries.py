@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from services.signals.api.auth import Caller, require
+from services.signals.api.unavailable import database_away, upload_refused
 from services.signals.pipeline import sources
 from services.signals.pipeline.delivery import load_delivery, start_delivery
 from services.signals.rules import report
@@ -48,9 +49,20 @@ async def load_upload(request: Request, client: Caller, file: UploadFile) -> dic
         rows, labels = sources.read_csv(file.file, mapping), dict(mapping.columns)
     allowed = {Signaalpartner(p) for p in client.signaalpartners}
     today: date = await request.app.state.today()
-    await load_delivery(
-        core, edge.publisher, delivery_id, rows, today, allowed=allowed, labels=labels
-    )
+    try:
+        await load_delivery(
+            core, edge.publisher, delivery_id, rows, today, allowed=allowed, labels=labels
+        )
+    except Exception as exc:
+        if database_away(exc):
+            upload_refused(request.app, core, delivery_id, exc)  # raises the 503
+        raise
+    finally:
+        # A load cut off mid-file leaves the reader suspended; end it while the upload's
+        # file is still open (its cleanup detaches from the file).
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
     body = report.delivery_report(core, delivery_id)
     assert body is not None  # made above
     return body

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from services.signals.pipeline import events
 from services.signals.pipeline.loading import load_batch
@@ -73,14 +73,56 @@ async def load_delivery(
             progress(batch.rows)
     except DeliveryFileError as exc:
         status, error = "failed", str(exc)
-    finally:
-        with core.engine.begin() as conn:
-            conn.execute(
-                update(deliveries)
-                .where(deliveries.c.id == delivery_id)
-                .values(status=status, error=error, finished_at=datetime.now(UTC), **totals)
-            )
+    except Exception as exc:
+        # Cut off (the database went away, the broker did not ack): never report such a
+        # load as loaded. The batches committed before stay; the partner sends the file
+        # again and those rows come back as duplicates. The database may still be away, so
+        # recording this may fail too; mark_interrupted is tried again by the caller.
+        try:
+            _finish(core, delivery_id, "failed", interrupted(exc), totals)
+        except Exception:
+            log.warning("delivery status not recorded", extra={"delivery_id": delivery_id})
+        raise
+    _finish(core, delivery_id, status, error, totals)
     log.info("delivery loaded", extra={"delivery_id": delivery_id, "status": status, **totals})
+
+
+def interrupted(exc: BaseException) -> str:
+    """The report's error of a load that was cut off (at most the column's 200 characters)."""
+    return (
+        f"load interrupted ({type(exc).__name__}); the rows counted here are stored: send "
+        "the delivery again, they are reported as duplicates"
+    )
+
+
+def _finish(
+    core: SignalsCore, delivery_id: str, status: str, error: str | None, totals: dict[str, int]
+) -> None:
+    with core.engine.begin() as conn:
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id == delivery_id)
+            .values(status=status, error=error, finished_at=datetime.now(UTC), **totals)
+        )
+
+
+def mark_interrupted(core: SignalsCore, delivery_id: str, reason: str) -> None:
+    """Record a load that was cut off while the database was away, once it answers again:
+    ``failed`` with the reason and the rows it had stored as accepted. Only a delivery still
+    ``loading`` is changed."""
+    with core.engine.begin() as conn:
+        stored = (
+            select(func.count())
+            .select_from(signals)
+            .where(signals.c.delivery_id == delivery_id)
+            .scalar_subquery()
+        )
+        conn.execute(
+            update(deliveries)
+            .where(deliveries.c.id == delivery_id, deliveries.c.status == "loading")
+            .values(status="failed", error=reason, finished_at=datetime.now(UTC),
+                    accepted=stored, rows=stored)
+        )  # fmt: skip
 
 
 def _mark_published(core: SignalsCore, ids: list[int]) -> None:
