@@ -228,6 +228,45 @@ def test_sth_half_year_report_prints_every_wijk_against_the_norm(stack: Stack, p
     assert f"STH-halfjaarrapportage 2e halfjaar {year}" in text
 
 
+def test_an_issued_report_is_kept_and_shows_what_a_late_event_changed(stack: Stack, page: Page):
+    """The analist issues the closed half-year's report on the page; a hulpvraag of that
+    half-year posted to the intake afterwards reaches the figures, and the open page shows,
+    without a reload, which figures now differ from the issued report."""
+    page.add_init_script(f"sessionStorage.setItem('wijkpuls.apiKey', '{ANALIST_KEY}')")
+    year = stack.today.year - 1
+    halfjaar = f"{year}-H2"
+    page.goto(f"{stack.reporting}/monitor/rapport?halfjaar={halfjaar}")
+    expect(page.locator(".rapport-sectie")).to_have_count(2)
+    page.locator("#uitgeven").click()
+    expect(page.locator("#uitgave-status")).to_contain_text("is uitgegeven op")
+    expect(page.locator("#uitgaven-lijst tbody tr")).to_have_count(1)
+    expect(page.locator("#uitgave-verschil")).to_contain_text("Geen cijfer is veranderd")
+    page.wait_for_function("() => window.wijkpulsLive.verbonden", timeout=10_000)
+
+    zaak = f"STH-{uuid.uuid4().hex[:10]}"
+    source = "urn:nld:oin:00000001002220647000:systeem:sth-registratie"
+    now = f"{stack.today.isoformat()}T09:00:00+01:00"
+    events = [
+        {"specversion": "1.0", "id": str(uuid.uuid4()), "source": source,
+         "type": f"nl.helmond.sociaaldomein.{kind}", "time": now,
+         "data": {"zaak_id": zaak, "datum": datum, **data}}
+        for kind, datum, data in (
+            ("zaak.aangemeld", f"{year}-09-01",
+             {"wet": "sth", "soort": "hulpvraag", "postcode": "5705KK"}),
+            ("zaak.eerste-contact", f"{year}-09-02", {"vorm": "huisbezoek"}),
+        )
+    ]  # fmt: skip
+    post_events(stack.intake, events)
+
+    changed = page.locator("#uitgave-verschil tbody tr", has_text="gemeente Helmond")
+    expect(changed.filter(has_text="Aantal")).to_have_count(1, timeout=20_000)
+    expect(page.locator("#verschil-kop")).to_contain_text("Veranderd sinds de uitgifte")
+    listed = httpx.get(f"{stack.reporting}/api/v1/rapport/sth/{halfjaar}/uitgaven").json()
+    assert listed["total"] == 1, "kept once, as issued"
+    screenshot(page, "rapport-uitgave")
+    assert axe_violations(page, "rapport-uitgave") == []
+
+
 def test_every_page_reflows_to_320_pixels(stack: Stack, page: Page):
     """WCAG 1.4.10: at 320 CSS pixels nothing but a table (which scrolls in its own region)
     is wider than the screen."""

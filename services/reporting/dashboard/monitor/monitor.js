@@ -7,6 +7,8 @@ export const API = {
   kpi: "/api/v1/kpi/{kpi}",
   reeks: "/api/v1/kpi/{kpi}/reeks",
   rapport: "/api/v1/rapport/sth/{halfjaar}",
+  uitgaven: "/api/v1/rapport/sth/{halfjaar}/uitgaven",
+  uitgave: "/api/v1/rapport/sth/{halfjaar}/uitgaven/{uitgave}",
   live: "/api/v1/live",
 };
 const SLEUTEL = "wijkpuls.apiKey";
@@ -89,7 +91,9 @@ function foutTekst(status, body) {
   return `De API gaf status ${status}${redenen ? ` (${redenen})` : ""}.`;
 }
 
-export async function vraag(pad, padDelen, query) {
+// methode "POST": a request that changes something (issuing a report); same origin, so the
+// session cookie and the Origin header go with it (the server's CSRF check).
+export async function vraag(pad, padDelen, query, { methode = "GET" } = {}) {
   const url = new URL(pad.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(padDelen[k])),
     location.origin);
   for (const [naam, waarde] of Object.entries(query || {})) {
@@ -102,7 +106,7 @@ export async function vraag(pad, padDelen, query) {
   if (sleutel) headers["X-API-Key"] = sleutel;
   let antwoord;
   try {
-    antwoord = await fetch(url, { headers });
+    antwoord = await fetch(url, { method: methode, headers });
   } catch (fout) {
     throw new ApiFout(0, null);
   }

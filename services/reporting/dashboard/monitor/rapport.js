@@ -5,7 +5,7 @@ import {
   $, AANDACHTSWIJKEN, API, CIJFERS, KORT_UITLEG, alinea, bijgewerkt, blijfBijwerken, el, fout,
   getal, index, kort, laadBasis, lees, melding, normGehaald, normGeldt, normTekst, periodeTekst,
   sleutelFormulier, state, tabel, uitAdres, vorigHalfjaar, vorige, vraag, naarAdres, lopend,
-  haalBestand,
+  haalBestand, wijkTekst,
 } from "./monitor.js";
 
 // The STH figures: the count, its numerator and the share of each STH KPI.
@@ -16,6 +16,15 @@ const STH = [
     tellerNaam: "Zonder verwijzing" },
 ];
 let vorigeVorm = null;
+let gekozenUitgave = null;
+// The figures of a report row compared with an issued report (GET .../uitgaven/{uitgave}).
+const VELDEN = { n: "Aantal", teller: "Teller", pct: "Percentage",
+  vorig_pct: "Percentage halfjaar ervoor", norm_gehaald: "Norm gehaald" };
+const UITGEVEN_FOUT = {
+  403: "Alleen beleid en analist geven een rapportage uit. Meld u aan met die rol.",
+  409: "Dit halfjaar is nog niet voorbij; geef de rapportage uit na afloop van het halfjaar.",
+  503: "De opslag van uitgegeven rapportages antwoordt niet; probeer het zo opnieuw.",
+};
 
 function halfjaren() {
   const [jaar] = state.vandaag.split("-").map(Number);
@@ -90,6 +99,86 @@ async function toonRapport({ live = false } = {}) {
   } catch (e) {
     fout($("rapport"), e);
   }
+  await toonUitgaven(); // the figures moved (or another half-year): compare again
+}
+
+function tijdstip(iso) {
+  return new Date(iso).toLocaleString("nl-NL", { dateStyle: "long", timeStyle: "short" });
+}
+
+function waardeTekst(veld, waarde) {
+  if (waarde === null || waarde === undefined || waarde === "") return "— (geen)";
+  if (typeof waarde === "string") return veld === "norm_gehaald" ? waarde : `${waarde} (verborgen)`;
+  return getal(waarde, veld.endsWith("pct") ? "%" : "");
+}
+
+// What changed since an issue: the API compares the issued rows with the live figures read
+// the same way (publiek, today's peildatum), so a difference is a real change.
+async function toonVerschil(halfjaar, id) {
+  gekozenUitgave = id;
+  const u = await vraag(API.uitgave, { halfjaar, uitgave: id }, {});
+  const wanneer = tijdstip(u.uitgegeven_op);
+  const kop = el("h3", { class: "utrecht-heading-3", id: "verschil-kop", tabindex: "-1" },
+    `Veranderd sinds de uitgifte van ${wanneer}`);
+  const inhoud = !u.wijzigingen.length
+    ? alinea("Geen cijfer is veranderd sinds de uitgifte: de rapportage geldt nog zoals " +
+      "uitgegeven.", "geen-wijziging")
+    : tabel(`Cijfers die sinds de uitgifte van ${wanneer} (peildatum ${u.peildatum}) zijn ` +
+      `veranderd, vergeleken met peildatum ${u.vergeleken_met.peildatum}`,
+    ["Cijfer", "Wijk", "Onderdeel", "Bij uitgifte", "Nu"],
+    u.wijzigingen.map((w) => [
+      (CIJFERS.find((c) => c.kpi === w.kpi) || { titel: w.kpi }).titel, wijkTekst(w.wijk),
+      VELDEN[w.veld] || w.veld, waardeTekst(w.veld, w.uitgegeven), waardeTekst(w.veld, w.nu),
+    ]), { numeriek: [3, 4] });
+  $("uitgave-verschil").replaceChildren(el("section", { "aria-labelledby": kop.id }, kop,
+    inhoud));
+}
+
+async function toonUitgaven() {
+  const halfjaar = $("halfjaar").value;
+  $("uitgeven-regel").hidden = !["beleid", "analist"].includes(state.rol);
+  try {
+    const lijst = await vraag(API.uitgaven, { halfjaar }, {});
+    if (!lijst.uitgaven.length) {
+      $("uitgaven-lijst").replaceChildren(alinea(
+        `Van ${periodeTekst(halfjaar)} is nog geen rapportage uitgegeven.`));
+      $("uitgave-verschil").replaceChildren();
+      return;
+    }
+    $("uitgaven-lijst").replaceChildren(tabel(
+      `Uitgegeven rapportages van ${periodeTekst(halfjaar)}, nieuwste eerst`,
+      ["Uitgegeven op", "Peildatum", "Uitgegeven door", "Vergelijken"],
+      lijst.uitgaven.map((u) => {
+        const knop = el("button", { class: "utrecht-button utrecht-button--subtle",
+          type: "button", "aria-label": `Toon wat veranderde sinds ${tijdstip(u.uitgegeven_op)}` },
+        "Toon wat veranderde");
+        knop.addEventListener("click", () => toonVerschil(halfjaar, u.id).then(() => {
+          naarAdres({ uitgave: u.id });
+          $("verschil-kop").focus?.();
+        }, (e) => fout($("uitgave-verschil"), e)));
+        return [tijdstip(u.uitgegeven_op), u.peildatum, `rol ${u.uitgegeven_door_rol}`, knop];
+      })));
+    const id = lijst.uitgaven.some((u) => u.id === gekozenUitgave) ? gekozenUitgave
+      : lijst.uitgaven[0].id;
+    await toonVerschil(halfjaar, id);
+  } catch (e) {
+    fout($("uitgaven-lijst"), e);
+  }
+}
+
+async function geefUit() {
+  const halfjaar = $("halfjaar").value;
+  $("uitgave-status").textContent = "";
+  try {
+    const u = await vraag(API.uitgaven, { halfjaar }, {}, { methode: "POST" });
+    gekozenUitgave = u.id;
+    naarAdres({ uitgave: u.id });
+    $("uitgave-status").textContent = `De rapportage van ${periodeTekst(halfjaar)} is ` +
+      `uitgegeven op ${tijdstip(u.uitgegeven_op)} (peildatum ${u.peildatum}) en blijft zo bewaard.`;
+    await toonUitgaven();
+  } catch (e) {
+    $("uitgave-status").textContent = UITGEVEN_FOUT[e.status] || e.message;
+  }
 }
 
 // The report as the server makes it (GET /api/v1/rapport/sth/{halfjaar}): the same figures
@@ -121,10 +210,14 @@ async function start() {
   $("halfjaar").replaceChildren(...halfjaren().map((p) =>
     el("option", { value: p }, periodeTekst(p))));
   $("halfjaar").value = uitAdres("halfjaar") || vorigHalfjaar(state.vandaag);
+  gekozenUitgave = uitAdres("uitgave");
   $("selectie").addEventListener("submit", (e) => {
     e.preventDefault();
+    gekozenUitgave = null;
+    naarAdres({ uitgave: null });
     toonRapport();
   });
+  $("uitgeven").addEventListener("click", geefUit);
   $("afdrukken").addEventListener("click", () => window.print());
   for (const knop of document.querySelectorAll("#downloads [data-formaat]")) {
     knop.addEventListener("click", () => download(knop.getAttribute("data-formaat")));
