@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import date
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException
@@ -61,7 +61,7 @@ def create_app(
         lifespan=lifespan,
     )
     # Figures and lists answer 503 'figures rebuilding' while the store is incomplete.
-    guarded = [Depends(health.figures_complete)]
+    guarded = [health.GUARD]
     app.include_router(routes.router, dependencies=guarded, responses=health.REBUILDING)
     app.include_router(series_routes.router, dependencies=guarded, responses=health.REBUILDING)
     routes.install_kpi_documentation(app)

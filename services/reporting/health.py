@@ -10,9 +10,10 @@ live load leaves its markers alone and changes neither.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from redis.asyncio import Redis
 
 from shared.contract.view_keys import EVENTS, VROEGSIGNALEN, ViewKeys, missing
@@ -52,9 +53,19 @@ def view_markers(
     return ViewMarkers(redis, ViewKeys(prefix), partitions, required)
 
 
-async def figures_complete(request: Request) -> None:
-    """Dependency of every figure and list route: 503 while the store is incomplete."""
-    lost = await request.app.state.reporting.views.missing()
+async def figures_complete(request: Request) -> AsyncIterator[None]:
+    """Dependency of every figure and list route: 503 while the store is incomplete.
+
+    Checked before the route and again after it, before the answer is sent (FastAPI's
+    ``scope="function"``): a store lost while the route read it (its markers gone with it)
+    gives the 503 too, not the emptied figures the route found."""
+    views = request.app.state.reporting.views
+    _refuse(await views.missing())
+    yield
+    _refuse(await views.missing())
+
+
+def _refuse(lost: list[tuple[str, int]]) -> None:
     if lost:
         raise ProblemError(
             503,
@@ -69,6 +80,10 @@ async def figures_complete(request: Request) -> None:
             ],
             headers={"Retry-After": str(RETRY_AFTER_S)},
         )
+
+
+GUARD = Depends(figures_complete, scope="function")
+"""The dependency as the figure and list routers take it (services/reporting/app.py)."""
 
 
 REBUILDING: dict[int | str, dict[str, Any]] = {
