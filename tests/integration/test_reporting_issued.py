@@ -12,18 +12,20 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
+from urllib.parse import urljoin
 
 import httpx
 import pytest
 import redis
 import redis.asyncio as aioredis
 from fixtures.demo_figures import demo_figures
+from fixtures.oidc_provider import PASSWORD, ensure_provider
 
 from demo import DemoOptions
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.figures_sink import FigureSink
 from services.reporting.app import create_app
-from services.reporting.settings import ReportingSettings, Settings
+from services.reporting.settings import OidcSettings, ReportingSettings, Settings
 from shared.contract.events import accept_at_edge
 from shared.contract.figure_keys import FigureKeys
 from shared.contract.topics import Topic, topic_name, topic_specs
@@ -45,6 +47,7 @@ HALFJAAR = "2026-H2"
 BELEID = {"X-API-Key": "issued-beleid-key-0123456789"}
 ANALIST = {"X-API-Key": "issued-analist-key-0123456789"}
 URL = f"/api/v1/rapport/sth/{HALFJAAR}/uitgaven"
+BASE = "http://127.0.0.1:8001"  # in-process; the identity provider redirects here
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +67,18 @@ def kafka(redis_url: str, kafka_bootstrap: str) -> Iterator[KafkaSettings]:
 
 
 @asynccontextmanager
-async def reporting(redis_url: str, kafka: KafkaSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """A reporting service with an empty memory: its lifespan starts and stops with the block."""
+async def reporting(
+    redis_url: str, kafka: KafkaSettings, issuer: str = ""
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A reporting service with an empty memory: its lifespan starts and stops with the block
+    (page sign-in at ``issuer`` when given)."""
     settings = Settings(
         kafka=kafka,
         redis=RedisSettings(url=redis_url),
         reporting=ReportingSettings(
             api_keys={BELEID["X-API-Key"]: "beleid", ANALIST["X-API-Key"]: "analist"}
         ),
+        oidc=OidcSettings(issuer=issuer),
     )
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
@@ -79,7 +86,7 @@ async def reporting(redis_url: str, kafka: KafkaSettings) -> AsyncIterator[httpx
     try:
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://r") as client:
+            async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
                 yield client
     finally:
         root.handlers[:] = handlers
@@ -148,8 +155,8 @@ async def test_an_issued_report_survives_a_restart_and_shows_what_changed_since(
 
     async with reporting(redis_url, kafka) as client:  # started afresh: only Kafka has it
         listed = (await client.get(URL)).json()
-        assert [u["id"] for u in listed["uitgaven"]] == [issued["id"]]
-        assert listed["uitgaven"][0]["peildatum"] == TODAY.isoformat()
+        mine = [u for u in listed["uitgaven"] if u["id"] == issued["id"]]
+        assert len(mine) == 1 and mine[0]["peildatum"] == TODAY.isoformat()
         one = await client.get(issued["_links"]["self"]["href"])
         assert one.status_code == 200
         assert one.json()["rijen"] == issued["rijen"]
@@ -166,3 +173,40 @@ async def test_an_issued_report_survives_a_restart_and_shows_what_changed_since(
     assert (n["uitgegeven"], n["nu"]) == (was["n"], was["n"] + 1)
     assert ("sth-opgepakt", "gemeente", "teller") in changed
     assert all(c["kpi"] == "sth-opgepakt" for c in later["wijzigingen"])
+
+
+def provider_login(authorize: str, login: str) -> str:
+    """The browser's part at the identity provider: its login form; the callback URL."""
+    with httpx.Client(timeout=20) as browser:
+        url, answer = authorize, browser.get(authorize)
+        while answer.is_redirect:
+            url = urljoin(url, answer.headers["location"])
+            answer = browser.get(url)
+        action = answer.text.split('action="', 1)[1].split('"', 1)[0]
+        answer = browser.post(urljoin(url, action), data={"login": login, "password": PASSWORD})
+        while answer.is_redirect:
+            url = urljoin(url, answer.headers["location"])
+            if url.startswith(f"{BASE}/auth/callback"):
+                return url
+            answer = browser.get(url)
+    raise AssertionError(f"no redirect to the callback: {answer.status_code}")
+
+
+async def test_a_signed_in_page_issues_only_from_this_site(
+    redis_url: str, kafka: KafkaSettings
+) -> None:
+    async with reporting(redis_url, kafka, ensure_provider()) as client:
+        start = await client.get("/auth/aanmelden", params={"terug": "/monitor/rapport"})
+        state = start.cookies["wijkpuls_aanmelding"]
+        callback = provider_login(start.headers["location"], "beleid")
+        done = await client.get(callback, headers={"Cookie": f"wijkpuls_aanmelding={state}"})
+        assert done.status_code == 303
+        session = {"Cookie": f"wijkpuls_sessie={done.cookies['wijkpuls_sessie']}"}
+        before = (await client.get(URL)).json()["total"]
+        elsewhere = await client.post(URL, headers={**session, "Origin": "https://elders.example"})
+        assert elsewhere.status_code == 403
+        assert elsewhere.json()["type"].endswith("cross-site")
+        assert (await client.get(URL)).json()["total"] == before, "nothing kept"
+        here = await client.post(URL, headers={**session, "Origin": BASE})
+        assert here.status_code == 201
+        assert here.json()["uitgegeven_door_rol"] == "beleid"
