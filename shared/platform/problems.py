@@ -16,6 +16,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.core.kpi.periods import PeriodeError
+
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://wijkpuls.helmond.nl/problems/"
 
@@ -101,6 +103,13 @@ def install_request_validation(
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [field_error(e, reasons=reasons) for e in exc.errors()]
+        return problem(422, "invalid-request", "Invalid request", "see errors", errors)
+
+    @app.exception_handler(PeriodeError)
+    async def invalid_periode(_: Request, exc: PeriodeError) -> JSONResponse:
+        # A periode the route's pattern let through but no calendar has (0000-H1, or the
+        # periode before 0001-01 a comparison asks for): the caller's value, not our fault.
+        errors = [{"field": "periode", "reason": str(exc)}]
         return problem(422, "invalid-request", "Invalid request", "see errors", errors)
 
 

@@ -3,10 +3,19 @@ year ``2026``."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date
 
-_PERIODE = re.compile(r"^(?P<year>[0-9]{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|H(?P<half>[12])))?$")
+# Years 0001-9999, the range of a date: year 0000 has no first day.
+_PERIODE = re.compile(
+    r"^(?P<year>(?!0000)[0-9]{4})(?:-(?:(?P<month>0[1-9]|1[0-2])|H(?P<half>[12])))?$"
+)
+
+
+class PeriodeError(ValueError):
+    """Not a periode (or one before year 1, such as the half-year before 0001-H1): the
+    services answer it as an invalid request (422), never as a server error."""
 
 
 def periods_of(day: date) -> tuple[str, str, str]:
@@ -23,13 +32,12 @@ def periode_bounds(periode: str) -> tuple[date, date]:
     """First and last day of a periode; ValueError names the accepted forms."""
     match = _PERIODE.match(periode)
     if match is None:
-        raise ValueError("periode must look like 2026-03, 2026-H1 or 2026")
+        raise PeriodeError("periode must look like 2026-03, 2026-H1 or 2026 (years 0001-9999)")
     year = int(match["year"])
     if match["month"]:
         month = int(match["month"])
-        first = date(year, month, 1)
-        last = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
-        return first, date.fromordinal(last)
+        # monthrange, not "the day before the next month's first": 9999-12 has no next month
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     if match["half"]:
         return (
             (date(year, 1, 1), date(year, 6, 30))
