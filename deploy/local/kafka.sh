@@ -187,8 +187,13 @@ if the broker refuses to start, run 'deploy/local/kafka.sh reset' (deletes all t
     fi
     local cluster_id
     # A cluster id is 16 random bytes in URL-safe base64 without padding (what StorageTool
-    # random-uuid prints); made here to spare a JVM start.
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    # random-uuid prints); made here to spare a JVM start. Like Kafka's own Uuid.randomUuid, one
+    # that starts with '-' is drawn again: the format command would read it as an option
+    # (1 start in 64 failed with "argument --cluster-id/-t: expected one argument").
+    cluster_id="-"
+    while [[ "$cluster_id" == -* ]]; do
+        cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    done
     log "formatting $KAFKA_DATA (cluster id $cluster_id)"
     # Static quorum (controller.quorum.voters), so no --standalone: that flag is for the
     # dynamic quorum (controller.quorum.bootstrap.servers) and refuses static voters.
