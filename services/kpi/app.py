@@ -17,6 +17,7 @@ import faust
 
 from services.kpi.settings import get_settings
 from shared.platform.kafka_security import faust_credentials
+from shared.platform.logs import faust_logging_config
 
 settings = get_settings()
 
@@ -36,4 +37,5 @@ app = faust.App(
     web_host="127.0.0.1",  # the name in faust's own URLs; it binds web_bind, 0.0.0.0
     web_port=settings.kpi.web_port,
     autodiscover=False,
+    logging_config=faust_logging_config(),  # JSON lines like the other services
 )

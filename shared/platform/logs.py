@@ -35,3 +35,17 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+
+
+def faust_logging_config() -> dict[str, Any]:
+    """faust's ``logging_config`` (a ``logging.config.dictConfig``): the KPI worker's log
+    lines as JSON like every other service's, instead of faust's coloured plain text.
+
+    faust (mode) builds its own config from the CLI's ``-l`` and ``--logfile``: a handler
+    named ``default`` at that level with the formatter ``colored`` (to a terminal) or
+    ``default`` (to a file). Merged into it (``merge``), only those two formatters are
+    replaced, so the level and destination stay what the command line says. A new dict each
+    call: mode pops ``merge`` from the one it is given.
+    """
+    json_lines = {"()": JsonFormatter}
+    return {"merge": True, "formatters": {"colored": json_lines, "default": json_lines}}
