@@ -17,11 +17,13 @@ export WIJKPULS_OIDC_ISSUER=${WIJKPULS_OIDC_ISSUER-http://127.0.0.1:${WIJKPULS_O
 # wijkpuls-signals); WIJKPULS_SIGNALS_OIDC_ISSUER= (empty) turns it off there.
 export WIJKPULS_SIGNALS_OIDC_ISSUER=${WIJKPULS_SIGNALS_OIDC_ISSUER-$WIJKPULS_OIDC_ISSUER}
 
-# name|command (python -m ...)|health url
+# name|command (python -m ...)|health url. The reporting's /ready also waits until the KPI
+# worker has marked its view of every partition complete (docs/reliability.md), seconds after
+# its start on a fresh Redis: start does not wait for that, it checks the process serves.
 SERVICES=(
   "intake|services.intake|http://127.0.0.1:$INTAKE_PORT/ready"
   "kpi|services.kpi worker -l info|http://127.0.0.1:$KPI_WEB_PORT/"
-  "reporting|services.reporting|http://127.0.0.1:$REPORTING_PORT/ready"
+  "reporting|services.reporting|http://127.0.0.1:$REPORTING_PORT/health"
   "signals|services.signals|http://127.0.0.1:$SIGNALS_PORT/ready"
   "webhooks|services.webhooks|http://127.0.0.1:${WIJKPULS_WEBHOOK_HEALTH_PORT:-8003}/health"
 )
