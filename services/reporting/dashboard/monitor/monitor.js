@@ -86,6 +86,10 @@ function foutTekst(status, body) {
       "sleutel in die voor u is uitgegeven.";
   }
   if (status === 422) return `De vraag is niet geldig (${redenen || "zie /docs"}).`;
+  if (status === 503 && body && String(body.type || "").endsWith("/figures-rebuilding")) {
+    // The KPI workers write a lost figures store again (docs/reliability.md).
+    return "De cijfers worden opnieuw opgebouwd; probeer het over enkele seconden opnieuw.";
+  }
   if (status === 503) return "De cijferopslag antwoordt niet; probeer het zo opnieuw.";
   if (status === 0) return "De reporting-service is niet bereikbaar.";
   return `De API gaf status ${status}${redenen ? ` (${redenen})` : ""}.`;
