@@ -19,7 +19,7 @@ from typing import Annotated
 from fastapi import Request, Response, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from services.reporting.settings import ReportingRole
+from services.reporting.settings import HASHED_KEY_PREFIX, ReportingRole
 from services.reporting.signin import Person, SignIn
 from shared.platform.problems import ProblemError
 
@@ -62,7 +62,12 @@ class Caller:
 
 class ApiKeys:
     def __init__(self, keys: Mapping[str, ReportingRole]) -> None:
-        self._roles = {_digest(key): role for key, role in keys.items()}
+        self._roles = {
+            key.removeprefix(HASHED_KEY_PREFIX)
+            if key.startswith(HASHED_KEY_PREFIX)
+            else _digest(key): role
+            for key, role in keys.items()
+        }
 
     def caller(self, key: str | None) -> Caller | None:
         """The caller a key stands for; publiek without a key; None for an unknown key."""

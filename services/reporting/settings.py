@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 from typing import Self
@@ -10,6 +11,9 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.platform.settings import MIN_API_KEY_LENGTH, ServiceSettings, _config
+
+HASHED_KEY_PREFIX = "sha256:"
+"""An API key given by its SHA-256 (hex) in the settings: the settings hold no usable key."""
 
 
 class ReportingRole(StrEnum):
@@ -122,16 +126,28 @@ class ReportingSettings(BaseSettings):
         {},
         repr=False,
         description="JSON object of API key -> role (publiek, beleid, analist, vroegsignalering, "
-        "privacy-officer; a teamleider key has no wijken, so no zaken), sent as X-API-Key; "
-        f"keys of at least {MIN_API_KEY_LENGTH} characters; callers without a key are publiek",
+        "privacy-officer; a teamleider key has no wijken, so no zaken), sent as X-API-Key. "
+        "Give each key as 'sha256:' and the SHA-256 (hex) of the key, so the settings hold no "
+        "usable key (required in production); a plain key, of at least "
+        f"{MIN_API_KEY_LENGTH} characters, is accepted outside production. Callers without a "
+        "key are publiek",
     )
 
     @field_validator("api_keys")
     @classmethod
     def _long_keys(cls, keys: dict[str, ReportingRole]) -> dict[str, ReportingRole]:
-        if any(len(key) < MIN_API_KEY_LENGTH for key in keys):
-            raise ValueError(f"every API key needs at least {MIN_API_KEY_LENGTH} characters")
+        for key in keys:
+            if key.startswith(HASHED_KEY_PREFIX):
+                if not re.fullmatch(r"[0-9a-f]{64}", key.removeprefix(HASHED_KEY_PREFIX)):
+                    raise ValueError("a hashed API key is 'sha256:' and 64 lowercase hex digits")
+            elif len(key) < MIN_API_KEY_LENGTH:
+                raise ValueError(f"every API key needs at least {MIN_API_KEY_LENGTH} characters")
         return keys
+
+    @property
+    def plain_api_keys(self) -> int:
+        """How many keys are given in plain text (refused in production)."""
+        return sum(not key.startswith(HASHED_KEY_PREFIX) for key in self.api_keys)
 
 
 DEV_OIDC_CLIENT_SECRET = "wijkpuls-development-oidc-client-secret"  # noqa: S105 (public)
@@ -207,6 +223,11 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def _no_development_sign_in_secret_in_production(self) -> Self:
+        if self.in_production and self.reporting.plain_api_keys:
+            raise ValueError(
+                "WIJKPULS_REPORTING_API_KEYS holds a key in plain text; give 'sha256:<hex>' of "
+                "each key in production"
+            )
         if self.in_production and self.oidc.issuer:
             if self.oidc.client_secret.get_secret_value() == DEV_OIDC_CLIENT_SECRET:
                 raise ValueError("WIJKPULS_OIDC_CLIENT_SECRET must be set outside development")

@@ -1,5 +1,6 @@
 """API keys and roles of the reporting API, its settings and its OpenAPI document."""
 
+import hashlib
 import json
 import logging
 import subprocess
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 from services.reporting.access import ApiKeys, Caller
 from services.reporting.app import create_app
 from services.reporting.settings import ReportingRole, ReportingSettings, Settings
+from shared.platform.settings import AppSettings, Environment
 
 KEY = "analist-key-0123456789"
 
@@ -104,3 +106,26 @@ def test_cli_help_names_host_and_port():
         check=True,
     )
     assert "--host" in done.stdout and "--port" in done.stdout and "8001" in done.stdout
+
+
+def test_a_key_given_by_its_sha256_is_known_and_the_settings_hold_no_usable_key():
+    digest = hashlib.sha256(KEY.encode()).hexdigest()
+    settings = ReportingSettings(api_keys={f"sha256:{digest}": "analist"})
+    assert settings.plain_api_keys == 0
+    keys = ApiKeys(settings.api_keys)
+    analist = keys.caller(KEY)
+    assert analist is not None and analist.role is ReportingRole.ANALIST
+    assert keys.caller(f"sha256:{digest}") is None  # the digest itself is no key
+    with pytest.raises(ValidationError, match="64 lowercase hex"):
+        ReportingSettings(api_keys={"sha256:abc": "analist"})
+
+
+def test_production_refuses_a_reporting_key_in_plain_text():
+    production = AppSettings(environment=Environment.PRODUCTION)
+    digest = hashlib.sha256(KEY.encode()).hexdigest()
+    hashed = ReportingSettings(api_keys={f"sha256:{digest}": "analist"})
+    assert Settings(app=production, reporting=hashed).reporting.api_keys == hashed.api_keys
+    with pytest.raises(ValidationError) as refused:
+        Settings(app=production, reporting=ReportingSettings(api_keys={KEY: "analist"}))
+    assert "plain text" in str(refused.value)
+    assert KEY not in str(refused.value)
