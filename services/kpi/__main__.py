@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 from services.kpi.app import app, settings
 from services.kpi.topics import ticks_topic
@@ -10,24 +11,51 @@ from services.kpi.view import rebuild  # noqa: F401  (the view check's timer)
 from services.kpi.vroegsignalen import agent as vroegsignalen_agent  # noqa: F401  (agent, tables)
 from services.kpi.zaken import agent, timers  # noqa: F401  (agents, tables, timer)
 from shared.contract.topics import DAY_MS, TopicSpec
-from shared.platform.kafka_admin import admin_client, ensure_specs
+from shared.platform.kafka_admin import admin_client, describe_topics, ensure_specs
+
+KEPT = -1
+"""retention.ms of a changelog: compaction keeps each key's last value, age removes nothing."""
+READY_WAIT_S = 30.0
 
 
-def ensure_ticks_topic() -> None:
-    """Create the alert-ticks topic before faust subscribes to it.
+def worker_topic_specs() -> list[TopicSpec]:
+    """The topics of the worker's own that faust would otherwise create as it starts: the
+    alert ticks and each table's changelog (compacted, as many partitions as its source)."""
+    specs = [TopicSpec(ticks_topic.get_topic_name(), settings.kafka.events_partitions, DAY_MS)]
+    for table in app.tables.values():
+        if table.partitions is None:  # faust would then take the app's default
+            raise RuntimeError(f"table {table.name} must name its partitions (co-partitioned)")
+        name = table.changelog_topic.get_topic_name()
+        specs.append(TopicSpec(name, table.partitions, KEPT, "compact"))
+    return specs
 
-    faust creates its internal topics and subscribes in the same breath; on a brand-new app
-    id the first rebalance can miss the new topic ("Ignoring missing topic") and its
-    partitions then stay unassigned until a metadata refresh, minutes later.
+
+def ensure_worker_topics() -> None:
+    """Create the worker's own topics before faust subscribes, and wait until the broker
+    describes every partition.
+
+    faust creates its internal topics and subscribes in the same breath. On a brand-new app id
+    the first rebalance can miss a new topic ("Ignoring missing topic"), or the client's
+    metadata holds a changelog with 0 partitions; the first table write then raises
+    PartitionsMismatch ("has 6 partitions, but the changelog ... has 0") and the agent crashes
+    and restarts in a loop until the next metadata refresh, minutes later (seen in CI).
     """
-    spec = TopicSpec(ticks_topic.get_topic_name(), settings.kafka.events_partitions, DAY_MS)
+    specs = worker_topic_specs()
     with admin_client(settings.kafka) as admin:
-        ensure_specs(admin, [spec], settings.kafka.replication_factor)
+        ensure_specs(admin, specs, settings.kafka.replication_factor)
+        deadline = time.monotonic() + READY_WAIT_S
+        while True:
+            found = describe_topics(admin, [s.name for s in specs])
+            have = {name: state.partitions for name, state in found.items()}
+            short = [s for s in specs if have.get(s.name, 0) < s.partitions]
+            if not short or time.monotonic() > deadline:
+                return
+            time.sleep(0.2)
 
 
 def main() -> None:
     if "worker" in sys.argv[1:]:
-        ensure_ticks_topic()
+        ensure_worker_topics()
     app.main()
 
 
