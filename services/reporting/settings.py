@@ -10,7 +10,12 @@ from typing import Self
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.platform.settings import MIN_API_KEY_LENGTH, ServiceSettings, _config
+from shared.platform.settings import (
+    MIN_API_KEY_LENGTH,
+    ServiceSettings,
+    SignInSettings,
+    _config,
+)
 
 HASHED_KEY_PREFIX = "sha256:"
 """An API key given by its SHA-256 (hex) in the settings: the settings hold no usable key."""
@@ -154,18 +159,12 @@ DEV_OIDC_CLIENT_SECRET = "wijkpuls-development-oidc-client-secret"  # noqa: S105
 DEV_SESSION_SECRET = "wijkpuls-development-session-secret"  # noqa: S105 (public)
 
 
-class OidcSettings(BaseSettings):
-    """Sign-in with OpenID Connect (docs/signin.md): bearer tokens for API calls, the
-    authorization code flow with PKCE and a session cookie for the pages. Off while
-    ``issuer`` is empty (then only API keys and publiek)."""
+class OidcSettings(SignInSettings):
+    """Sign-in of people to the reporting service (docs/signin.md); off while ``issuer`` is
+    empty (then only API keys and publiek)."""
 
     model_config = SettingsConfigDict(**_config("WIJKPULS_OIDC_"), hide_input_in_errors=True)
 
-    issuer: str = Field(
-        "",
-        description="the provider's issuer URL (its discovery document is under it); empty: "
-        "sign-in off. deploy/local/oidc.sh runs one at http://127.0.0.1:8088",
-    )
     audience: str = Field(
         "urn:wijkpuls:reporting", description="the aud a bearer access token must carry"
     )
@@ -177,14 +176,11 @@ class OidcSettings(BaseSettings):
         description="the client's secret (client_secret_basic); the development one is "
         "refused in production",
     )
-    redirect_uri: str = Field(
-        "",
-        description="the callback URL registered at the provider; empty: <this service's "
-        "address>/auth/callback as the browser reached it",
+    session_secret: SecretStr = Field(
+        SecretStr(DEV_SESSION_SECRET),
+        description="HMAC key that signs the session cookie; the development one is refused "
+        "in production",
     )
-    role_claim: str = Field("roles", description="the claim that holds the person's roles")
-    name_claim: str = Field("name", description="the claim with the person's name (access log)")
-    wijken_claim: str = Field("wijken", description="the claim with a team lead's wijken")
     role_map: dict[str, ReportingRole] = Field(
         {
             "wijkpuls.beleid": "beleid",
@@ -199,19 +195,6 @@ class OidcSettings(BaseSettings):
         "sees most (analist, privacy-officer, teamleider, vroegsignalering, beleid); a token "
         "without a mapped value reads as publiek. A teamleider reads the single zaken of the "
         "wijken in its wijken claim only",
-    )
-    session_ttl_s: int = Field(
-        8 * 3600, ge=60, description="a page session ends this long after sign-in"
-    )
-    session_secret: SecretStr = Field(
-        SecretStr(DEV_SESSION_SECRET),
-        description="HMAC key that signs the session cookie; the development one is refused "
-        "in production",
-    )
-    cookie_secure: bool = Field(
-        True,
-        description="the session cookie only over HTTPS (browsers treat http://127.0.0.1 "
-        "and localhost as secure)",
     )
 
 
@@ -228,11 +211,9 @@ class Settings(ServiceSettings):
                 "WIJKPULS_REPORTING_API_KEYS holds a key in plain text; give 'sha256:<hex>' of "
                 "each key in production"
             )
-        if self.in_production and self.oidc.issuer:
-            if self.oidc.client_secret.get_secret_value() == DEV_OIDC_CLIENT_SECRET:
-                raise ValueError("WIJKPULS_OIDC_CLIENT_SECRET must be set outside development")
-            if self.oidc.session_secret.get_secret_value() == DEV_SESSION_SECRET:
-                raise ValueError("WIJKPULS_OIDC_SESSION_SECRET must be set outside development")
+        dev = self.oidc.development_secret_in_use(DEV_OIDC_CLIENT_SECRET, DEV_SESSION_SECRET)
+        if self.in_production and dev:
+            raise ValueError(f"WIJKPULS_OIDC_{dev} must be set outside development")
         return self
 
 

@@ -18,7 +18,13 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.platform.settings import CONFIG_DIR, ServiceSettings, _config, distinct_clients
+from shared.platform.settings import (
+    CONFIG_DIR,
+    ServiceSettings,
+    SignInSettings,
+    _config,
+    distinct_clients,
+)
 
 DEV_SIGNALS_CLIENTS = CONFIG_DIR / "dev_signals_clients.yaml"
 # A Fernet key (urlsafe base64 of 32 bytes) that is public on purpose: refused in production.
@@ -117,21 +123,15 @@ class SignalsSettings(BaseSettings):
         return found
 
 
-class SignalsOidcSettings(BaseSettings):
-    """Sign-in of people to the signals service with OpenID Connect (docs/signin.md): bearer
-    tokens on the API, the authorization code flow with PKCE and a session cookie for the
-    pages of the vroegsignalering team and the privacy officer. Off while ``issuer`` is empty
-    (then API keys only)."""
+class SignalsOidcSettings(SignInSettings):
+    """Sign-in of people to the signals service (docs/signin.md): the pages of the
+    vroegsignalering team and the privacy officer. Off while ``issuer`` is empty (then API keys
+    only)."""
 
     model_config = SettingsConfigDict(
         **_config("WIJKPULS_SIGNALS_OIDC_"), hide_input_in_errors=True
     )
 
-    issuer: str = Field(
-        "",
-        description="the provider's issuer URL; empty: sign-in off. deploy/local/oidc.sh runs "
-        "one at http://127.0.0.1:8088",
-    )
     audience: str = Field(
         "urn:wijkpuls:signals", description="the aud a bearer access token must carry"
     )
@@ -141,14 +141,11 @@ class SignalsOidcSettings(BaseSettings):
         description="the client's secret (client_secret_basic); the development one is "
         "refused in production",
     )
-    redirect_uri: str = Field(
-        "",
-        description="the callback URL registered at the provider; empty: <this service's "
-        "address>/auth/callback as the browser reached it",
+    session_secret: SecretStr = Field(
+        SecretStr(DEV_SIGNALS_SESSION_SECRET),
+        description="HMAC key that signs the session cookie; the development one is refused "
+        "in production",
     )
-    role_claim: str = Field("roles", description="the claim that holds the person's roles")
-    name_claim: str = Field("name", description="the claim with the person's name (access log)")
-    wijken_claim: str = Field("wijken", description="the claim with a person's wijken")
     role_map: dict[str, SignalsRole] = Field(
         {
             "wijkpuls.vroegsignalering": "vroegsignalering",
@@ -158,19 +155,6 @@ class SignalsOidcSettings(BaseSettings):
         description="JSON object of role claim value -> signals role (vroegsignalering, "
         "privacy-officer); a person with no mapped value may sign in but is refused (403) "
         "everywhere; of several, vroegsignalering counts before privacy-officer",
-    )
-    session_ttl_s: int = Field(
-        8 * 3600, ge=60, description="a page session ends this long after sign-in"
-    )
-    session_secret: SecretStr = Field(
-        SecretStr(DEV_SIGNALS_SESSION_SECRET),
-        description="HMAC key that signs the session cookie; the development one is refused "
-        "in production",
-    )
-    cookie_secure: bool = Field(
-        True,
-        description="the session cookie only over HTTPS (browsers treat http://127.0.0.1 "
-        "and localhost as secure)",
     )
 
     @field_validator("role_map")
@@ -195,12 +179,11 @@ class Settings(ServiceSettings):
 
     @model_validator(mode="after")
     def _no_development_sign_in_secret_in_production(self) -> Self:
-        oidc = self.signals_oidc
-        if self.in_production and oidc.issuer:
-            if oidc.client_secret.get_secret_value() == DEV_SIGNALS_OIDC_CLIENT_SECRET:
-                raise ValueError("WIJKPULS_SIGNALS_OIDC_CLIENT_SECRET must be set in production")
-            if oidc.session_secret.get_secret_value() == DEV_SIGNALS_SESSION_SECRET:
-                raise ValueError("WIJKPULS_SIGNALS_OIDC_SESSION_SECRET must be set in production")
+        dev = self.signals_oidc.development_secret_in_use(
+            DEV_SIGNALS_OIDC_CLIENT_SECRET, DEV_SIGNALS_SESSION_SECRET
+        )
+        if self.in_production and dev:
+            raise ValueError(f"WIJKPULS_SIGNALS_OIDC_{dev} must be set in production")
         return self
 
 

@@ -154,6 +154,52 @@ def distinct_clients(clients: list[ClientT]) -> list[ClientT]:
     return clients
 
 
+class SignInSettings(BaseSettings):
+    """Sign-in of people with OpenID Connect (docs/signin.md), the part every service with
+    pages shares: bearer tokens on the API, the authorization code flow with PKCE and a session
+    cookie for the pages. Off while ``issuer`` is empty. Each service subclasses it with its
+    own prefix, audience, client, secrets and role map."""
+
+    issuer: str = Field(
+        "",
+        description="the provider's issuer URL (its discovery document is under it); empty: "
+        "sign-in off. deploy/local/oidc.sh runs one at http://127.0.0.1:8088",
+    )
+    redirect_uri: str = Field(
+        "",
+        description="the callback URL registered at the provider; empty: <this service's "
+        "address>/auth/callback as the browser reached it",
+    )
+    role_claim: str = Field("roles", description="the claim that holds the person's roles")
+    name_claim: str = Field("name", description="the claim with the person's name (access log)")
+    wijken_claim: str = Field(
+        "wijken", description="the claim with a person's wijken (a team lead's scope)"
+    )
+    session_ttl_s: int = Field(
+        8 * 3600, ge=60, description="a page session ends this long after sign-in"
+    )
+    cookie_secure: bool = Field(
+        True,
+        description="the session cookie only over HTTPS (browsers treat http://127.0.0.1 "
+        "and localhost as secure)",
+    )
+
+    # Each service declares these with its own development defaults (public on purpose).
+    client_secret: SecretStr
+    session_secret: SecretStr
+
+    def development_secret_in_use(self, dev_client: str, dev_session: str) -> str | None:
+        """The setting (name without prefix) that still holds its public development value
+        while sign-in is on, if any: production refuses to start with it."""
+        if not self.issuer:
+            return None
+        if self.client_secret.get_secret_value() == dev_client:
+            return "CLIENT_SECRET"
+        if self.session_secret.get_secret_value() == dev_session:
+            return "SESSION_SECRET"
+        return None
+
+
 class ServiceSettings(BaseSettings):
     """What every service is configured with; a service's ``Settings`` adds its own sections.
 
