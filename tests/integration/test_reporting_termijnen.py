@@ -3,6 +3,7 @@ KPI worker's own sinks (services/kpi/zaken/termijnen_sink.py, alert_publisher.py
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -101,8 +102,13 @@ def settings(redis_url: str, topic_prefix: str, env: Environment) -> Settings:
         pseudonym=PseudonymSettings(key=SecretStr("a-production-key-for-tests")),
         kafka=KafkaSettings(topic_prefix=topic_prefix),
         redis=RedisSettings(url=redis_url),
-        reporting=ReportingSettings(api_keys={ANALIST["X-API-Key"]: "analist"}),
+        # as production keeps keys: by their SHA-256 (docs/signin.md)
+        reporting=ReportingSettings(api_keys={_hashed(ANALIST["X-API-Key"]): "analist"}),
     )
+
+
+def _hashed(key: str) -> str:
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 async def _client(s: Settings) -> AsyncIterator[httpx.AsyncClient]:
