@@ -66,9 +66,20 @@ class Bladeren {
 let overBladeren = null;
 let bijnaBladeren = null;
 
+// Only the newest request of a list is shown. A live update and a click on "Volgende zaken"
+// can overlap; the older answer (the previous page) arriving last would otherwise replace the
+// rows while the line below already names the new page.
+const verzoeken = { over: 0, bijna: 0, meldingen: 0 };
+function nieuwste(lijst) {
+  const nummer = ++verzoeken[lijst];
+  return () => nummer === verzoeken[lijst];
+}
+
 async function toonOver() {
   const doel = $("over");
+  const actueel = nieuwste("over");
   const antwoord = await vraag(API_TL.over, {}, { limit: PER, cursor: overBladeren.cursor });
+  if (!actueel()) return;
   const blokken = [];
   for (const c of antwoord.clocks) {
     if (!c.zaken || !c.zaken.length) continue;
@@ -86,7 +97,9 @@ async function toonOver() {
 
 // Near the term: one table per clock, soonest due first (the API's order within a clock).
 async function toonBijna() {
+  const actueel = nieuwste("bijna");
   const antwoord = await vraag(API_TL.bijna, {}, { limit: PER, cursor: bijnaBladeren.cursor });
+  if (!actueel()) return;
   const perKlok = new Map();
   for (const z of antwoord.zaken) {
     if (!perKlok.has(z.clock)) perKlok.set(z.clock, []);
@@ -103,7 +116,9 @@ async function toonBijna() {
 }
 
 async function toonMeldingen() {
+  const actueel = nieuwste("meldingen");
   const antwoord = await vraag(API_TL.alerts, {}, { limit: 20 });
+  if (!actueel()) return vorige;
   const rijen = antwoord.alerts.map((a) => [zaakLink(a.zaak_id), SOORTEN[a.type] || a.type,
     klok(a.clock), a.wijk, datum(a.due), datum(a.datum)]);
   $("meldingen").replaceChildren(rijen.length
