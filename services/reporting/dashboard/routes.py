@@ -102,14 +102,21 @@ async def monitor_file(name: str) -> FileResponse | HTMLResponse:
     raise HTTPException(404, "no such monitor page or file")
 
 
+HEADER_MARK = "<!-- kop.html -->"
 FOOTER_MARK = "<!-- voet.html -->"
 
 
 @functools.cache
 def page(file: str) -> str:
-    """A monitor page with the footer all pages share (monitor/voet.html) in its place."""
-    footer = (MONITOR / "voet.html").read_text(encoding="utf-8")
-    return (MONITOR / file).read_text(encoding="utf-8").replace(FOOTER_MARK, footer.rstrip("\n"))
+    """A monitor page with the header and navigation (monitor/kop.html) and the footer
+    (monitor/voet.html) all pages share in their places; the page's own link in the
+    navigation is marked as the current one."""
+    own = f'href="/monitor/{file.removesuffix(".html")}"'
+    header = (MONITOR / "kop.html").read_text(encoding="utf-8").rstrip("\n")
+    header = header.replace(own, f'{own} aria-current="page"')
+    footer = (MONITOR / "voet.html").read_text(encoding="utf-8").rstrip("\n")
+    html = (MONITOR / file).read_text(encoding="utf-8")
+    return html.replace(f"  {HEADER_MARK}", header).replace(FOOTER_MARK, footer)
 
 
 def _asset(name: str) -> FileResponse:
