@@ -64,7 +64,7 @@ _STREETS = (
     "Steenweg", "Brandevoortse Dreef", "Mierloseweg", "Deurneseweg", "Torenstraat",
 )  # fmt: skip
 _SOORTEN = (
-    (ContactpogingSoort.BRIEF, 0.30), (ContactpogingSoort.TELEFOON, 0.30),
+    (ContactpogingSoort.PER_POST, 0.30), (ContactpogingSoort.TELEFOON, 0.30),
     (ContactpogingSoort.HUISBEZOEK, 0.20), (ContactpogingSoort.SMS_WHATSAPP, 0.10),
     (ContactpogingSoort.MAIL, 0.05), (ContactpogingSoort.KAARTJE, 0.05),
 )  # fmt: skip

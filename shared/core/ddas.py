@@ -36,7 +36,7 @@ class ContactpogingSoort(StrEnum):
     """DDAS contactpoging soort: how the municipality tried to reach the household."""
 
     MAIL = "mail"
-    BRIEF = "brief"
+    PER_POST = "brief"  # DDAS "Brief": a letter by post
     SMS_WHATSAPP = "sms-whatsapp"
     TELEFOON = "telefoon"
     HUISBEZOEK = "huisbezoek"
@@ -100,7 +100,7 @@ SIGNAALPARTNER_TEXT = {
 }
 CONTACTPOGING_SOORT_TEXT = {
     ContactpogingSoort.MAIL: "Mail",
-    ContactpogingSoort.BRIEF: "Brief",
+    ContactpogingSoort.PER_POST: "Brief",
     ContactpogingSoort.SMS_WHATSAPP: "SMS/Whatsapp",
     ContactpogingSoort.TELEFOON: "Telefoon",
     ContactpogingSoort.HUISBEZOEK: "Huisbezoek",

@@ -1,5 +1,5 @@
 """Bijna over termijn: the zaken whose clock still runs on the peildatum and whose due date is
-near, in the clock's configured warning window (BRIEF section 2's table: the day of its
+near, in the clock's configured warning window (docs/domain.md#alerts: the day of its
 ``waarschuwing`` alert up to and including the due date). What a team lead acts on before the
 term passes; the clocks without a warning (wmo-aanvraag, sth-opgepakt, Wgs in crisis) have no
 window and are never listed here. Computed per request, like open over termijn, with the same
@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from services.reporting.wiring import Reporting
-from shared.core.domain import AtwCalendar, compute_clock
+from shared.core.domain import AtwCalendar
 from shared.core.domain_config import GEMEENTE, ClockConfig
-from shared.core.kpi.open_over_termijn import history_of
+from shared.core.kpi.open_over_termijn import clocks_on
 
 
 @dataclass(frozen=True)
@@ -53,12 +53,10 @@ def bijna_over_termijn(
 ) -> list[Bijna]:
     """The running clocks in their warning window on the peildatum, soonest due first."""
     found = []
-    for clock_id, zaak_id in candidates:
-        clock, document = clocks.get(clock_id), documents.get(zaak_id)
-        if clock is None or document is None or (wijk and document.get("wijk") != wijk):
-            continue
-        result = compute_clock(clock, history_of(document), calendar, peildatum)
-        if result is None or result.warning_on is None:
+    for clock_id, zaak_id, document, result in clocks_on(
+        candidates, documents, clocks, calendar, peildatum, wijk
+    ):
+        if result.warning_on is None:
             continue
         running = result.end is None or result.end > peildatum
         if running and result.warning_on <= peildatum <= result.due:

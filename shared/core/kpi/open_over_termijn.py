@@ -14,12 +14,12 @@ the peildatum: neither its own stopping event nor the end of docs/domain.md#cloc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shared.core.domain import AtwCalendar, Fact, ZaakHistory, compute_clock
+from shared.core.domain import AtwCalendar, ClockResult, Fact, ZaakHistory, compute_clock
 from shared.core.domain_config import GEMEENTE, ClockConfig
 from shared.core.kpi.definition import CellSource, KpiDefinition
 from shared.core.kpi.periods import periods_of
@@ -33,6 +33,30 @@ CLOCK = "clock"
 
 def history_of(document: Mapping[str, Any]) -> ZaakHistory:
     return ZaakHistory.of(Fact.from_dict(f) for f in document["facts"])
+
+
+def clocks_on(
+    candidates: Iterable[tuple[str, str]],
+    documents: Mapping[str, Mapping[str, Any]],
+    clocks: Mapping[str, ClockConfig],
+    calendar: AtwCalendar,
+    peildatum: date,
+    wijk: str | None = None,
+) -> Iterator[tuple[str, str, Mapping[str, Any], ClockResult]]:
+    """Each (clock id, zaak id) candidate's clock as of the peildatum, with its zaak document.
+
+    Candidates whose clock is not configured, whose document is gone, whose zaak is of
+    another wijk than ``wijk`` (when given) or whose clock has not started are left out.
+    Open over termijn and bijna over termijn both read the zaken this way, so the two lists
+    and the alerts see the same clocks.
+    """
+    for clock_id, zaak_id in candidates:
+        clock, document = clocks.get(clock_id), documents.get(zaak_id)
+        if clock is None or document is None or (wijk and document.get("wijk") != wijk):
+            continue
+        result = compute_clock(clock, history_of(document), calendar, peildatum)
+        if result is not None:
+            yield clock_id, zaak_id, document, result
 
 
 @dataclass(frozen=True)
@@ -65,12 +89,10 @@ def open_over_termijn(
 ) -> dict[str, list[OverTermijn]]:
     """Per clock id: the zaken over termijn on the peildatum, longest over first."""
     found: dict[str, list[OverTermijn]] = {}
-    for clock_id, zaak_id in candidates:
-        clock, document = clocks.get(clock_id), documents.get(zaak_id)
-        if clock is None or document is None or (wijk and document.get("wijk") != wijk):
-            continue
-        result = compute_clock(clock, history_of(document), calendar, peildatum)
-        if result is None or not result.overdue_on(peildatum):
+    for clock_id, zaak_id, document, result in clocks_on(
+        candidates, documents, clocks, calendar, peildatum, wijk
+    ):
+        if not result.overdue_on(peildatum):
             continue
         found.setdefault(clock_id, []).append(
             OverTermijn(
