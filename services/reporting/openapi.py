@@ -26,22 +26,25 @@ running on it, cut at the peildatum, today or earlier (for the signed-in roles; 
 reads today's closed periodes, see below).
 
 **Roles and small numbers** (docs/domain.md#small-numbers, docs/signin.md#roles). Without
-credentials the caller is `publiek`; a bearer token of the gemeente's identity provider or an
-`X-API-Key` gives `beleid`, `analist`, `teamleider`, `vroegsignalering` or `privacy-officer`.
-For `publiek`, `beleid`, `teamleider` and (outside its own KPIs) `vroegsignalering` every
-KPI answer is disclosure-controlled over the KPI's whole table (all wetten, wijken, periodes
-and clocks, whatever the query's filters, so the same events and peildatum hide the same
-cells): a count of 1-4 is `"<5"` (`primair`); a count whose rest to its total is 1-4 is
-`"x"` (`complement`); further counts are `"x"` (`secundair`) until no hidden count can be
-worked out from the totals of wijken and periodes; a figure computed from a hidden count is
-`null` (`afgeleid`). Every cell then carries `verborgen`, naming each hidden figure and why,
-so a machine never guesses from a value's type. `publiek` sees only periodes that had ended
-on today's peildatum (the others are listed in `weggelaten_perioden`); an earlier peildatum
-is for signed-in roles (403). `analist` and `privacy-officer` see every figure unsuppressed,
-`vroegsignalering` those of `bereik-vroegsignalering` and `vroegsignalen`, and each such
-read of small numbers is written to the access log like a person-level read
-(`kleine_aantallen`: the number of cells with one). An unknown key is refused with 401.
-Every request is written to the access log with its role, route and query.
+credentials the caller is `publiek`; a bearer token of the gemeente's identity provider or
+an `X-API-Key` gives `beleid`, `analist`, `teamleider`, `vroegsignalering` or
+`privacy-officer`. For `publiek`, `beleid`, `teamleider` (outside its own wijken) and
+(outside its own KPIs) `vroegsignalering` every KPI answer is disclosure-controlled over the
+KPI's whole table (all wetten, wijken, periodes and clocks, whatever the query's filters, so
+the same events and peildatum hide the same cells): a count of 1-4 is `"<5"` (`primair`); a
+count whose rest to its total is 1-4 is `"x"` (`complement`); further counts are `"x"`
+(`secundair`) until no hidden count can be worked out from the totals of wijken and
+periodes; a figure computed from a hidden count is `null` (`afgeleid`). Every cell then
+carries `verborgen`, naming each hidden figure and why, so a machine never guesses from a
+value's type. `publiek` sees only periodes that had ended on today's peildatum (the others
+are listed in `weggelaten_perioden`); an earlier peildatum is for signed-in roles (403).
+`analist` and `privacy-officer` see every figure unsuppressed, `vroegsignalering` those of
+`bereik-vroegsignalering` and `vroegsignalen`, a `teamleider` the cells of the wijken of its
+`wijken` claim (those cells have no `verborgen`; gemeente, onbekend and the other wijken are
+as the controlled table shows them), and each such read of small numbers is written to the
+access log like a person-level read (`kleine_aantallen`: the number of cells with one). An
+unknown key is refused with 401. Every request is written to the access log with its role,
+route and query.
 
 **CSV.** Every KPI answer and every list is also CSV (`Accept: text/csv` or `?format=csv`),
 with the same suppression: a hidden figure is empty and a `verborgen` column names it.

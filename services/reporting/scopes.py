@@ -1,6 +1,7 @@
 """Which single zaken a caller may read (docs/signin.md#roles): the role analist every wijk,
 a teamleider only the wijken of its ``wijken`` claim, every other role none (counts only);
-and which KPI tables it reads with small numbers (``sees_small_numbers``).
+and which KPI figures it reads with small numbers: whole tables (``sees_small_numbers``) or
+the cells of a team lead's own wijken (``exact_wijken``).
 
 Zaak-level routes ask here before they read: the lists (open over termijn, wachtend), one
 zaak's termijnen and the alert feed. A refusal is a 403 problem in Dutch that says what the
@@ -16,7 +17,7 @@ from fastapi import Request
 
 from services.reporting.access import Caller
 from services.reporting.settings import ReportingRole
-from shared.core.domain_config import GEMEENTE
+from shared.core.domain_config import GEMEENTE, ONBEKEND
 from shared.core.kpi.definition import CellSource, KpiDefinition
 from shared.platform.problems import ProblemError
 
@@ -108,15 +109,29 @@ def require_zaak_scope(request: Request, caller: Caller) -> ZaakScope:
 
 
 def sees_small_numbers(role: ReportingRole, definition: KpiDefinition) -> bool:
-    """Whether ``role`` reads this KPI's table unsuppressed (BRIEF section 4): analist and
-    privacy-officer every KPI; vroegsignalering the KPIs of its own domain, the ones counted
-    from vroegsignaalzaken (bereik-vroegsignalering, vroegsignalen). A whole table either
-    way, so no hidden cell of a controlled table can be worked out from an exact one beside
-    it; a team lead's own wijken are part of every table, so it reads them controlled."""
+    """Whether ``role`` reads this KPI's whole table unsuppressed (docs/domain.md#small-numbers):
+    analist and privacy-officer every KPI; vroegsignalering the KPIs of its own domain, the
+    ones counted from vroegsignaalzaken (bereik-vroegsignalering, vroegsignalen). A whole
+    table either way. A teamleider reads a controlled table with the cells of its own wijken
+    exact (``exact_wijken``)."""
     if role.sees_small_numbers:
         return True
     own_domain = definition.source is CellSource.VROEGSIGNAALZAKEN
     return role is ReportingRole.VROEGSIGNALERING and own_domain
+
+
+def exact_wijken(caller: Caller, definition: KpiDefinition) -> frozenset[str]:
+    """The wijken whose cells ``caller`` reads exact in a KPI table it otherwise reads
+    disclosure-controlled: a teamleider's own wijken (its ``wijken`` claim), every other
+    role none. Only the cells of those wijken: ``gemeente``, ``onbekend`` and the other
+    wijken stay exactly as the controlled table shows them. The residual risk (a team lead
+    narrowing a hidden cell elsewhere from its own exact cells and the public totals) is
+    the FG's record, docs/privacy.md#published-figures; every such read is logged."""
+    if caller.role is not ReportingRole.TEAMLEIDER or sees_small_numbers(caller.role, definition):
+        return frozenset()
+    claimed = caller.person.wijken if caller.person else ()
+    # a claim naming gemeente or onbekend (no wijk) opens no total: those stay controlled
+    return frozenset(claimed) - {GEMEENTE, ONBEKEND}
 
 
 def _names(wijken: Sequence[str]) -> str:

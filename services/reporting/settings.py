@@ -22,11 +22,11 @@ HASHED_KEY_PREFIX = "sha256:"
 
 
 class ReportingRole(StrEnum):
-    """Who reads (docs/signin.md#roles, docs/domain.md#small-numbers). publiek, beleid and
-    teamleider get disclosure-controlled figures, vroegsignalering too outside its own KPIs;
-    analist and privacy-officer see small numbers (services/reporting/scopes.py
-    sees_small_numbers decides per KPI table). Single zaken: analist all, teamleider its own
-    wijken; the other roles see counts only."""
+    """Who reads (docs/signin.md#roles, docs/domain.md#small-numbers). publiek and beleid get
+    disclosure-controlled figures, teamleider too outside its own wijken, vroegsignalering
+    outside its own KPIs; analist and privacy-officer see small numbers
+    (services/reporting/scopes.py: sees_small_numbers per KPI table, exact_wijken per cell).
+    Single zaken: analist all, teamleider its own wijken; the other roles see counts only."""
 
     PUBLIEK = "publiek"
     BELEID = "beleid"
@@ -37,10 +37,9 @@ class ReportingRole(StrEnum):
 
     @property
     def sees_small_numbers(self) -> bool:
-        """In every KPI table. BRIEF section 4 also lets vroegsignalering see them in its own
-        domain's tables (scopes.sees_small_numbers) and teamleider in its own wijken: those
-        are part of every table, and exact own-wijk cells beside controlled ones would let a
-        hidden cell elsewhere be worked out, so a team lead reads controlled figures."""
+        """In every KPI table. vroegsignalering also sees them in its own domain's tables
+        (scopes.sees_small_numbers) and teamleider in the cells of its own wijken
+        (scopes.exact_wijken), docs/domain.md#small-numbers."""
         return self in (ReportingRole.ANALIST, ReportingRole.PRIVACY_OFFICER)
 
     @property

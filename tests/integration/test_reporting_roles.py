@@ -1,11 +1,14 @@
-"""The roles of BRIEF section 4 in the reporting service, with bearer tokens of the real
+"""The roles of docs/signin.md#roles in the reporting service, with bearer tokens of the real
 identity provider's demo users (deploy/local/oidc.sh): a teamleider reads the single zaken of
-its own wijken only and is refused another wijk in Dutch, naming it; vroegsignalering and
+its own wijken only and is refused another wijk in Dutch, naming it, and the small numbers of
+its own wijken in the KPI figures; vroegsignalering and
 privacy-officer see counts, not zaken; every zaak-level read is logged with the person.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -123,7 +126,7 @@ async def test_vroegsignalering_and_privacy_officer_see_counts_not_zaken(
         assert entry["sub"].startswith(f"demo-{login}")
         clocks = {c["clock"]: c for c in over["clocks"]}
         assert clocks["wmo-besluit"]["zaken"] is None and over["total"] is None
-        # privacy-officer sees small numbers (BRIEF 4), vroegsignalering controlled ones
+        # privacy-officer sees small numbers (docs/domain.md#small-numbers), vroegsignalering not
         assert clocks["wmo-besluit"]["n"] == counts, login
         for path in (
             "/api/v1/zaken/HW-1/termijnen",
@@ -163,3 +166,50 @@ async def test_vroegsignalering_sees_the_small_numbers_of_its_own_domain_only(
     for login, n in (("vroegsignalering", "<5"), ("teamleider", "<5"), ("privacy", 2)):
         (cell,) = (await client.get(besluiten, headers=_as(tokens, login))).json()["cells"]
         assert cell["n"] == n, login
+
+
+async def test_a_teamleider_reads_the_small_numbers_of_its_own_wijken_and_is_logged(
+    client: httpx.AsyncClient, tokens: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The besluiten of February: HW-2 in Helmond-West (its wijk) and ST-2 in Stiphout, one
+    each: the team lead reads its own 1 exact where publiek reads "<5"; Stiphout and gemeente
+    exactly as publiek reads them; the JSON, the CSV and the series alike; logged."""
+
+    def by_wijk(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        return {c["wijk"]: c for c in answer["cells"] if c["wet"] == "wmo"}
+
+    url = "/api/v1/kpi/doorlooptijd?periode=2026-02"
+    publiek = by_wijk((await client.get(url)).json())
+    tom = _as(tokens, "teamleider")
+    with caplog.at_level(logging.INFO, logger=ACCESS):
+        own = by_wijk((await client.get(url, headers=tom)).json())
+        as_csv = await client.get(url + "&format=csv", headers=tom)
+        series = await client.get(
+            "/api/v1/kpi/doorlooptijd/reeks?van=2026-01&tot=2026-03&wijk=Helmond-West",
+            headers=tom,
+        )
+    assert publiek["Helmond-West"]["n"] == "<5"
+    assert publiek["Helmond-West"]["verborgen"]["n"] == "primair"
+    assert own["Helmond-West"]["n"] == 1 and own["Helmond-West"]["median"] is not None
+    assert "verborgen" not in own["Helmond-West"]
+    assert own["Stiphout"] == publiek["Stiphout"] and own["Stiphout"]["n"] == "<5"
+    assert own["gemeente"] == publiek["gemeente"]
+    assert set(own) == set(publiek)
+
+    rows = {r["wijk"]: r for r in csv.DictReader(io.StringIO(as_csv.text)) if r["wet"] == "wmo"}
+    assert (rows["Helmond-West"]["n"], rows["Helmond-West"]["verborgen"]) == ("1", "")
+    assert rows["Stiphout"]["n"] == "" and "n=primair" in rows["Stiphout"]["verborgen"]
+    (february,) = [
+        c for c in series.json()["cells"] if c["periode"] == "2026-02" and c["wet"] == "wmo"
+    ]
+    assert february == own["Helmond-West"]
+
+    logged = [r.__dict__ for r in caplog.records if r.name == ACCESS and r.role != "publiek"]
+    assert [e["route"] for e in logged] == [
+        "/api/v1/kpi/{kpi}", "/api/v1/kpi/{kpi}", "/api/v1/kpi/{kpi}/reeks",
+    ]  # fmt: skip
+    for entry in logged:  # each read of its own small numbers, with the person
+        assert (entry["sub"], entry["naam"], entry["role"]) == (
+            "demo-teamleider-0003", "Tom Teamleider", "teamleider",
+        )  # fmt: skip
+        assert entry["kleine_aantallen"] >= 1

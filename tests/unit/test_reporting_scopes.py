@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from services.reporting.access import Caller
-from services.reporting.scopes import ALL_WIJKEN, ZaakScope, sees_small_numbers, zaak_scope
+from services.reporting.scopes import (
+    ALL_WIJKEN,
+    ZaakScope,
+    exact_wijken,
+    sees_small_numbers,
+    zaak_scope,
+)
 from services.reporting.settings import ReportingRole, Settings
 from services.reporting.signin import Person, SignIn
 from shared.core.kpi.registry import SERVED
@@ -33,7 +39,7 @@ def test_the_default_role_map_gives_each_demo_role_its_own(
     assert SignIn(Settings()).role(values) is role
 
 
-def test_small_numbers_follow_brief_section_4_where_a_whole_table_is_the_scope() -> None:
+def test_small_numbers_in_every_table_for_analist_and_privacy_officer() -> None:
     sees = {r for r in ReportingRole if r.sees_small_numbers}
     assert sees == {ReportingRole.ANALIST, ReportingRole.PRIVACY_OFFICER}
 
@@ -72,3 +78,18 @@ def test_small_numbers_per_kpi_table() -> None:
         assert sees_small_numbers(ReportingRole.VROEGSIGNALERING, definition) == (name in own)
         for controlled in (ReportingRole.PUBLIEK, ReportingRole.BELEID, ReportingRole.TEAMLEIDER):
             assert not sees_small_numbers(controlled, definition), (controlled, name)
+
+
+def test_a_team_lead_reads_the_cells_of_its_own_wijken_exact_and_nothing_more() -> None:
+    def exact(role: ReportingRole, wijken: tuple[str, ...], kpi: str) -> frozenset[str]:
+        return exact_wijken(Caller(role, person=Person(role, "s", "n", wijken)), SERVED[kpi])
+
+    tom = ("Helmond-West", "Binnenstad")
+    assert exact(ReportingRole.TEAMLEIDER, tom, "doorlooptijd") == frozenset(tom)
+    # a claim naming a total or onbekend opens neither: those cells stay controlled
+    claim = ("Stiphout", "gemeente", "onbekend")
+    assert exact(ReportingRole.TEAMLEIDER, claim, "vroegsignalen") == {"Stiphout"}
+    assert exact_wijken(Caller(ReportingRole.TEAMLEIDER, "abc"), SERVED["wachttijd"]) == set()
+    for role in ReportingRole:
+        if role is not ReportingRole.TEAMLEIDER:  # whole tables or none, never per wijk
+            assert exact(role, tom, "doorlooptijd") == frozenset(), role

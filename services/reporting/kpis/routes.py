@@ -54,7 +54,7 @@ from services.reporting.query import (
     peildatum_or_today,
     refuse_unknown_parameters,
 )
-from services.reporting.scopes import sees_small_numbers
+from services.reporting.scopes import exact_wijken, sees_small_numbers
 from services.reporting.settings import ReportingRole
 from services.reporting.wiring import Reporting
 from shared.core.domain_config import Norm
@@ -89,8 +89,8 @@ KNOWN_PARAMETERS = frozenset({"periode", "wet", "wijk", "peildatum", "format"})
 
 
 class Cell(BaseModel):
-    """One cell; the figures after `periode` depend on the KPI (see the route). For the
-    roles publiek and beleid a hidden count is `"<5"` (small) or `"x"` (at least 5: hidden
+    """One cell; the figures after `periode` depend on the KPI (see the route). In a
+    controlled cell a hidden count is `"<5"` (small) or `"x"` (at least 5: hidden
     for its complement or by secondary suppression), a withheld figure is `null`, and
     `verborgen` names each of them with the reason (docs/domain.md#small-numbers)."""
 
@@ -105,12 +105,13 @@ class Cell(BaseModel):
     periode: str
     verborgen: dict[str, Reason] | None = Field(
         None,
-        description="roles publiek and beleid only, on every cell: the hidden figures of "
+        description="controlled cells only (publiek, beleid; a teamleider outside its own "
+        "wijken; vroegsignalering outside its own KPIs): the hidden figures of "
         'the cell -> why: `primair` (a count of 1-4, shown as `"<5"`), `complement` (the '
         'rest of its total is 1-4, shown as `"x"`), `secundair` (hidden so that no '
         'hidden count can be worked out from the totals, shown as `"x"`), `afgeleid` '
-        "(computed from a hidden count, `null`); `{}` when every figure is shown. Absent for "
-        "roles that see small numbers.",
+        "(computed from a hidden count, `null`); `{}` when every figure is shown. Absent on "
+        "the cells a role reads exact (small numbers included).",
         examples=[{"n_tijdig": "complement", "tijdig_pct": "afgeleid"}],
     )
 
@@ -270,9 +271,11 @@ async def publish(
     kpi, wijk = definition.name, filters.wijk
     publiek = caller.role is ReportingRole.PUBLIEK
     controlled = not sees_small_numbers(caller.role, definition)
+    own = exact_wijken(caller, definition)  # a team lead's wijken: exact in a controlled table
     version, table = await controlled_table(request, definition, peildatum, controlled=controlled)
     answer_key = (kpi, peildatum, controlled, publiek, version, periodes, filters.wet, wijk,
-                  tuple(sorted(parameters.items())), as_csv, series is not None)  # fmt: skip
+                  tuple(sorted(parameters.items())), as_csv, series is not None,
+                  tuple(sorted(own)))  # fmt: skip
     answers = answer_cache(request.app) if version else AnswerCache(size=0)
     if (kept := answers.get(answer_key)) is not None:
         if kept.small_numbers_read is not None:
@@ -293,15 +296,18 @@ async def publish(
     keys.sort(key=_order(reporting))
     threshold = reporting.domain.small_numbers.threshold
     small: int | None = None
-    if not controlled:
+    exact = {key for key in keys if not controlled or key[1] in own}
+    if exact:
         # Small numbers read: logged like a person-level read (services/reporting/access.py).
-        served = {key: table.cells[key].figures for key in keys}
+        served = {key: table.cells[key].figures for key in exact}
         small = request.state.small_numbers_read = small_cells(
             rules_of(definition), served, threshold
         )
     codes = cbs_codes(reporting.domain)
     cells = [
-        shown_cell(key, table.cells[key], controlled=controlled, threshold=threshold, codes=codes)
+        shown_cell(
+            key, table.cells[key], controlled=key not in exact, threshold=threshold, codes=codes
+        )
         for key in keys
     ]
     if as_csv:
@@ -322,7 +328,7 @@ async def publish(
         body_json = {**body_json, **series}
     for cell in body_json["cells"]:
         hidden = cell.pop(VERBORGEN, None)
-        if controlled:  # last, after the figures it names
+        if hidden is not None:  # a controlled cell's, last, after the figures it names
             cell[VERBORGEN] = hidden
     rendered = JSONResponse(body_json)
     answers.put(answer_key, Answer(bytes(rendered.body), "application/json", small))

@@ -371,7 +371,10 @@ export async function laadBasis() {
         : a.rol === "vroegsignalering"
           ? `U leest met de rol vroegsignalering: kleine aantallen zijn zichtbaar bij de ` +
             `cijfers van vroegsignalering; bij de andere cijfers geldt: ${beschermd}.`
-          : `U leest met de rol ${a.rol}: ${beschermd}.`; // beleid, teamleider
+          : a.rol === "teamleider"
+            ? "U leest met de rol teamleider: kleine aantallen zijn zichtbaar bij de cijfers " +
+              `van uw eigen wijken; bij de andere wijken en de hele gemeente geldt: ${beschermd}.`
+            : `U leest met de rol ${a.rol}: ${beschermd}.`; // beleid
   }
   return a;
 }
