@@ -32,12 +32,12 @@ COPY services ./services
 RUN uv sync --frozen --no-dev \
     && python -m compileall -q shared services
 
-# The monitor's front-end packages (services/reporting/web): npm ci from the lock with Debian's
+# The pages' front-end packages (shared/web): npm ci from the lock with Debian's
 # npm; its postinstall copies only the files the pages load into vendor/ (axe-core, a dev
 # dependency of the browser tests, is left out), then node_modules goes.
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm \
     && rm -rf /var/lib/apt/lists/* \
-    && cd services/reporting/web && npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules
+    && cd shared/web && npm ci --omit=dev --no-audit --no-fund && rm -rf node_modules
 
 # ---- runtime: no build tools, not root ------------------------------------------------------
 FROM python:3.11.18-slim-bookworm AS runtime

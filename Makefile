@@ -7,7 +7,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 BIN := $(VENV)/bin
-WEB := services/reporting/web
+WEB := shared/web
 export PYTHON := $(abspath $(BIN)/python)
 
 .DEFAULT_GOAL := help
@@ -18,7 +18,7 @@ help: ## list the targets
 
 bootstrap: $(VENV)/.synced $(WEB)/node_modules/.vendor-copied ## create .venv and the monitor's node_modules with exactly the locked dependencies
 
-# The monitor's front-end packages (services/reporting/web, npm ci from package-lock.json; the
+# The pages' front-end packages (shared/web, npm ci from package-lock.json; the
 # pages load only the files copied into vendor/). deploy/local/web.sh installs npm when missing.
 $(WEB)/node_modules/.vendor-copied: $(WEB)/package-lock.json $(WEB)/package.json $(WEB)/copy-vendor.mjs
 	deploy/local/web.sh

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs the monitor's front-end packages from services/reporting/web/package-lock.json
-# (npm ci; its postinstall copies the files the pages load into services/reporting/web/vendor/).
+# Installs the monitor's front-end packages from shared/web/package-lock.json
+# (npm ci; its postinstall copies the files the pages load into shared/web/vendor/).
 # Installs Debian's nodejs and npm first when npm is missing (root, or sudo -n), so that
 # `make run` and `make test` work on a fresh machine without anyone typing anything.
 set -euo pipefail
 
-WEB="$(cd "$(dirname "$0")/../../services/reporting/web" && pwd)"
+WEB="$(cd "$(dirname "$0")/../../shared/web" && pwd)"
 
 if ! command -v npm >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ]; then
@@ -23,6 +23,6 @@ if ! command -v npm >/dev/null 2>&1; then
     "${SUDO[@]}" apt-get install -y -q --no-install-recommends nodejs npm </dev/null
 fi
 
-echo "==> installing the locked front-end packages into services/reporting/web/node_modules/"
+echo "==> installing the locked front-end packages into shared/web/node_modules/"
 cd "$WEB"
 npm ci --no-audit --no-fund --loglevel=error </dev/null

@@ -23,7 +23,7 @@ from shared.platform.settings import KafkaSettings
 
 CHROMIUM = os.environ.get("WIJKPULS_BROWSER_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = ROOT / "var" / "screenshots"
-AXE = ROOT / "services" / "reporting" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "shared" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 ANALIST_KEY = "browser-analist-key-0123456789"
 INTAKE_AUTH = {"Authorization": "Bearer wijkpuls-development-intake-key"}
 BATCH = {"content-type": "application/cloudevents-batch+json"}

@@ -113,6 +113,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     # every page of the monitor, and one of its scripts
     ("GET", "/monitor/{name}"): page(*(f"/monitor/{p}" for p in PAGES), "/monitor/monitor.js"),
     ("GET", "/monitor/vendor"): page("/monitor/vendor/voorbeeld-theme.css"),
+    ("GET", "/monitor/huis.css"): page("/monitor/huis.css"),
     ("GET", "/auth/aanmelden"): page("/auth/aanmelden?terug=/monitor/overzicht"),
     ("GET", "/auth/callback"): page("/auth/callback"),
     ("POST", "/auth/afmelden"): page("/auth/afmelden"),

@@ -78,6 +78,7 @@ OPEN_ROUTES = {
         "/ready",
         "/",
         "/signalen/signalen.css",
+        "/signalen/huis.css",
         "/signalen/levering.js",
         "/signalen/vendor",
         "/api/v1/openapi.json",

@@ -15,9 +15,10 @@ import pytest
 from fastapi import FastAPI
 
 from services.reporting.app import create_app
-from services.reporting.dashboard.routes import MONITOR, MONITOR_ASSETS, PAGES, VENDOR
+from services.reporting.dashboard.routes import MONITOR, MONITOR_ASSETS, PAGES
 from services.reporting.kpis import AVAILABLE
 from services.reporting.settings import Settings
+from shared.platform.web_assets import VENDOR
 
 WEB = VENDOR.parent
 SCRIPTS = {name: (MONITOR / name).read_text(encoding="utf-8") for name in MONITOR_ASSETS}

@@ -6,9 +6,10 @@ elsewhere) that read the reporting API from the browser with the caller's own AP
   half-year report, and the team lead's Termijnen in uw wijken with one zaak's termijnen),
   on the NL Design
   System; its own files are in ``monitor/``, and the front-end packages it loads (NLDS CSS and
-  design tokens, Chart.js) come from npm (services/reporting/web/package-lock.json) and are
-  served from ``/monitor/vendor/`` by a StaticFiles mount of only the files
-  ``services/reporting/web/copy-vendor.mjs`` copied out of node_modules (docs/monitor.md).
+  design tokens, Chart.js) come from npm (shared/web/package-lock.json) and are served
+  from ``/monitor/vendor/`` by a StaticFiles mount of only the files
+  ``shared/web/copy-vendor.mjs`` copied out of node_modules, the house style the signals
+  pages share from ``/monitor/huis.css`` (shared/platform/web_assets.py, docs/monitor.md).
 
 The pages are not part of the API, so they are left out of the OpenAPI document; the API
 paths they call are (tests/unit/test_reporting_dashboard.py checks that every one exists).
@@ -21,11 +22,11 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
-from fastapi.staticfiles import StaticFiles
+
+from shared.platform.web_assets import install_web_assets
 
 FOLDER = Path(__file__).parent
 MONITOR = FOLDER / "monitor"
-VENDOR = FOLDER.parent / "web" / "vendor"
 ASSETS = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript; charset=utf-8",
@@ -64,11 +65,9 @@ router = APIRouter(include_in_schema=False)
 
 
 def install(app: FastAPI) -> None:
-    """The routes, and the front-end packages' files under ``/monitor/vendor/``."""
+    """The routes, the house style and the front-end packages' files under ``/monitor/``."""
+    install_web_assets(app, "/monitor", HEADERS)  # before /monitor/{name} catches huis.css
     app.include_router(router)
-    # check_dir=False: a checkout without `make bootstrap` still starts (the vendor files
-    # then answer 404 and the pages say the monitor's packages are missing).
-    app.mount("/monitor/vendor", StaticFiles(directory=VENDOR, check_dir=False), "vendor")
 
 
 @router.get("/")

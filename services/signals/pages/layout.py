@@ -79,6 +79,7 @@ def page(
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{VENDOR}/voorbeeld-theme.css">
 <link rel="stylesheet" href="{VENDOR}/utrecht-component-library.css">
+<link rel="stylesheet" href="/signalen/huis.css">
 <link rel="stylesheet" href="/signalen/signalen.css">
 </head>
 <body class="utrecht-document utrecht-page-layout">

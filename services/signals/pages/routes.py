@@ -2,9 +2,9 @@
 vroegsignalering team's pages (team.py), the privacy officer's desk (desk.py), the page
 stylesheet and the NL Design System packages.
 
-The packages are the ones the reporting service's monitor uses, installed once with npm
-(services/reporting/web/package-lock.json, copied into its ``vendor/`` by copy-vendor.mjs):
-served from that same folder, not a second copy, and never from a CDN.
+The packages and the house style are the ones the reporting service's monitor uses, installed
+once with npm (shared/web/package-lock.json, copied into its ``vendor/`` by copy-vendor.mjs;
+shared/platform/web_assets.py): served from that one folder, never from a CDN.
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 
 from services.signals.api.auth import identify
 from services.signals.pages import desk, team
 from services.signals.pages.access import install_page_refusals
 from services.signals.pages.layout import HEADERS, alert, page
 from services.signals.settings import SignalsRole
+from shared.platform.web_assets import install_web_assets
 
 HERE = Path(__file__).parent
-VENDOR = HERE.parents[1] / "reporting" / "web" / "vendor"
 HOME_OF = {
     SignalsRole.VROEGSIGNALERING: "/vroegsignalering/werklijst",
     SignalsRole.PRIVACY_OFFICER: "/privacy/toegangslog",
@@ -69,6 +68,5 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(team.router)
     app.include_router(desk.router)
-    # check_dir=False: without `make bootstrap` the pages still work, unstyled.
-    app.mount("/signalen/vendor", StaticFiles(directory=VENDOR, check_dir=False), "vendor")
+    install_web_assets(app, "/signalen", HEADERS)
     install_page_refusals(app)

@@ -417,7 +417,9 @@ async function aanmelding() {
     const knop = el("button", { type: "button", id: "afmelden",
       class: "utrecht-button utrecht-button--secondary-action" }, "Afmelden");
     knop.addEventListener("click", async () => {
-      await fetch("/auth/afmelden", { method: "POST" }).catch(() => null);
+      // the session's token (docs/signin.md#csrf): a sign-out is a state-changing POST
+      await fetch("/auth/afmelden", { method: "POST",
+        headers: { "X-CSRF-Token": sessie.csrf || "" } }).catch(() => null);
       location.assign("/monitor/overzicht");
     });
     const wijken = sessie.wijken && sessie.wijken.length ? `, wijken ${sessie.wijken.join(", ")}` : "";

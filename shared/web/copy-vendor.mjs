@@ -1,5 +1,6 @@
 // Copies only the files the monitor pages load out of node_modules into vendor/, which the
-// reporting service serves at /monitor/vendor/ (services/reporting/dashboard/routes.py).
+// reporting and signals services serve at /monitor/vendor/ and /signalen/vendor/
+// (shared/platform/web_assets.py).
 // Runs as npm's postinstall, so `npm ci` (make bootstrap, the Dockerfile) leaves vendor/
 // complete. axe-core is a dev dependency for the browser tests and is not served.
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
