@@ -148,7 +148,9 @@ async def replay(records: list[EventsRecord], args: argparse.Namespace) -> None:
         for record in records[n : n + 500]:
             day = amsterdam_date(record.timestamp_s) if record.timestamp_s else today
             day = await processor.catch_up(record.partition, day, today)
-            await processor.apply(record.partition, day, record.key, record.value, record.headers)
+            await processor.apply(
+                record.partition, day, record.key, record.value, record.headers, record.timestamp_s
+            )
         for view in views._views:  # what ViewBatch.flush computes, without the round trip
             for zaak_id, history in view.pending.items():
                 view.sink.call(zaak_id, history)

@@ -4,7 +4,9 @@
   dated ``<field>@<YYYYMMDD>`` (the day the change counts from, docs/kpis.md), e.g. ``n``,
   ``tijdig`` and one ``d<days>`` field per whole-day duration (an exact histogram);
 - ``{p}wp:cells``: set of the cells that have any counter;
-- ``{p}wp:contrib:{zaak}``: the contribution last applied for a zaak (canonical JSON).
+- ``{p}wp:contrib:{zaak}``: the contribution last applied for a zaak (canonical JSON);
+- ``{p}wp:gewijzigd``: hash of cell -> when its figure last changed, RFC 3339 UTC with
+  milliseconds (docs/kpis.md#gewijzigd); a cell no zaak counts in any more keeps its entry.
 The prefix is the Kafka topic prefix, so an isolated test run has isolated figures.
 """
 
@@ -24,6 +26,10 @@ class FigureKeys:
     @property
     def cells_index(self) -> str:
         return f"{self.prefix}wp:cells"
+
+    @property
+    def gewijzigd(self) -> str:
+        return f"{self.prefix}wp:gewijzigd"
 
     def cell(self, cell: str) -> str:
         return self.cell_prefix + cell

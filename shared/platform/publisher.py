@@ -12,6 +12,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
 from shared.contract.events import CloudEvent, KafkaRecord, to_structured_record
+from shared.contract.events.accepted import accepted_header
 from shared.platform.broker_watch import BrokerWatch
 
 
@@ -41,6 +42,8 @@ class Publisher:
         future per record. The partition is the one ``send`` would choose (the producer's
         default partitioner on the record key), so a zaak stays in order in its partition.
         Returns once the broker acknowledged every batch (acks=all, idempotent producer).
+        Every record gets the ``wijkpuls_geaccepteerd`` header, one moment for the call
+        (shared/contract/events/accepted.py): the intake's acceptance time.
         Raises BrokerDown at once, without sending, while the broker is known to be down.
         """
         if not records:
@@ -55,6 +58,7 @@ class Publisher:
     async def _publish(self, records: Sequence[KafkaRecord]) -> None:
         producer, topic = self._producer, self._topic
         partitions = sorted(await producer.partitions_for(topic))
+        stamp = accepted_header()
         batches: dict[int, BatchBuilder] = {}
         pending: list[asyncio.Future[Any]] = []
         for record in records:
@@ -62,7 +66,7 @@ class Publisher:
             batch = batches.get(partition)
             if batch is None:
                 batch = batches[partition] = producer.create_batch()
-            headers = list(record.headers)
+            headers = [*record.headers, stamp]
             added = batch.append(
                 key=record.key, value=record.value, timestamp=None, headers=headers
             )

@@ -36,6 +36,7 @@ import redis
 from fixtures.private_redis import PrivateRedis, private_redis
 from fixtures.replay_support import (
     ANALIST_KEY,
+    checked_gewijzigd,
     describe_snapshot,
     events_topic,
     figures_diff,
@@ -140,6 +141,7 @@ def test_a_lost_figures_store_is_rebuilt_by_the_worker_alone(
                 fault_view = settle(fault, private, EVENTS, SETTLE_S, quiet_s=1.0)
                 assert complete(private, fault), "the rebuilt view is not marked complete"
             assert fault_view == clean_view, snapshot_diff(clean_view, fault_view)
+            figures["gewijzigd"] = checked_gewijzigd(clean_view, stream)
             served = served_figures(store.url, fault.topic_prefix, TODAY)
             expected = reference_figures(stream.events, TODAY)
             assert served == expected, figures_diff(served, expected)

@@ -16,6 +16,7 @@ from fixtures.service_procs import free_port, log_says, run_service
 
 from shared.contract.dead_letter import REASON
 from shared.contract.events import new_event, to_structured_record
+from shared.contract.events.accepted import accepted_header
 from shared.contract.figure_keys import FigureKeys
 from shared.platform.settings import KafkaSettings
 
@@ -119,6 +120,47 @@ async def dead_letters(bootstrap: str, topic: str, timeout_s: float = 30) -> lis
         await consumer.stop()
 
 
+def view_cells(client: redis.Redis, keys: FigureKeys) -> dict[str, dict[bytes, bytes]]:
+    return {
+        m.decode(): client.hgetall(keys.cell(m.decode())) for m in client.smembers(keys.cells_index)
+    }
+
+
+def moved_exactly_the_changed_cells(
+    kafka: KafkaSettings, client: redis.Redis, keys: FigureKeys, topic: str
+) -> None:
+    """docs/kpis.md#gewijzigd: the records above carry no acceptance header, so every cell is
+    dated by a record's Kafka timestamp; then one stamped correction (zaak A-1's besluit moves
+    from 20 February to 3 March) moves the gewijzigd of exactly the cells whose counters it
+    changed, to its stamp, and leaves every other cell's."""
+    cells, times = view_cells(client, keys), client.hgetall(keys.gewijzigd)
+    assert cells and {c.encode() for c in cells} <= set(times)
+    started = datetime.now(UTC) - timedelta(minutes=5)
+    assert all(v.decode() >= started.isoformat()[:10] for v in times.values())
+    name, stamp = accepted_header()
+    correction = as_record(
+        new_event(
+            "zaak.besloten",
+            {"zaak_id": "A-1", "datum": "2026-03-03", "uitkomst": "toegekend"},
+            source=SOURCE,
+            time=T0 + timedelta(days=90),
+        )
+    )
+    record = (correction[0], correction[1], [*correction[2], (name, stamp)])
+    asyncio.run(produce(kafka.bootstrap_servers, topic, [record]))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and stamp not in client.hgetall(keys.gewijzigd).values():
+        time.sleep(0.3)
+    time.sleep(0.5)  # the zaak's cells change in one script: read after it, not during
+    after_cells, after_times = view_cells(client, keys), client.hgetall(keys.gewijzigd)
+    changed = {c for c in set(cells) | set(after_cells) if cells.get(c) != after_cells.get(c)}
+    moved = {k.decode() for k, v in after_times.items() if times.get(k) != v}
+    assert "doorlooptijd|wmo|Binnenstad|2026-02" in changed  # left February
+    assert "doorlooptijd|wmo|gemeente|2026-03" in changed  # entered March
+    assert moved == changed
+    assert {after_times[c.encode()] for c in moved} == {stamp}
+
+
 def test_worker_computes_doorlooptijd_whatever_the_arrival_order(
     kafka_settings: KafkaSettings, kafka_topics, redis_url: str, tmp_path: Path
 ):
@@ -154,6 +196,7 @@ def test_worker_computes_doorlooptijd_whatever_the_arrival_order(
         gemeente = client.hgetall(keys.cell("doorlooptijd|wmo|gemeente|2026"))
         whole = expected_cells("gemeente")["doorlooptijd|wmo|gemeente|2026"]
         assert gemeente == {k.encode(): b"2" for k in whole}  # both wijken
+        moved_exactly_the_changed_cells(kafka_settings, client, keys, topic)
 
     letters = asyncio.run(
         dead_letters(kafka_settings.bootstrap_servers, f"{kafka_settings.topic_prefix}wijkpuls.dlq")

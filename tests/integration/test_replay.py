@@ -27,6 +27,7 @@ import redis
 from fixtures.replay_support import (
     PEILDATA,
     STREAM_EVENTS,
+    checked_gewijzigd,
     counted,
     describe_snapshot,
     drop_view,
@@ -92,6 +93,7 @@ def test_reset_and_replay_give_the_same_view_and_the_reference_figures(
         with worker(env, data, tmp_path / "kpi-1.log"):
             first = settle(kafka_settings, client, STREAM_EVENTS, settle_timeout(STREAM_EVENTS))
         lap("first run")
+        dated = checked_gewijzigd(first, stream)
         wrong = wrong_zaken(client, prefix, stream)
         for day in PEILDATA:
             served = served_figures(redis_url, prefix, day)
@@ -118,6 +120,6 @@ def test_reset_and_replay_give_the_same_view_and_the_reference_figures(
         drop_view(client, prefix)
         client.close()
 
-    print(f"\nreplay of {stats}: view {describe_snapshot(first)}")
+    print(f"\nreplay of {stats}: view {describe_snapshot(first)}, gewijzigd of {dated} cells")
     print(f"gemeente totals over the months: {totals}")
     print(f"timings (s): {timings}; reset said:\n{done}")

@@ -9,9 +9,9 @@ With every worker of the group stopped, this deletes
   topic, so the zaken table is rebuilt from the events, not restored from its changelog;
 - the local table state (``<data dir>/v<N>/``) of each ``--data-dir`` given: a RocksDB
   store left behind would outlive its changelog and keep the old state;
-- the Redis view of this prefix: the figure cells and their index, the per-zaak
-  contributions, the termijnen documents and the open-until index, the wachtend documents
-  and their until-index, and the alert feed.
+- the Redis view of this prefix: the figure cells, their index and their ``gewijzigd``, the
+  per-zaak contributions, the termijnen documents and the open-until index, the wachtend
+  documents and their until-index, and the alert feed.
 
 It keeps the webhook dispatcher's delivery marks (``wp:webhook:*``): a replay publishes the
 same alerts again, with the same ids, and the marks are what keeps a receiver from hearing
@@ -89,7 +89,7 @@ def view_parts(prefix: str) -> list[ViewPart]:
     figures, alerts, wachtend = FigureKeys(prefix), AlertKeys(prefix), WachtendKeys(prefix)
     p = _glob_escape(prefix)
     return [
-        ViewPart("figure cells", (figures.cells_index,), (f"{p}wp:cell:*",)),
+        ViewPart("figure cells", (figures.cells_index, figures.gewijzigd), (f"{p}wp:cell:*",)),
         ViewPart("contributions", globs=(f"{p}wp:contrib:*",)),
         ViewPart("termijnen", (alerts.open_until,), (f"{p}wp:zaak:*",)),
         ViewPart("wachtend", (wachtend.until,), (f"{p}wp:wachtend:zaak:*",)),

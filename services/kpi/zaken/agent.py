@@ -161,7 +161,7 @@ async def _apply(record: EventsRecord) -> None:
         log.exception("alert clock catch-up failed", extra={"offset": record.offset})
     try:
         zaak_id = await processor.apply(
-            record.partition, day, record.key, record.value, record.headers
+            record.partition, day, record.key, record.value, record.headers, record.timestamp_s
         )
         if zaak_id is not None:
             batch.applied(zaak_id, record)

@@ -6,11 +6,20 @@ contribution twice is a no-op, so a redelivered record or a restart between the 
 write and the Redis write can neither lose nor double-count a zaak. Counters that reach zero
 are deleted, so the figures are byte-identical however a zaak's history arrived.
 (Keys are computed inside the script: fine on one Redis, not on Redis Cluster.)
+
+The same script keeps each cell's ``gewijzigd`` (docs/kpis.md#gewijzigd) in one hash: every
+call hands in the zaak's change time per cell (its state, ``ZaakState.gewijzigd``) and a
+cell's entry becomes the later of the two. Taking the maximum is idempotent and independent
+of order, so the hash equals, per cell, the latest time over every zaak however often and in
+whatever order the zaken are written (a replay, a rebuild of a lost store). It runs before
+the "unchanged" check, so the write that heals a crash between the changelog and Redis heals
+these times too.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
 
@@ -20,8 +29,15 @@ from shared.contract.figure_keys import FigureKeys
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import DomainConfig
 from shared.core.kpi.contribution import Contribution, zaak_contribution
+from shared.core.kpi.gewijzigd import ChangeTimes, rfc3339
 
 _REPLACE = """
+if ARGV[5] and ARGV[5] ~= '[]' then
+  for _, e in ipairs(cjson.decode(ARGV[5])) do
+    local known = redis.call('HGET', ARGV[4], e[1])
+    if (not known) or known < e[2] then redis.call('HSET', ARGV[4], e[1], e[2]) end
+  end
+end
 local old = redis.call('GET', KEYS[1])
 local new = ARGV[1]
 if old == new then return 0 end
@@ -51,19 +67,47 @@ def encode(contribution: Contribution) -> str:
     return json.dumps(entries, separators=(",", ":"))
 
 
+def encode_times(times: ChangeTimes) -> str:
+    """``[[cell, "2026-03-02T08:15:00.123Z"], ...]`` sorted by cell."""
+    return json.dumps(
+        [[cell, rfc3339(at_ms)] for cell, at_ms in sorted(times.items())], separators=(",", ":")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FiguresOfZaak:
+    """What the figures view of a zaak is written from: its history, the change times of its
+    cells and, when the processor computed it already, its contribution."""
+
+    history: ZaakHistory
+    gewijzigd: ChangeTimes = field(default_factory=dict)
+    contribution: Contribution | None = None
+
+
 class FigureSink:
     def __init__(self, redis: Redis, keys: FigureKeys) -> None:
         self._keys = keys
         self._replace = redis.register_script(_REPLACE)
 
-    def call(self, zaak_id: str, contribution: Contribution) -> ScriptCall:
-        """The script call that makes the zaak count as ``contribution`` (views.py)."""
-        args = [encode(contribution), self._keys.cell_prefix, self._keys.cells_index]
+    def call(
+        self, zaak_id: str, contribution: Contribution, gewijzigd: ChangeTimes | None = None
+    ) -> ScriptCall:
+        """The script call that makes the zaak count as ``contribution`` and brings its
+        cells' ``gewijzigd`` up to ``gewijzigd`` (views.py)."""
+        args = [
+            encode(contribution),
+            self._keys.cell_prefix,
+            self._keys.cells_index,
+            self._keys.gewijzigd,
+            encode_times(gewijzigd) if gewijzigd else "[]",
+        ]
         return ScriptCall(self._replace, [self._keys.contribution(zaak_id)], args)
 
-    async def replace(self, zaak_id: str, contribution: Contribution) -> bool:
+    async def replace(
+        self, zaak_id: str, contribution: Contribution, gewijzigd: ChangeTimes | None = None
+    ) -> bool:
         """Make the zaak count as ``contribution``; retried while Redis is away (never skipped)."""
-        return bool(await retrying(self.call(zaak_id, contribution).run))
+        return bool(await retrying(self.call(zaak_id, contribution, gewijzigd).run))
 
 
 class ZaakFigures:
@@ -74,9 +118,18 @@ class ZaakFigures:
         self._domain = domain
         self._calendar = calendar
 
-    def call(self, zaak_id: str, history: ZaakHistory) -> ScriptCall:
-        contribution = zaak_contribution(history, self._domain, self._calendar, zaak_id=zaak_id)
-        return self._sink.call(zaak_id, contribution)
+    def contribution(self, zaak_id: str, history: ZaakHistory) -> Contribution:
+        if not history.facts:
+            return {}
+        return zaak_contribution(history, self._domain, self._calendar, zaak_id=zaak_id)
 
-    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
-        return bool(await retrying(self.call(zaak_id, history).run))
+    def call(self, zaak_id: str, zaak: ZaakHistory | FiguresOfZaak) -> ScriptCall:
+        if isinstance(zaak, ZaakHistory):
+            zaak = FiguresOfZaak(zaak)
+        contribution = zaak.contribution
+        if contribution is None:
+            contribution = self.contribution(zaak_id, zaak.history)
+        return self._sink.call(zaak_id, contribution, zaak.gewijzigd)
+
+    async def replace(self, zaak_id: str, zaak: ZaakHistory | FiguresOfZaak) -> bool:
+        return bool(await retrying(self.call(zaak_id, zaak).run))

@@ -13,6 +13,13 @@ An alert that became due more than ``alert_window_days`` before the worker's tod
 historisch (docs/alerts.md), so a late delivery, a long backlog or a replay after a rule
 change pushes nothing stale.
 
+Each record also dates the cells it changes (docs/kpis.md#gewijzigd): the zaak's contribution
+before and after the record are compared, and every cell that differs gets the record's
+acceptance time (its ``wijkpuls_geaccepteerd`` header, else its Kafka timestamp) in the
+zaak's state, which the figures view writes on to the cells' ``gewijzigd``. The contribution
+after a record is handed to the figures view, so it is computed once per record; the one
+before comes from the zaak's previous record when it was in the same batch.
+
 No faust here: the agents hand in records and the table, so tests can drive it directly.
 """
 
@@ -24,8 +31,10 @@ from datetime import date
 from typing import Any, Protocol
 
 from services.kpi.zaken.facts import zaak_fact
+from services.kpi.zaken.figures_sink import FiguresOfZaak
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.state import ZaakState, waiting_entry
+from shared.contract.events.accepted import accepted_ms
 from shared.contract.events.binding import from_kafka_record
 from shared.core.alerts import (
     AlertKind,
@@ -38,6 +47,8 @@ from shared.core.alerts import (
 )
 from shared.core.domain import AtwCalendar, ZaakHistory
 from shared.core.domain_config import DomainConfig
+from shared.core.kpi.contribution import Contribution, zaak_contribution
+from shared.core.kpi.gewijzigd import ChangeTimes, changed_cells, record_change
 
 log = logging.getLogger("wijkpuls.kpi.alerts")
 
@@ -61,6 +72,17 @@ class ViewWriter(Protocol):
     async def replace(self, zaak_id: str, history: ZaakHistory) -> bool: ...
 
 
+class FiguresWriter(Protocol):
+    """The figures view: written from the history, the cells' change times and (when known)
+    the contribution (services/kpi/zaken/figures_sink.py)."""
+
+    async def replace(self, zaak_id: str, zaak: FiguresOfZaak) -> bool: ...
+
+
+MEMO_SIZE = 1024
+"""Zaken whose last computed contribution is kept (with the table value it belongs to)."""
+
+
 class ZaakProcessor:
     def __init__(
         self,
@@ -70,7 +92,7 @@ class ZaakProcessor:
         calendar: AtwCalendar,
         schedule: AlertSchedule,
         publisher: Publisher,
-        figures: ViewWriter,
+        figures: FiguresWriter,
         termijnen: ViewWriter,
         wachtend: ViewWriter,
         alert_window_days: int,
@@ -87,6 +109,9 @@ class ZaakProcessor:
         self.alert_window_days = alert_window_days
         self.today: date | None = None
         """The worker's today as last handed in (``catch_up``); the window counts back from it."""
+        self._memo: dict[str, tuple[Any, Contribution]] = {}
+        """Zaak -> (the table value its contribution was computed for, that contribution): the
+        contribution before the zaak's next record, when that comes before the value changes."""
 
     def ensure_built(self, partitions: Iterable[int]) -> None:
         """Rebuild the heaps of partitions assigned since the last rebalance: one table scan."""
@@ -122,24 +147,34 @@ class ZaakProcessor:
         key: bytes | None,
         value: bytes | None,
         headers: Sequence[tuple[str, bytes]],
+        timestamp_s: float | None = None,
     ) -> str | None:
         """Apply one events record; UndecodableRecord when it is not a catalog event.
 
-        Returns the zaak's id (None: the record holds no zaak fact).
+        ``timestamp_s``: the record's Kafka timestamp, its acceptance time when it carries no
+        ``wijkpuls_geaccepteerd`` header. Returns the zaak's id (None: no zaak fact).
         """
         cloud_event = from_kafka_record(key, value, headers)
         found = zaak_fact(cloud_event)
         if found is None:
             return None
         zaak_id, fact = found
-        state = ZaakState.from_table(self.table.get(zaak_id))
+        raw = self.table.get(zaak_id)
+        state = ZaakState.from_table(raw)
         history = state.history.add(fact)
+        before = self._contribution_before(zaak_id, raw, state.history)
+        after = before if history is state.history else self._contribution(zaak_id, history)
+        gewijzigd = state.gewijzigd
+        at_ms = accepted_ms(headers, timestamp_s)
+        if at_ms is not None and after is not before:
+            gewijzigd = record_change(gewijzigd, changed_cells(before, after), at_ms)
         alerting = (state.alerting or AlertState(day)).seen_on(day)
         now = self.schedule.clock(partition) or day
-        await self._evaluate(zaak_id, state, history, alerting, partition, now)
+        await self._evaluate(zaak_id, state, history, alerting, partition, now, gewijzigd)
+        self._remember(zaak_id, after)
         # The replaces are idempotent, so they run even when nothing changed: that heals a
         # crash between the changelog write and the Redis write.
-        await self.figures.replace(zaak_id, history)
+        await self.figures.replace(zaak_id, FiguresOfZaak(history, gewijzigd, after))
         await self.termijnen.replace(zaak_id, history)
         await self.wachtend.replace(zaak_id, history)
         return zaak_id
@@ -175,7 +210,9 @@ class ZaakProcessor:
         alerting: AlertState,
         partition: int,
         now: date,
+        gewijzigd: ChangeTimes | None = None,
     ) -> None:
+        """``gewijzigd``: the zaak's cells' change times after this record (None: as stored)."""
         clock = self.schedule.clock(partition) or now
         outcome = self._evaluation(zaak_id, history, alerting, clock, now)
         await self.publisher.publish(outcome.new, clock)
@@ -186,7 +223,8 @@ class ZaakProcessor:
         given = alerting.after(
             (a.alert_id for a in outcome.new), outcome.next_check, outcome.historisch
         )
-        updated = ZaakState(history, given, partition)
+        changes = state.gewijzigd if gewijzigd is None else gewijzigd
+        updated = ZaakState(history, given, partition, changes)
         if updated != state:
             self.table[zaak_id] = updated.to_table()
         self.schedule.wait(partition, zaak_id, outcome.next_check)
@@ -222,7 +260,7 @@ class ZaakProcessor:
         services/kpi/view/). Alerts that became due meanwhile wait for the schedule, which
         pushes them as it would have."""
         state = ZaakState.from_table(raw)
-        await self.figures.replace(zaak_id, state.history)
+        await self.figures.replace(zaak_id, FiguresOfZaak(state.history, state.gewijzigd))
         await self.termijnen.replace(zaak_id, state.history)
         await self.wachtend.replace(zaak_id, state.history)
         alerting = state.alerting
@@ -234,6 +272,30 @@ class ZaakProcessor:
         await self.publisher.replace_historisch(
             zaak_id, self._alert_ids(zaak_id), outcome.historisch, now
         )
+
+    def _contribution(self, zaak_id: str, history: ZaakHistory) -> Contribution:
+        if not history.facts:
+            return {}
+        return zaak_contribution(history, self.domain, self.calendar, zaak_id=zaak_id)
+
+    def _contribution_before(self, zaak_id: str, raw: Any, history: ZaakHistory) -> Contribution:
+        """The zaak's contribution before this record: kept from its previous record while
+        the table still holds the value written then (the same object), else computed."""
+        kept = self._memo.get(zaak_id)
+        if kept is not None and raw is not None and kept[0] is raw:
+            return kept[1]
+        return self._contribution(zaak_id, history)
+
+    def _remember(self, zaak_id: str, contribution: Contribution) -> None:
+        """Keep the contribution for the table value the record left (read back after
+        ``_evaluate``: the staged table hands the same object until the batch is written)."""
+        raw = self.table.get(zaak_id)
+        if raw is None:
+            return
+        self._memo.pop(zaak_id, None)
+        self._memo[zaak_id] = (raw, contribution)
+        if len(self._memo) > MEMO_SIZE:
+            del self._memo[next(iter(self._memo))]
 
     def _alert_ids(self, zaak_id: str) -> list[str]:
         """Every alert id the zaak can have: each configured clock and kind."""

@@ -23,7 +23,6 @@ from redis.asyncio import Redis
 from redis.commands.core import AsyncScript
 
 from services.kpi.stream.redis_retry import retrying
-from shared.core.domain import ZaakHistory
 
 log = logging.getLogger("wijkpuls.kpi.views")
 
@@ -71,7 +70,10 @@ def combined_source(sources: Sequence[str]) -> str:
 
 
 class ViewSink(Protocol):
-    def call(self, zaak_id: str, history: ZaakHistory) -> ScriptCall: ...
+    def call(self, zaak_id: str, history: Any) -> ScriptCall:
+        """``history``: the zaak's ``ZaakHistory``, or what its view is written from (the
+        figures view: ``FiguresOfZaak``, history and change times)."""
+        ...
 
 
 class StagedView:
@@ -79,9 +81,9 @@ class StagedView:
 
     def __init__(self, sink: ViewSink) -> None:
         self.sink = sink
-        self.pending: dict[str, ZaakHistory] = {}
+        self.pending: dict[str, Any] = {}
 
-    async def replace(self, zaak_id: str, history: ZaakHistory) -> bool:
+    async def replace(self, zaak_id: str, history: Any) -> bool:
         self.pending[zaak_id] = history
         return True
 
