@@ -7,8 +7,12 @@ page session stands for, and the sign-in routes, shared by the reporting and sig
   and the code verifier kept in Redis for 10 minutes, the state also in a short cookie of the
   browser that started it); ``/auth/callback`` exchanges the code, validates the ID token and
   makes a session: a random id in a signed, HttpOnly, SameSite=Lax (Secure) cookie, the
-  person's claims in Redis under the id's SHA-256 for ``session_ttl_s``. ``POST
-  /auth/afmelden`` ends it (same-origin only).
+  person's claims and a random CSRF token in Redis under the id's SHA-256 for
+  ``session_ttl_s``. ``POST /auth/afmelden`` ends it (same-origin only, with the token).
+- **CSRF**: a page session's state-changing request must come from this site (``same_origin``)
+  and carry the session's synchronizer token (``csrf_refusal``): the hidden form field
+  ``csrf`` of the service's pages, or the ``X-CSRF-Token`` header of a page script (which
+  reads it from the page or from ``/auth/sessie``). A bearer token needs neither.
 
 What differs per service is a ``SignInSite`` (home page, cookie names, Redis key, realm) and
 the role a token's role claim values map to (``WebSignIn.role``). Cookies are told apart by
@@ -25,7 +29,7 @@ import json
 import secrets
 from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlencode
@@ -46,6 +50,11 @@ from shared.platform.oidc import (
 from shared.platform.problems import ProblemError, problem
 
 STATE_TTL_S = 600
+CSRF_FIELD = "csrf"
+"""The hidden form field of a page session's synchronizer token."""
+CSRF_HEADER = "X-CSRF-Token"
+"""The header a page script sends the token in."""
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 RoleT = TypeVar("RoleT", bound=StrEnum)
 
@@ -103,6 +112,8 @@ class Person(Generic[RoleT]):
     subject: str
     name: str | None
     wijken: tuple[str, ...] = ()
+    csrf: str | None = field(default=None, repr=False, compare=False)
+    """A page session's synchronizer token (None for a bearer token): its forms carry it."""
 
 
 class WebSignIn(ABC, Generic[RoleT]):
@@ -158,8 +169,9 @@ class WebSignIn(ABC, Generic[RoleT]):
             return None
         data = json.loads(stored)
         return Person(
-            self.stored_role(data["role"]), data["sub"], data.get("name"), tuple(data["wijken"])
-        )
+            self.stored_role(data["role"]), data["sub"], data.get("name"), tuple(data["wijken"]),
+            data.get("csrf"),
+        )  # fmt: skip
 
     def _unauthorized(self, reason: str) -> ProblemError:
         return ProblemError(
@@ -190,6 +202,28 @@ def same_origin(request: Request) -> bool:
     if origin and origin != own:
         return False
     return not (fetch_site and fetch_site not in ("same-origin", "none"))
+
+
+async def csrf_refusal(
+    request: Request, person: Person[Any] | None, *, read_form: bool = True
+) -> str | None:
+    """Why a page session's state-changing request is refused (Dutch, for the refusal), or
+    None when it carries the session's token: the ``X-CSRF-Token`` header, or (``read_form``)
+    the form field ``csrf`` of a form body. Compared with ``hmac.compare_digest``. A route
+    that streams its body itself passes ``read_form=False``: only the header counts there."""
+    expected = person.csrf if person is not None else None
+    if not expected:
+        return "uw sessie heeft geen formuliertoken; meld u af en opnieuw aan"
+    sent = request.headers.get(CSRF_HEADER)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if sent is None and read_form and kind in FORM_TYPES:
+        value = (await request.form()).get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent:
+        return "het formulier had geen beveiligingstoken"
+    if not hmac.compare_digest(sent.encode(), expected.encode()):
+        return "het beveiligingstoken hoort niet bij uw sessie (bijvoorbeeld na opnieuw aanmelden)"
+    return None
 
 
 def _digest(value: str) -> str:
@@ -301,6 +335,7 @@ async def signin_callback(
         "sub": person.subject,
         "name": person.name,
         "wijken": list(person.wijken),
+        "csrf": secrets.token_urlsafe(32),
     }
     await site.redis(request).set(
         signin._session_key + _digest(session_id), json.dumps(record), ex=ttl
@@ -316,12 +351,16 @@ async def signin_callback(
 
 @router.post("/auth/afmelden")
 async def signout(request: Request) -> Response:
-    """Ends the session. Same-origin only (Origin or Sec-Fetch-Site), so another site cannot
-    sign a person out; the SameSite=Lax cookie is not sent on a cross-site POST anyway."""
+    """Ends the session. Same-origin only (Origin or Sec-Fetch-Site), and with the session's
+    token (``csrf_refusal``), so another site cannot sign a person out; the SameSite=Lax
+    cookie is not sent on a cross-site POST anyway."""
     if not same_origin(request):
         return _page_problem(403, "Afmelden geweigerd", "alleen vanaf deze site")
     signin = _signin(request)
     site = signin.site
+    person = await signin.from_session(request)
+    if person is not None and (reason := await csrf_refusal(request, person)):
+        return _page_problem(403, "Afmelden geweigerd", reason)
     session_id = signin._session_id(request.cookies.get(site.session_cookie))
     if session_id is not None:
         await site.redis(request).delete(signin._session_key + _digest(session_id))
@@ -344,4 +383,6 @@ async def session_info(request: Request) -> JSONResponse:
     body: dict[str, Any] = {"aanmelden_mogelijk": signin.enabled, "aangemeld": person is not None}
     if person is not None:
         body |= {"naam": person.name, "rol": person.role.value, "wijken": list(person.wijken)}
+        # for a page script's X-CSRF-Token; no other site can read this answer (no CORS)
+        body["csrf"] = person.csrf
     return JSONResponse(body, headers={"Cache-Control": "no-store"})

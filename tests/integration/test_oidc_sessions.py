@@ -106,6 +106,8 @@ async def test_a_session_reads_with_the_role_until_it_ends(app: Any, client: htt
     cookie = await _sign_in(client, "analist")
     assert await _role(client, cookie) == "analist"
     who = (await client.get("/auth/sessie", headers=_jar(wijkpuls_sessie=cookie))).json()
+    token = who.pop("csrf")  # the session's CSRF token, for a page script's X-CSRF-Token
+    assert isinstance(token, str) and len(token) >= 32
     assert who == {"aanmelden_mogelijk": True, "aangemeld": True, "naam": "Anna Analist",
                    "rol": "analist", "wijken": []}  # fmt: skip
     # a tampered cookie counts for nothing (publiek)
@@ -127,7 +129,12 @@ async def test_a_session_reads_with_the_role_until_it_ends(app: Any, client: htt
     assert cross.status_code == 403
     assert await _role(client, leader) == "teamleider"
     here = {**_jar(wijkpuls_sessie=leader), "Origin": BASE}
-    out = await client.post("/auth/afmelden", headers=here)
+    # from this site too, only with the session's own token (CSRF)
+    for token in ({}, {"X-CSRF-Token": "niet-het-token"}):
+        refused = await client.post("/auth/afmelden", headers={**here, **token})
+        assert refused.status_code == 403 and "token" in refused.json()["detail"]
+    assert await _role(client, leader) == "teamleider"
+    out = await client.post("/auth/afmelden", headers={**here, "X-CSRF-Token": who["csrf"]})
     assert out.status_code == 303
     assert await _role(client, leader) == "publiek"
 

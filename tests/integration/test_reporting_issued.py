@@ -207,6 +207,13 @@ async def test_a_signed_in_page_issues_only_from_this_site(
         assert elsewhere.status_code == 403
         assert elsewhere.json()["type"].endswith("cross-site")
         assert (await client.get(URL)).json()["total"] == before, "nothing kept"
-        here = await client.post(URL, headers={**session, "Origin": BASE})
+        # from this site too, only with the session's CSRF token
+        token = (await client.get("/auth/sessie", headers=session)).json()["csrf"]
+        for sent in ({}, {"X-CSRF-Token": "niet-het-token"}):
+            refused = await client.post(URL, headers={**session, "Origin": BASE, **sent})
+            assert refused.status_code == 403, sent
+            assert refused.json()["type"].endswith("csrf-token-refused")
+        assert (await client.get(URL)).json()["total"] == before, "nothing kept"
+        here = await client.post(URL, headers={**session, "Origin": BASE, "X-CSRF-Token": token})
         assert here.status_code == 201
         assert here.json()["uitgegeven_door_rol"] == "beleid"

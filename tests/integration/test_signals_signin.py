@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures.oidc_provider import SIGNALS_CLIENT, SIGNALS_REDIRECT, sign_in
-from fixtures.signals_served import Served, page_session, served_signals
+from fixtures.signals_served import Served, page_session, served_signals, session_token
 from sqlalchemy import update
 
 from services.signals.signin import SESSION_COOKIE
@@ -128,6 +128,12 @@ def sessions(served: Served) -> dict[str, str]:
     return {login: page_session(served.base, login) for login in LOGINS}
 
 
+@pytest.fixture(scope="module")
+def csrf(served: Served, sessions: dict[str, str]) -> dict[str, str]:
+    """Each page session's CSRF token (login -> token)."""
+    return {login: session_token(served.base, cookie) for login, cookie in sessions.items()}
+
+
 def test_every_route_is_in_the_matrix(served: Served) -> None:
     routes = set(route_table(served.app.routes))
     missing = sorted(routes - set(API) - set(PAGES) - OPEN_ROUTES)
@@ -164,7 +170,7 @@ def test_each_caller_gets_401_403_or_through_on_every_api_route(
 
 
 def test_each_page_sends_to_sign_in_refuses_other_roles_and_opens_for_its_own(
-    served: Served, sessions: dict[str, str]
+    served: Served, sessions: dict[str, str], csrf: dict[str, str]
 ) -> None:
     wrong = []
     same_site = {"Origin": served.base}
@@ -176,7 +182,8 @@ def test_each_page_sends_to_sign_in_refuses_other_roles_and_opens_for_its_own(
             ):
                 wrong.append(f"nobody {method} {template}: {anonymous.status_code}")
             for login, role in LOGINS.items():
-                jar = {"Cookie": f"{SESSION_COOKIE}={sessions[login]}", **same_site}
+                jar = {"Cookie": f"{SESSION_COOKIE}={sessions[login]}", **same_site,
+                       "X-CSRF-Token": csrf[login]}  # fmt: skip
                 answer = client.request(method, _path(template), headers=jar)
                 refused = answer.status_code == 403
                 if refused != (role not in roles) or answer.status_code >= 500:
@@ -187,7 +194,7 @@ def test_each_page_sends_to_sign_in_refuses_other_roles_and_opens_for_its_own(
 
 
 def test_a_form_from_another_site_is_refused_for_a_session_not_for_a_token(
-    served: Served, sessions: dict[str, str], tokens: dict[str, str]
+    served: Served, sessions: dict[str, str], tokens: dict[str, str], csrf: dict[str, str]
 ) -> None:
     jar = {"Cookie": f"{SESSION_COOKIE}={sessions['vroegsignalering']}"}
     page = "/vroegsignalering/zaken/VS-onbekend/contactpoging"
@@ -205,9 +212,24 @@ def test_a_form_from_another_site_is_refused_for_a_session_not_for_a_token(
             answer = client.put(api, json=uitkomst, headers={**jar, **elsewhere})
             assert answer.status_code == 403, elsewhere
             assert answer.json()["type"].endswith("/cross-site-refused")
-        # from this site the form goes through (to an unknown zaak: 404)
+        # from this site, without the session's token or with another's: a Dutch 403 page
+        # naming the reason, and the API's 403 problem
         here = {**jar, "Origin": served.base, "Sec-Fetch-Site": "same-origin"}
-        assert client.post(page, data=form, headers=here).status_code == 404
+        for token, reason in (
+            ({}, "geen beveiligingstoken"),
+            ({"csrf": csrf["privacy"]}, "hoort niet bij uw sessie"),
+        ):
+            refused = client.post(page, data={**form, **token}, headers=here)
+            assert refused.status_code == 403 and 'lang="nl"' in refused.text
+            assert "formulier zonder geldig token" in refused.text and reason in refused.text
+            answer = client.put(api, json=uitkomst, headers={**here, "X-CSRF-Token": "x" * 43})
+            assert answer.json()["type"].endswith("/csrf-token-refused")
+        # with its own token (the hidden field, or the header) the form goes through (to an
+        # unknown zaak: 404)
+        mine = csrf["vroegsignalering"]
+        assert client.post(page, data={**form, "csrf": mine}, headers=here).status_code == 404
+        with_header = {**here, "X-CSRF-Token": mine}
+        assert client.put(api, json=uitkomst, headers=with_header).status_code == 404
         # a bearer token is no ambient credential: no CSRF check, the zaak is unknown
         bearer = {"Authorization": f"Bearer {tokens['vroegsignalering']}"}
         answer = client.put(api, json=uitkomst, headers={**bearer, "Origin": "https://x.example"})
@@ -261,7 +283,7 @@ async def _retention(served: Served) -> Any:
 
 
 def test_the_privacy_desk_confirms_before_inzage_and_erasure(
-    served: Served, sessions: dict[str, str], tokens: dict[str, str]
+    served: Served, sessions: dict[str, str], tokens: dict[str, str], csrf: dict[str, str]
 ) -> None:
     day = (datetime.now(UTC).date() - timedelta(days=2)).isoformat()
     delivery = (
@@ -269,7 +291,8 @@ def test_the_privacy_desk_confirms_before_inzage_and_erasure(
         "Burgerservicenummer;Achternaam;Geboortedatum;Straatnaam;Postcode;Huisnummer\n"
         f"P-1;Zorg;250;{day};{day};nee;123456782;Kraaijenbergh;1961-03-04;Merelstraat;5703AB;3\n"
     )
-    officer = {"Cookie": f"{SESSION_COOKIE}={sessions['privacy']}", "Origin": served.base}
+    officer = {"Cookie": f"{SESSION_COOKIE}={sessions['privacy']}", "Origin": served.base,
+               "X-CSRF-Token": csrf["privacy"]}  # fmt: skip
     team = {"Cookie": f"{SESSION_COOKIE}={sessions['vroegsignalering']}"}
     with httpx.Client(base_url=served.base, timeout=20) as client:
         files = {"file": ("inzage.csv", delivery.encode(), "text/csv")}

@@ -30,7 +30,7 @@ from shared.contract.topics import Topic, topic_name
 from shared.core.kpi.periods import periode_bounds
 from shared.platform.problems import ProblemError, problem_response
 from shared.platform.settings import KafkaSettings
-from shared.platform.web_signin import same_origin
+from shared.platform.web_signin import csrf_refusal, same_origin
 
 router = APIRouter(prefix="/api/v1", tags=["rapport"])
 RAPPORT = "sth-halfjaar"
@@ -92,7 +92,10 @@ def _summary(report: IssuedReport) -> dict[str, Any]:
     "same half-year. 201 with the issued report and its `Location`.",
     responses={
         401: problem_response("unknown key or invalid token"),
-        403: problem_response("not beleid or analist, or a page session posting cross-site"),
+        403: problem_response(
+            "not beleid or analist, or a page session posting cross-site or without its "
+            "CSRF token (X-CSRF-Token)"
+        ),
         409: problem_response("the half-year has not ended yet at today's peildatum"),
         422: problem_response("not a half-year (2026-H1)"),
         503: UNAVAILABLE,
@@ -108,6 +111,13 @@ async def issue(
         )  # fmt: skip
     if caller.person is not None and not same_origin(request):
         raise ProblemError(403, "cross-site", "Cross-site request refused", "post from this site")
+    # a page session (a person without a bearer token) sends its CSRF token too
+    by_session = caller.person is not None and "authorization" not in request.headers
+    if by_session and (reason := await csrf_refusal(request, caller.person, read_form=False)):
+        raise ProblemError(
+            403, "csrf-token-refused", "CSRF token refused",
+            f"send the session's token as X-CSRF-Token (GET /auth/sessie): {reason}",
+        )  # fmt: skip
     reporting: Reporting = request.app.state.reporting
     today = await reporting.current_date()
     if periode_bounds(halfjaar)[1] >= today:

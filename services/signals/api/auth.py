@@ -6,7 +6,8 @@ send an access token of the identity provider (``Authorization: Bearer <JWT>``, 
 key by its three dot-separated parts) or, on the pages, their session cookie
 (services/signals/signin.py). ``Depends(require(role, ...))`` answers 401 without valid
 credentials and 403, in Dutch, for a role that may not use the route, and refuses a
-state-changing request of a page session that does not come from this site (CSRF).
+state-changing request of a page session that does not come from this site or lacks the
+session's token in ``X-CSRF-Token`` (CSRF, shared/platform/web_signin.py ``csrf_refusal``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from services.signals.vault.vault_context import SignalsCore
 from shared.platform.api_keys import find_by_key
 from shared.platform.problems import ProblemError
 from shared.platform.settings import Environment
-from shared.platform.web_signin import same_origin
+from shared.platform.web_signin import csrf_refusal, same_origin
 
 REALM = 'Bearer realm="wijkpuls-signals"'
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -127,6 +128,14 @@ def refuse_cross_site() -> ProblemError:
     )  # fmt: skip
 
 
+def refuse_without_token(reason: str) -> ProblemError:
+    return ProblemError(
+        403, "csrf-token-refused", "Geweigerd: geen geldig formuliertoken",
+        f"Een verzoek met uw aanmeldsessie dat iets wijzigt, moet het token van die sessie "
+        f"meesturen (X-CSRF-Token, bescherming tegen CSRF): {reason}.",
+    )  # fmt: skip
+
+
 def from_this_site(request: Request) -> bool:
     """Stricter than sign-out: a page session's state-changing request must say where it
     comes from (every browser sends Origin or Sec-Fetch-Site on a POST), and be this site."""
@@ -143,8 +152,13 @@ async def authorise(
         raise _not_authenticated()
     if caller is None or caller.role not in roles:
         raise refuse_role(roles, caller.role.value if caller else str(person_role))
-    if by_session and request.method not in SAFE_METHODS and not from_this_site(request):
-        raise refuse_cross_site()
+    if by_session and request.method not in SAFE_METHODS:
+        if not from_this_site(request):
+            raise refuse_cross_site()
+        # the header only: an API route may stream its body (the upload), so no form is read
+        reason = await csrf_refusal(request, caller.person, read_form=False)
+        if reason:
+            raise refuse_without_token(reason)
     request.state.client = caller.name
     request.state.caller = caller
     return caller

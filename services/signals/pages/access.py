@@ -1,8 +1,9 @@
 """Who may open a page: a signed-in person (page session) with the page's role.
 
 Not signed in: the browser goes to the sign-in (``/auth/aanmelden``) and comes back; signed
-in with another role: a Dutch 403 page; a form POST that does not come from this site: a
-Dutch 403 page (CSRF), before anything is changed.
+in with another role: a Dutch 403 page; a form POST that does not come from this site, or
+without the session's token (the hidden field ``csrf`` that layout.py puts in every POST
+form): a Dutch 403 page naming the reason (CSRF), before anything is changed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from services.signals.api.auth import (
 from services.signals.pages.layout import alert, page
 from services.signals.settings import SignalsRole
 from shared.platform.problems import ProblemError
+from shared.platform.web_signin import csrf_refusal
 
 
 class PageRefusal(Exception):
@@ -61,6 +63,15 @@ def page_caller(*roles: SignalsRole) -> Callable[[Request], Awaitable[Caller]]:
                 403, "Geweigerd: niet vanaf deze site",
                 "Dit formulier kwam niet van deze site en is daarom niet verwerkt (bescherming "
                 "tegen CSRF). Open de pagina opnieuw en verstuur het formulier daar.",
+                found,
+            )  # fmt: skip
+        if request.method not in SAFE_METHODS and (
+            reason := await csrf_refusal(request, found.person)
+        ):
+            raise PageRefusal(
+                403, "Geweigerd: formulier zonder geldig token",
+                f"Dit formulier is niet verwerkt: {reason} (bescherming tegen CSRF). Open de "
+                "pagina opnieuw en verstuur het formulier daar.",
                 found,
             )  # fmt: skip
         request.state.client = found.name

@@ -7,6 +7,7 @@ that comes from the vault or a person is escaped here (``e``), never trusted as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.responses import HTMLResponse
 
 from services.signals.api.auth import Caller
 from services.signals.settings import SignalsRole
+from shared.platform.web_signin import CSRF_FIELD
 
 VENDOR = "/signalen/vendor"
 # Everything from this origin only: no CDN, no inline script (the upload page's one script
@@ -41,6 +43,19 @@ NAVIGATION = {
         ("/privacy/sleutels", "Sleutelrotatie"),
     ],
 }
+
+
+_POST_FORM = re.compile(r'<form\b[^>]*\bmethod="post"[^>]*>')
+
+
+def with_token(html: str, caller: Caller | None) -> str:
+    """Every POST form of a signed-in person's page gets the session's CSRF token as a hidden
+    field, here in one place, so no form can be forgotten (checked by access.py)."""
+    token = caller.person.csrf if caller is not None and caller.person is not None else None
+    if not token:
+        return html
+    hidden = f'<input type="hidden" name="{CSRF_FIELD}" value="{e(token)}">'
+    return _POST_FORM.sub(lambda form: form.group(0) + hidden, html)
 
 
 def e(value: Any) -> str:
@@ -91,9 +106,9 @@ def page(
 </div></header>
 <main id="inhoud" class="utrecht-page-content inhoud" tabindex="-1">
 <h1 class="utrecht-heading-1">{e(title)}</h1>
-{body}
+{with_token(body, caller)}
 </main>
-{_footer(caller)}
+{with_token(_footer(caller), caller)}
 </body>
 </html>""",
         status_code=status,

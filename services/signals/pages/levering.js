@@ -1,7 +1,8 @@
 // The delivery upload with progress (a progressive enhancement of the form in team.py: without
 // script the form posts to the page and the answer is the report). The file goes to the API
-// (same origin, the session cookie, so the CSRF check sees this site's Origin); the bar follows
-// the upload, then the server validates and loads the rows, then the report page opens.
+// (same origin, the session cookie, so the CSRF check sees this site's Origin, and the form's
+// session token as X-CSRF-Token); the bar follows the upload, then the server validates and
+// loads the rows, then the report page opens.
 const form = document.querySelector("#levering-form");
 const input = document.querySelector("#bestand");
 const box = document.querySelector("#voortgang");
@@ -22,6 +23,8 @@ if (form && input && box && bar && text) {
     const request = new XMLHttpRequest();
     request.open("POST", "/api/v1/deliveries");
     request.setRequestHeader("Accept", "application/json");
+    const token = form.querySelector("input[name=csrf]");
+    if (token) request.setRequestHeader("X-CSRF-Token", token.value);
     request.upload.addEventListener("progress", (progress) => {
       if (progress.lengthComputable) {
         bar.value = Math.round((progress.loaded / progress.total) * 100);

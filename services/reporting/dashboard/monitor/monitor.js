@@ -97,6 +97,17 @@ function foutTekst(status, body) {
 
 // methode "POST": a request that changes something (issuing a report); same origin, so the
 // session cookie and the Origin header go with it (the server's CSRF check).
+// The page session's CSRF token (docs/signin.md#csrf), read once from /auth/sessie: a request
+// of the session that changes something sends it as X-CSRF-Token.
+let sessieToken = null;
+function formulierToken() {
+  if (!sessieToken) {
+    sessieToken = fetch("/auth/sessie", { headers: { Accept: "application/json" } })
+      .then((a) => a.json()).then((s) => s.csrf || "").catch(() => "");
+  }
+  return sessieToken;
+}
+
 export async function vraag(pad, padDelen, query, { methode = "GET" } = {}) {
   const url = new URL(pad.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(padDelen[k])),
     location.origin);
@@ -108,6 +119,7 @@ export async function vraag(pad, padDelen, query, { methode = "GET" } = {}) {
   const headers = { Accept: "application/json" };
   const sleutel = sessionStorage.getItem(SLEUTEL);
   if (sleutel) headers["X-API-Key"] = sleutel;
+  else if (methode !== "GET") headers["X-CSRF-Token"] = await formulierToken();
   let antwoord;
   try {
     antwoord = await fetch(url, { method: methode, headers });
