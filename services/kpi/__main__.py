@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 
+from services.kpi import probes  # noqa: F401  (GET /health, /ready, /metrics)
 from services.kpi.app import app, settings
 from services.kpi.topics import ticks_topic
 from services.kpi.view import rebuild  # noqa: F401  (the view check's timer)

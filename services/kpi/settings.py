@@ -21,7 +21,21 @@ class KpiSettings(BaseSettings):
     data_dir: Path = Field(
         Path("var/kpi"), description="local table state; one folder per worker process"
     )
-    web_port: int = Field(6066, ge=1, le=65535, description="faust web port (health, stats)")
+    web_port: int = Field(
+        6066,
+        ge=1,
+        le=65535,
+        description="the worker's web port: GET /health, /ready and /metrics "
+        "(docs/operations.md), besides faust's own pages",
+    )
+    stall_after_s: float = Field(
+        60.0,
+        gt=0,
+        le=86400,
+        description="a partition the worker holds counts as stalled (the metric "
+        "wijkpuls_kpi_stream_stalled) when it has records to process and its position has "
+        "not moved for this many seconds",
+    )
     alert_tick_s: float = Field(
         30.0,
         gt=0,

@@ -33,6 +33,10 @@ def test_the_private_apis_exist_with_the_shapes_the_worker_calls() -> None:
     parameters = list(inspect.signature(Consumer._add_gap).parameters)
     assert parameters == ["self", "tp", "offset_from", "offset_to"]
     assert isinstance(faust.streams._current_event, ContextVar)
+    # committed_offsets: set in __init__, read at assignment, moved at each commit.
+    assert "self._committed_offset = " in inspect.getsource(Consumer.__init__)
+    assert "self._committed_offset.update(" in inspect.getsource(Consumer._commit_offsets)
+    assert "self._committed_offset.update(" in inspect.getsource(Consumer.perform_seek)
 
 
 def test_headers_come_as_pairs_from_either_shape() -> None:

@@ -150,3 +150,73 @@ def test_marker_keys_carry_the_prefix_and_name_kind_and_partition() -> None:
     present = [True] * 8
     present[6] = False
     assert missing(expected, present) == [(VROEGSIGNALEN, 0)]
+
+
+class Offsets:
+    """A worker's offsets per events partition: the topic's end and how far it has applied."""
+
+    def __init__(self, ends: dict[int, int], at: dict[int, int]) -> None:
+        self.end, self.at = ends, at
+
+    async def ends(self, kind: str, partitions: set[int]) -> dict[int, int]:
+        return {p: self.end[p] for p in partitions}
+
+    async def reached(self, kind: str, targets: dict[int, int]) -> set[int]:
+        return {p for p, target in targets.items() if self.at[p] >= target}
+
+
+def caught_up_healer(worker: Worker, marks: FakeMarks, offsets: Offsets) -> ViewHealer:
+    ids = iter(f"r{n}" for n in range(100))
+    return ViewHealer(
+        marks,
+        lambda: worker.assigned,
+        lambda: worker.rebalancing,
+        {EVENTS: worker.rebuild(EVENTS)},
+        new_id=lambda: next(ids),
+        progress=offsets,
+    )
+
+
+def test_after_a_reset_the_view_is_marked_only_once_the_replay_has_caught_up() -> None:
+    # The reset deleted the markers; the replayed tables hold only the start of the topic.
+    marks, worker = FakeMarks(), Worker({0, 1})
+    offsets = Offsets(ends={0: 500, 1: 0}, at={0: 20, 1: 0})
+    healer = caught_up_healer(worker, marks, offsets)
+    done = asyncio.run(healer.check())
+    assert done[0].marked == {1}, "an empty partition has nothing to replay"
+    assert "events:0" not in marks.keys
+    offsets.end[0] = 900  # records published during the replay do not move its goal
+    offsets.at[0] = 499
+    asyncio.run(healer.check())
+    assert "events:0" not in marks.keys
+    assert asyncio.run(healer.incomplete()) == {EVENTS: [0]}
+    offsets.at[0] = 500
+    asyncio.run(healer.check())
+    assert {"events:0", "events:1"} <= set(marks.keys)
+    assert worker.rebuilt == [(EVENTS, {0, 1})], "a partition catching up was rebuilt again"
+    assert asyncio.run(healer.incomplete()) == {}
+
+
+def test_a_store_lost_while_a_partition_catches_up_is_rebuilt_again() -> None:
+    marks, worker = FakeMarks(), Worker({0})
+    offsets = Offsets(ends={0: 100}, at={0: 10})
+    healer = caught_up_healer(worker, marks, offsets)
+    asyncio.run(healer.check())
+    marks.flush()  # the rebuilding key goes with the store
+    offsets.at[0] = 100
+    asyncio.run(healer.check())
+    assert "events:0" not in marks.keys, "marked on a store the rebuild did not fill"
+    asyncio.run(healer.check())
+    assert worker.rebuilt == [(EVENTS, {0}), (EVENTS, {0})]
+    assert "events:0" in marks.keys
+
+
+def test_a_partition_that_moves_away_while_catching_up_is_left_to_its_new_owner() -> None:
+    marks, worker = FakeMarks(), Worker({0, 1})
+    offsets = Offsets(ends={0: 100, 1: 100}, at={0: 10, 1: 10})
+    healer = caught_up_healer(worker, marks, offsets)
+    asyncio.run(healer.check())
+    worker.assigned[EVENTS] = {0}
+    offsets.at = {0: 100, 1: 100}
+    asyncio.run(healer.check())
+    assert "events:0" in marks.keys and "events:1" not in marks.keys

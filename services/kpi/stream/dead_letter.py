@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 
 from services.kpi.app import app
+from services.kpi.stream.metrics import dead_lettered
 from services.kpi.topics import dlq_topic
 from shared.contract.dead_letter import dead_letter_headers
 
@@ -31,6 +32,7 @@ async def dead_letter(
         headers, reason, topic=topic, partition=partition, offset=offset, consumer=app.conf.id
     )
     await dlq_topic.send(key=key, value=value, headers=with_reason)
+    dead_lettered(topic, reason)
     log.warning(
         "dead-lettered",
         extra={"reason": reason, "offset": offset, "partition": partition, "topic": topic},

@@ -1,9 +1,11 @@
 """Every use of faust-streaming's private or untyped surface, in one small module.
 
-The worker needs three things faust does not offer publicly: a stream whose records are acked
+The worker needs four things faust does not offer publicly: a stream whose records are acked
 by the worker itself (``noack``), telling the consumer about offsets it will never see so its
-commit moves on (``Consumer._add_gap``), and making an event the current one of a task so
-table writes go to that event's partition (``faust.streams._current_event``). They are
+commit moves on (``Consumer._add_gap``), making an event the current one of a task so
+table writes go to that event's partition (``faust.streams._current_event``), and the
+group's committed offset of each partition the worker holds (``Consumer._committed_offset``,
+for its lag: services/kpi/stream/offsets.py). They are
 pinned to the faust-streaming version in uv.lock; tests/unit/test_faust_seam.py fails loudly
 in this one place when an upgrade changes them.
 """
@@ -33,6 +35,13 @@ async def add_gap(app: faust.App, topic: str, partition: int, first: int, last: 
     """Offsets ``first..last`` of the partition were applied outside the stream: without
     this, faust would hold the partition's commit back forever (a "head gap")."""
     await app.consumer._add_gap(TP(topic, partition), first, last)  # type: ignore[attr-defined]
+
+
+def committed_offsets(app: faust.App) -> Mapping[TP, int | None]:
+    """The group's committed offset per partition, as faust keeps it: read when the partition
+    was assigned, moved at each commit (None: nothing committed yet, or 0)."""
+    committed: Mapping[TP, int | None] = app.consumer._committed_offset  # type: ignore[attr-defined]
+    return committed
 
 
 def record_headers(message: faust.types.Message) -> list[tuple[str, bytes]]:

@@ -24,6 +24,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from services.kpi.stream.metrics import records_applied
 from shared.platform.kafka_io import make_consumer
 from shared.platform.settings import KafkaSettings
 
@@ -112,6 +113,7 @@ class RangeReader:
         first = (await consumer.beginning_offsets([tp]))[tp]
         position = first if start is None else max(start, first)
         consumer.seek(tp, position)
+        count = records_applied(self._topic)  # faust acks none of these: counted here
         while position < end:
             batch = await consumer.getmany(tp, timeout_ms=self._timeout_ms, max_records=500)
             records = batch.get(tp, [])
@@ -121,6 +123,7 @@ class RangeReader:
                 if record.offset >= end:
                     return
                 position = record.offset + 1
+                count()
                 yield EventsRecord(
                     partition,
                     record.offset,

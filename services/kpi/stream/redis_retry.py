@@ -11,6 +11,8 @@ from typing import TypeVar
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from services.kpi.stream.metrics import REDIS_RETRIES
+
 log = logging.getLogger("wijkpuls.kpi.redis")
 T = TypeVar("T")
 
@@ -22,5 +24,6 @@ async def retrying(write: Callable[[], Awaitable[T]]) -> T:
             return await write()
         except (RedisConnectionError, RedisTimeoutError):
             log.warning("redis unavailable, retrying", extra={"retry_in_s": delay})
+            REDIS_RETRIES.inc()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)

@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from services.kpi.app import app, settings
+from services.kpi.stream.offsets import view_progress
 from services.kpi.topics import alerts_topic
 from services.kpi.view.healer import ViewHealer
 from services.kpi.view.marks import ViewMarks
@@ -97,6 +98,7 @@ healer = ViewHealer(
     _assigned,
     lambda: bool(app.rebalancing),
     {EVENTS: rebuild_zaken, VROEGSIGNALEN: rebuild_vroegsignalen},
+    progress=view_progress,  # marked once caught up with the topic (healer.py)
 )
 
 

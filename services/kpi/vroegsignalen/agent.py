@@ -18,6 +18,7 @@ from redis.asyncio import Redis
 from services.kpi.app import app, settings
 from services.kpi.stream.dead_letter import dead_letter
 from services.kpi.stream.faust_seam import manual_ack, record_headers
+from services.kpi.stream.metrics import applying
 from services.kpi.vroegsignalen.figures_sink import ContributionSink
 from services.kpi.vroegsignalen.processor import VroegsignaalProcessor
 from shared.contract.events.binding import UndecodableRecord
@@ -66,7 +67,7 @@ async def process_vroegsignalen(stream: faust.StreamT[bytes]) -> AsyncIterator[N
     records = manual_ack(stream)
     async for event in records.events():
         message = event.message
-        async with lock:
+        async with lock, applying("process_vroegsignalen"):
             try:
                 await processor.apply(message.key, message.value, record_headers(message))
             except UndecodableRecord as exc:

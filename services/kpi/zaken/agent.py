@@ -22,6 +22,7 @@ from services.kpi.stream.batching import ready_batches
 from services.kpi.stream.dead_letter import dead_letter
 from services.kpi.stream.faust_seam import add_gap, manual_ack, record_headers
 from services.kpi.stream.gaps import GAP_TICK, EventsRecord
+from services.kpi.stream.metrics import applying
 from services.kpi.stream.staging import use_event
 from services.kpi.topics import events_topic, ticks_topic
 from services.kpi.wiring import (
@@ -54,7 +55,7 @@ async def process_events(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     # sinks idempotent).
     records = manual_ack(stream)
     async for events in ready_batches(records, BATCH_MAX, BATCH_LINGER_S):
-        async with lock:
+        async with lock, applying("process_events"):
             try:
                 processor.ensure_built(assigned_partitions())
                 for event in events:
@@ -92,7 +93,7 @@ async def _apply_message(message: faust.types.Message) -> None:
 async def process_ticks(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
     async for event in stream.events():
         message = event.message
-        async with lock:
+        async with lock, applying("process_ticks"):
             try:
                 processor.ensure_built(assigned_partitions())
                 if message.key == GAP_TICK:
