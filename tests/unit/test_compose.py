@@ -158,7 +158,7 @@ def test_http_health_checks_use_the_service_ports() -> None:
     webhooks = " ".join(services["webhooks"]["healthcheck"]["test"])
     assert f":{_env(services['webhooks'])['WIJKPULS_WEBHOOK_HEALTH_PORT']}/health" in webhooks
     kpi = " ".join(services["kpi"]["healthcheck"]["test"])
-    assert f":{_env(services['kpi'])['WIJKPULS_KPI_WEB_PORT']}/" in kpi
+    assert f":{_env(services['kpi'])['WIJKPULS_KPI_WEB_PORT']}/ready" in kpi
 
 
 def test_no_secret_is_written_in_the_compose_file() -> None:

@@ -214,8 +214,17 @@ def test_the_kpi_worker_is_probed_on_its_faust_web_port() -> None:
     settings = _literals(_generator(_kustomization(BASE), "wijkpuls-settings"))
     web_port = int(settings["WIJKPULS_KPI_WEB_PORT"])
     assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"web": web_port}
-    for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
-        assert container[probe]["httpGet"]["port"] == "web"
+    probes = {
+        p: container[p]["httpGet"] for p in ("startupProbe", "livenessProbe", "readinessProbe")
+    }
+    assert probes == {
+        "startupProbe": {"path": "/health", "port": "web"},
+        "livenessProbe": {"path": "/health", "port": "web"},
+        "readinessProbe": {"path": "/ready", "port": "web"},  # services/kpi/probes.py
+    }
+    (policy,) = [p for p in _of_kind("NetworkPolicy").values() if p["metadata"]["name"] == "kpi"]
+    (prometheus,) = policy["spec"]["ingress"]  # GET /metrics, nothing else comes in
+    assert prometheus["ports"] == [{"protocol": "TCP", "port": web_port}]
 
 
 def test_the_webhook_dispatcher_health_listens_where_it_is_probed() -> None:
