@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from services.reporting import health, signin
 from services.reporting.access import access_log
 from services.reporting.dashboard import routes as routes_dashboard
-from services.reporting.kpis import routes, series_routes
+from services.reporting.kpis import kept_answers, routes, series_routes
 from services.reporting.live import routes as live_routes
 from services.reporting.openapi import DESCRIPTION, TAGS
 from services.reporting.rapport import issued_routes
@@ -76,6 +76,7 @@ def create_app(
     app.state.signin = signin.SignIn(settings)
     app.include_router(signin.router)
     app.middleware("http")(access_log)
+    kept_answers.install(app)  # outside the access log: a kept answer skips it, logs itself
 
     @app.exception_handler(ProblemError)
     async def refused(_: Request, exc: ProblemError) -> JSONResponse:

@@ -38,6 +38,16 @@ class ViewMarkers:
     def required(self) -> bool:
         return self._required
 
+    def marker_keys(self) -> list[str]:
+        """The keys ``missing`` reads ([] when not required), to read them in another MGET."""
+        return [key for _, _, key in self._expected] if self._required else []
+
+    def missing_among(self, values: list[Any]) -> list[tuple[str, int]]:
+        """``missing`` from the values an MGET of ``marker_keys`` gave."""
+        if not self._required:
+            return []
+        return missing(self._expected, [value is not None for value in values])
+
     async def missing(self) -> list[tuple[str, int]]:
         """(kind, partition) of every marker not there; [] when not required."""
         if not self._required:

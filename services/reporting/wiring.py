@@ -20,7 +20,7 @@ from shared.contract.wachtend_keys import WachtendKeys
 from shared.core.domain import AtwCalendar
 from shared.core.domain_config import DomainConfig, load_domain_config
 from shared.core.local_time import amsterdam_today
-from shared.platform.today import Today
+from shared.platform.today import OVERRIDABLE, Today
 
 # A Redis that does not answer turns into a 503 within seconds instead of a hung request.
 CONNECT_TIMEOUT_S = 2.0
@@ -38,6 +38,10 @@ class Reporting:
     redis: Redis
     today: Today
     views: ViewMarkers
+    today_key: str | None = None
+    """The Redis key of the date that replaces today (test and development), as ``today``
+    reads it; None in production: ``wall`` is today."""
+    wall: Callable[[], date] = amsterdam_today
 
     async def current_date(self) -> date:
         """The default peildatum (docs/domain.md#peildatum): today in Europe/Amsterdam, or in test
@@ -70,6 +74,7 @@ def start_reporting(settings: Settings, today: Callable[[], date] | None = None)
     redis = Redis(connection_pool=pool)
     domain = load_domain_config(settings.app.domain_config)
     alert_keys = AlertKeys(settings.kafka.topic_prefix)
+    overridable = settings.app.environment in OVERRIDABLE
     return Reporting(
         domain=domain,
         calendar=AtwCalendar(domain.gelijkgestelde_dagen),
@@ -90,4 +95,6 @@ def start_reporting(settings: Settings, today: Callable[[], date] | None = None)
             settings.kafka.vroegsignalen_partitions,
             settings.reporting.view_markers_required,
         ),
+        today_key=alert_keys.today_override if overridable else None,
+        wall=today or amsterdam_today,
     )

@@ -44,6 +44,7 @@ def test_every_view_key_is_deleted_and_the_delivery_marks_are_kept():
     for key in (
         figures.cell("doorlooptijd|wmo|gemeente|2026"),
         figures.cells_index,
+        figures.content_sum("doorlooptijd"),
         figures.contribution("WMO-2026-000001"),
         alerts.zaak("WMO-2026-000001"),
         alerts.open_until,

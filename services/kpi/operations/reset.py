@@ -90,6 +90,7 @@ def view_parts(prefix: str) -> list[ViewPart]:
     p = _glob_escape(prefix)
     return [
         ViewPart("figure cells", (figures.cells_index, figures.gewijzigd), (f"{p}wp:cell:*",)),
+        ViewPart("content sums", globs=(f"{p}wp:cells:sum:*",)),  # figure_keys.py
         ViewPart("contributions", globs=(f"{p}wp:contrib:*",)),
         ViewPart("termijnen", (alerts.open_until,), (f"{p}wp:zaak:*",)),
         ViewPart("wachtend", (wachtend.until,), (f"{p}wp:wachtend:zaak:*",)),

@@ -7,6 +7,12 @@ write and the Redis write can neither lose nor double-count a zaak. Counters tha
 are deleted, so the figures are byte-identical however a zaak's history arrived.
 (Keys are computed inside the script: fine on one Redis, not on Redis Cluster.)
 
+The same step keeps each KPI's content sum (shared/contract/figure_keys.py ``content_sum``):
+every counter (and ``gewijzigd`` entry) that changes takes its old value's hash out of its
+KPI's sum and puts its new value's in, so the sum is a function of the stored content alone
+(a replay and a rebuild write the same key, and the view comparisons hold) and reporting
+checks a cached answer with one GET (services/reporting/kpis/kept_answers.py).
+
 The same script keeps each cell's ``gewijzigd`` (docs/kpis.md#gewijzigd) in one hash: every
 call hands in the zaak's change time per cell (its state, ``ZaakState.gewijzigd``) and a
 cell's entry becomes the later of the two. Taking the maximum is idempotent and independent
@@ -32,20 +38,46 @@ from shared.core.kpi.contribution import Contribution, zaak_contribution
 from shared.core.kpi.gewijzigd import ChangeTimes, rfc3339
 
 _REPLACE = """
+local sums, M = {}, 281474976710656
+local function count(cell, field, value, sign)
+  local h = tonumber(string.sub(redis.sha1hex(cell .. '\\0' .. field .. '\\0' .. value), 1, 12), 16)
+  local kpi = string.match(cell, '^[^|]*')
+  sums[kpi] = ((sums[kpi] or 0) + sign * h) % M
+end
+local function store_sums()
+  for kpi, delta in pairs(sums) do
+    local key = ARGV[3] .. ':sum:' .. kpi
+    local now = ((tonumber(redis.call('GET', key)) or 0) + delta) % M
+    if now == 0 then
+      redis.call('DEL', key)
+    else
+      redis.call('SET', key, string.format('%.0f', now))
+    end
+  end
+end
 if ARGV[5] and ARGV[5] ~= '[]' then
   for _, e in ipairs(cjson.decode(ARGV[5])) do
     local known = redis.call('HGET', ARGV[4], e[1])
-    if (not known) or known < e[2] then redis.call('HSET', ARGV[4], e[1], e[2]) end
+    if (not known) or known < e[2] then
+      if known then count(e[1], 'gewijzigd', known, -1) end
+      count(e[1], 'gewijzigd', e[2], 1)
+      redis.call('HSET', ARGV[4], e[1], e[2])
+    end
   end
 end
 local old = redis.call('GET', KEYS[1])
 local new = ARGV[1]
-if old == new then return 0 end
+if old == new then store_sums() return 0 end
 local function apply(entries, sign)
   for _, e in ipairs(entries) do
     local key = ARGV[2] .. e[1]
-    if redis.call('HINCRBY', key, e[2], sign * e[3]) == 0 then
+    local now = redis.call('HINCRBY', key, e[2], sign * e[3])
+    local was = now - sign * e[3]
+    if was ~= 0 then count(e[1], e[2], was, -1) end
+    if now == 0 then
       redis.call('HDEL', key, e[2])
+    else
+      count(e[1], e[2], now, 1)
     end
     if redis.call('EXISTS', key) == 1 then
       redis.call('SADD', ARGV[3], e[1])
@@ -57,6 +89,7 @@ end
 if old then apply(cjson.decode(old), -1) end
 apply(cjson.decode(new), 1)
 if new == '[]' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], new) end
+store_sums()
 return 1
 """
 

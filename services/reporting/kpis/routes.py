@@ -277,6 +277,8 @@ async def publish(
                   tuple(sorted(parameters.items())), as_csv, series is not None,
                   tuple(sorted(own)))  # fmt: skip
     answers = answer_cache(request.app) if version else AnswerCache(size=0)
+    if version and series is None:  # what the answer was made from (kpis/kept_answers.py)
+        request.state.kpi_version = version
     if (kept := answers.get(answer_key)) is not None:
         if kept.small_numbers_read is not None:
             request.state.small_numbers_read = kept.small_numbers_read

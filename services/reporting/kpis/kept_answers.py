@@ -1,0 +1,215 @@
+"""Repeated KPI reads answered before routing: the bytes a full read sent, checked with one
+Redis round trip.
+
+``GET /api/v1/kpi/{kpi}`` of a counted KPI by a caller without a person (publiek, or an API
+key) is first answered the full way (routes.py: validation, the role, disclosure control,
+the answer cache). What it sent (status 200, headers, body) is kept here under everything
+the request said that decides the answer: the role (``sees_small_numbers`` and the closed
+periodes of publiek depend on it alone for a caller without a person, services/reporting/
+scopes.py), the KPI, the query string as sent and the ``Accept`` header; beside it the KPI's
+content version the answer was made from (``request.state.kpi_version``) and the day it
+was made on (the default peildatum, publiek's closed periodes).
+
+The next identical request is served those bytes when one MGET says that nothing they depend
+on moved: the KPI's content sum (the worker's sink keeps it with the counters, so a cell the
+worker changed is never served from here: the sum moved), every view marker present (the
+503 'figures rebuilding' of services/reporting/health.py), and today's date (in test and
+development the date set in Redis). Without a content sum in Redis (cells written by
+something else than the sink) the walked version of the figures store is used while it is
+younger than its ttl, as the full read does. Anything else, or any doubt, goes the full way.
+
+This skips FastAPI's routing, dependencies and the access log middleware (about two thirds
+of a cached answer's CPU, docs/performance.md), not what they are for: the answer is one
+the full way gave for the same request and content, and the access log line is written here
+with the same fields (services/reporting/access.py). Callers with a session cookie or a
+bearer token always go the full way (their person decides the answer and is logged).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
+from typing import Any
+
+from fastapi import FastAPI, Request
+from redis.exceptions import RedisError
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.reporting.access import Caller
+from services.reporting.access import _log as access_log_line
+from services.reporting.wiring import Reporting
+from shared.core.kpi.definition import CellSource
+from shared.core.kpi.registry import SERVED
+
+PREFIX = "/api/v1/kpi/"
+ROUTE = SimpleNamespace(path="/api/v1/kpi/{kpi}")  # the template the access log names
+COUNTED = (CellSource.ZAKEN, CellSource.VROEGSIGNAALZAKEN)
+PERSONAL = (b"authorization", b"cookie")
+
+RequestKey = tuple[str, str, bytes, bytes]
+
+
+@dataclass(frozen=True)
+class Kept:
+    version: str
+    today: date
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    small_numbers_read: int | None
+
+
+class KeptAnswers:
+    """The last ``size`` answers by request; the oldest goes first."""
+
+    def __init__(self, size: int = 2048) -> None:
+        self._size = size
+        self._entries: OrderedDict[RequestKey, Kept] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: RequestKey) -> Kept | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: RequestKey, kept: Kept) -> None:
+        with self._lock:
+            self._entries[key] = kept
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
+class KeptAnswerMiddleware:
+    """Plain ASGI, between the API rules (API-Version header), load shedding and metrics
+    outside and the access log middleware inside (services/reporting/app.py)."""
+
+    def __init__(self, app: ASGIApp, size: int = 2048) -> None:
+        self.app = app
+        self.kept = KeptAnswers(size)
+        self.served = 0
+        """How many requests were served a kept answer (tests, a profile)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = _eligible(scope)
+        if request is None:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        reporting, caller, key = request
+        try:
+            checked = await _check(reporting, key[1])
+        except RedisError:  # the full way answers it (503 'figures store unavailable')
+            checked = None
+        if checked is not None:
+            version, today = checked
+            kept = self.kept.get(key)
+            if kept is not None and kept.version == version and kept.today == today:
+                self.served += 1
+                await _serve(scope, send, kept, caller, started)
+                return
+        await self._full_way(scope, receive, send, reporting, key, checked)
+
+    async def _full_way(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        reporting: Reporting,
+        key: RequestKey,
+        checked: tuple[str, date] | None,
+    ) -> None:
+        status, headers, body, complete = 0, [], bytearray(), False
+
+        async def sent(message: Message) -> None:
+            nonlocal status, headers, complete
+            if message["type"] == "http.response.start":
+                status, headers = message["status"], list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                body.extend(message.get("body", b""))
+                complete = not message.get("more_body", False)
+            await send(message)
+
+        await self.app(scope, receive, sent)
+        state: dict[str, Any] = scope.get("state") or {}
+        version = state.get("kpi_version")
+        if status != 200 or not complete or not version or checked is None:
+            return
+        if any(name == b"set-cookie" for name, _ in headers):
+            return
+        try:
+            today = await reporting.current_date()
+        except RedisError:
+            return
+        if today != checked[1]:  # the day moved while it was answered: keep nothing
+            return
+        small = state.get("small_numbers_read")
+        self.kept.put(key, Kept(str(version), today, headers, bytes(body), small))
+
+
+def _eligible(scope: Scope) -> tuple[Reporting, Caller, RequestKey] | None:
+    """(reporting, caller, request key) of a KPI read that may be kept; None otherwise."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return None
+    path: str = scope["path"]
+    if not path.startswith(PREFIX):
+        return None
+    kpi = path[len(PREFIX) :]
+    definition = SERVED.get(kpi)
+    if definition is None or definition.source not in COUNTED:
+        return None
+    app: FastAPI | None = scope.get("app")
+    reporting = getattr(getattr(app, "state", None), "reporting", None)
+    if not isinstance(reporting, Reporting):
+        return None
+    api_key, accept = b"", b""
+    for name, value in scope["headers"]:
+        if name in PERSONAL:
+            return None
+        if name == b"x-api-key":
+            api_key = value
+        elif name == b"accept":
+            accept = value
+    caller = reporting.api_keys.caller(api_key.decode("latin-1") or None)
+    if caller is None or caller.person is not None:  # an unknown key: the full way's 401
+        return None
+    return reporting, caller, (caller.role.value, kpi, scope["query_string"], accept)
+
+
+async def _check(reporting: Reporting, kpi: str) -> tuple[str, date] | None:
+    """The KPI's content version and today, in one MGET with the view markers; None when
+    the store is incomplete or no version is known without walking the cells."""
+    store, views = reporting.store, reporting.views
+    markers = views.marker_keys()
+    keys = [store.sum_key(kpi), *markers]
+    if reporting.today_key is not None:
+        keys.append(reporting.today_key)
+    values = await reporting.redis.mget(keys)
+    if markers and views.missing_among(values[1 : 1 + len(markers)]):
+        return None
+    stored = values[0]
+    version = store.version_of(kpi, stored)
+    if version is None:
+        return None
+    raw = values[-1] if reporting.today_key is not None else None
+    today = date.fromisoformat(str(raw)) if raw else reporting.wall()
+    return version, today
+
+
+async def _serve(scope: Scope, send: Send, kept: Kept, caller: Caller, started: float) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": kept.headers})
+    await send({"type": "http.response.body", "body": kept.body})
+    scope["route"] = ROUTE
+    scope["path_params"] = {"kpi": scope["path"][len(PREFIX) :]}
+    request = Request(scope)
+    request.state.caller = caller
+    if kept.small_numbers_read is not None:
+        request.state.small_numbers_read = kept.small_numbers_read
+    access_log_line(request, 200, time.perf_counter() - started)
+
+
+def install(app: FastAPI) -> None:
+    """Call right after the access log middleware is added, so this one sits outside it."""
+    app.add_middleware(KeptAnswerMiddleware)
