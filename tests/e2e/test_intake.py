@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from datetime import date
 
 import httpx
@@ -14,6 +15,7 @@ from intake_helpers import BATCH, SINGLE, TYPE, aangemeld, read_topic
 
 from demo import DemoOptions, DemoStream
 from demo.delivery import Quirks
+from shared.contract.events.accepted import ACCEPTED_HEADER, accepted_ms
 from shared.contract.events.asyncapi import asyncapi_document
 from shared.contract.events.binding import from_kafka_record
 from shared.contract.events.jsonschemas import json_schemas
@@ -27,8 +29,10 @@ async def test_event_reaches_kafka_pseudonymised_in_structured_mode(
     intake_url: str, kafka_bootstrap: str, topic_prefix: str
 ) -> None:
     event = aangemeld("Z-E2E-1", client={"bsn": BSN, "postcode": "5701AB", "huisnummer": 12})
+    sent_ms = int(time.time() * 1000)
     async with httpx.AsyncClient(base_url=intake_url, headers=INTAKE_AUTH) as http:
         answer = await http.post("/api/v1/events", json=event, headers=SINGLE)
+        answered_ms = int(time.time() * 1000)
         again = await http.post("/api/v1/events", json=event, headers=SINGLE)
     assert answer.status_code == 202, answer.text
     assert answer.json()["status"] == "accepted"
@@ -40,6 +44,9 @@ async def test_event_reaches_kafka_pseudonymised_in_structured_mode(
     assert record.key == b"Z-E2E-1"
     headers = dict(record.headers)
     assert headers["content-type"].startswith(b"application/cloudevents+json")
+    # the intake's acceptance time (docs/events.md#kafka-binding), between request and answer
+    accepted = accepted_ms([(ACCEPTED_HEADER, headers[ACCEPTED_HEADER])], None)
+    assert accepted is not None and sent_ms - 5 <= accepted <= answered_ms + 5
     assert BSN.encode() not in record.value and b"5701AB" not in record.value
     stored = json.loads(record.value)
     assert "client" not in stored["data"] and "postcode" not in stored["data"]
