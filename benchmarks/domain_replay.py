@@ -6,7 +6,10 @@ offset order, partitions taking turns; the alert clock caught up per record; eac
 zaak's three Redis views computed once per batch), with an in-memory table and no broker or
 Redis calls. Prints CPU per chunk of ``--chunk`` events and the alert evaluations per chunk,
 so a cost per event that grows with the stream shows, and where (``--profile-chunk N`` writes
-a cProfile of chunk N, CPU clock, to ``--profile-out``).
+a cProfile of chunk N, CPU clock, to ``--profile-out``). ``--digest`` prints one sha256 over
+every computed output in order (each view's script keys and arguments, every alert published,
+every historisch view replaced, and the table at the end), so two trees' pure work can be
+compared byte for byte on one topic; it costs CPU, so time runs without it.
 
 Not the worker's rate: faust, the changelog, RocksDB and the Redis round trips are left out.
 """
@@ -17,6 +20,8 @@ import argparse
 import asyncio
 import cProfile
 import gc
+import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -43,18 +48,41 @@ from shared.core.local_time import amsterdam_date
 from shared.platform.settings import get_domain_config
 
 
+class Digest:
+    """sha256 over the outputs fed in, in order (``--digest``); off: nothing is hashed."""
+
+    def __init__(self, on: bool) -> None:
+        self.on = on
+        self._sha = hashlib.sha256()
+
+    def add(self, *parts: object) -> None:
+        if self.on:
+            self._sha.update(json.dumps(parts, sort_keys=True, default=str).encode())
+            self._sha.update(b"\n")
+
+    def hexdigest(self) -> str:
+        return self._sha.hexdigest()
+
+
+def _alerts(alerts: Sequence[DueAlert]) -> list[object]:
+    return [[a.kind.value, a.data()] for a in alerts]
+
+
 class CountingPublisher:
-    def __init__(self) -> None:
+    def __init__(self, digest: Digest) -> None:
         self.pushed = 0
         self.views = 0
+        self.digest = digest
 
     async def publish(self, alerts: Sequence[DueAlert], today: date) -> None:
         self.pushed += len(alerts)
+        self.digest.add("publish", _alerts(alerts), today)
 
     async def replace_historisch(
         self, zaak_id: str, candidates: Sequence[str], alerts: Sequence[DueAlert], today: date
     ) -> None:
         self.views += 1
+        self.digest.add("historisch", zaak_id, list(candidates), _alerts(alerts), today)
 
 
 async def read_records(prefix: str, bootstrap: str | None) -> list[EventsRecord]:
@@ -97,7 +125,8 @@ async def replay(records: list[EventsRecord], args: argparse.Namespace) -> None:
     calendar = AtwCalendar(domain.gelijkgestelde_dagen)
     redis = Redis()  # never connected: the sinks only register their scripts
     views = ViewBatch(redis)
-    publisher = CountingPublisher()
+    digest = Digest(args.digest)
+    publisher = CountingPublisher(digest)
     table: dict[str, Any] = {}
     processor = ZaakProcessor(
         table=table,
@@ -153,7 +182,8 @@ async def replay(records: list[EventsRecord], args: argparse.Namespace) -> None:
             )
         for view in views._views:  # what ViewBatch.flush computes, without the round trip
             for zaak_id, history in view.pending.items():
-                view.sink.call(zaak_id, history)
+                call = view.sink.call(zaak_id, history)
+                digest.add("view", zaak_id, call.script.sha, list(call.keys), list(call.args))
         views.clear()
         if (n + 500) % chunk == 0 or n + 500 >= len(records):
             now = time.process_time()
@@ -165,6 +195,11 @@ async def replay(records: list[EventsRecord], args: argparse.Namespace) -> None:
     if profile is not None:
         profile.disable()
         profile.dump_stats(args.profile_out)
+    if args.digest:
+        for zaak_id in sorted(table):
+            digest.add("table", zaak_id, table[zaak_id])
+        log(f"digest {digest.hexdigest()} ({publisher.pushed:,} alerts published, "
+            f"{publisher.views:,} historisch views replaced, {len(table):,} zaken)")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -176,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-out", default="var/domain-replay.prof")
     parser.add_argument("--gc-freeze", type=int, nargs=3, metavar=("G0", "G1", "G2"),
                         help="gc.freeze() and these thresholds before the replay")  # fmt: skip
+    parser.add_argument("--digest", action="store_true",
+                        help="print a sha256 of every computed output (costs CPU)")  # fmt: skip
     args = parser.parse_args(argv)
     records = asyncio.run(read_records(args.prefix, args.bootstrap))
     log(f"{len(records):,} records read")
