@@ -176,8 +176,27 @@ async def test_the_csv_says_what_the_json_says(client: httpx.AsyncClient, header
             hidden = cell.get("verborgen", {})
             marked = dict(p.split("=") for p in row.pop("verborgen").split(";") if p)
             assert marked == hidden
-            assert row == {k: "" if k in hidden else _text(v) for k, v in cell.items()
+            named = {**dict.fromkeys(hidden), **cell}  # a withheld gewijzigd is absent in JSON
+            assert row == {k: "" if k in hidden else _text(v) for k, v in named.items()
                            if k != "verborgen"}  # fmt: skip
+
+
+@pytest.mark.parametrize("headers", [{}, BELEID])
+async def test_gewijzigd_is_shown_on_open_cells_and_withheld_on_hidden_ones(
+    client: httpx.AsyncClient, headers: dict
+):
+    """docs/kpis.md#gewijzigd: a controlled cell with any hidden figure has no ``gewijzigd``
+    and names it ``afgeleid``; every other cell, and every cell the analist reads, has it."""
+    controlled = await cells_of(client, headers=headers)
+    exact = {key_of(c): c for c in await cells_of(client, headers=ANALIST)}
+    hidden = [c for c in controlled if c["verborgen"]]
+    assert hidden and len(hidden) < len(controlled)
+    for cell in controlled:
+        if cell["verborgen"]:
+            assert "gewijzigd" not in cell and cell["verborgen"]["gewijzigd"] == "afgeleid"
+        else:
+            assert cell["gewijzigd"] == exact[key_of(cell)]["gewijzigd"]
+    assert all(len(c["gewijzigd"]) == 24 and c["gewijzigd"][-1] == "Z" for c in exact.values())
 
 
 async def test_the_analist_sees_every_small_number_and_the_read_is_logged(

@@ -81,7 +81,7 @@ async def test_the_report_cells_equal_the_api_answer_in_json_csv_and_xlsx(
     assert report["rol"] == "beleid" and report["halfjaar"] == HALFJAAR
     rows = report["rijen"]
     assert len(rows) == 2 * 14  # two KPIs x (12 wijken, onbekend, gemeente)
-    hidden = 0
+    hidden = dated = 0
     for kpi, teller in TELLER.items():
         now, before = (
             await api_cells(client, kpi, HALFJAAR, headers=BELEID),
@@ -94,10 +94,13 @@ async def test_the_report_cells_equal_the_api_answer_in_json_csv_and_xlsx(
                 continue
             assert (row["n"], row["teller"], row["pct"]) == (cell["n"], cell[teller], cell["pct"])
             assert row["verborgen"] == cell["verborgen"]
+            assert row["gewijzigd"] == cell.get("gewijzigd")  # withheld where hidden
+            dated += row["gewijzigd"] is not None
             hidden += bool(cell["verborgen"])
             was = before.get(row["wijk"])
             assert row["vorig_pct"] == (was["pct"] if was else None)
     assert hidden > 0, "the report holds hidden figures to compare"
+    assert dated > 0, "the report holds when shown figures last changed"
     norm = next(r for r in rows if r["kpi"] == "sth-zonder-verwijzing")["norm"]
     assert norm == "ten minste 80%"
 

@@ -113,6 +113,14 @@ class FakeFigureStore:
     async def version(self, kpi: str, *, fresh: bool = False) -> str:
         return repr(sorted((n, sorted(f.items())) for n, f in self.cells.items()))
 
+    async def cell_names_at(self, kpi: str) -> tuple[str | None, set[str]]:
+        return None, await self.cell_names()  # no content sum: the version is walked
+
+    async def counters_at(
+        self, kpi: str, cells: Sequence[str]
+    ) -> tuple[str | None, list[dict[str, str]], list[str | None]]:
+        return None, await self.counters(cells), [None] * len(cells)
+
 
 class EmptyTermijnStore:
     async def open_on(self, peildatum: date) -> list[tuple[str, str]]:

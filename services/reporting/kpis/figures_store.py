@@ -12,10 +12,11 @@ from redis.asyncio import Redis
 from shared.contract.figure_keys import FigureKeys
 
 # The content version of one KPI's cells, computed in Redis so that a cached table is checked
-# without moving its counters: SHA-1 over every cell name of the KPI in the index and its
-# fields. The same content may hash differently (a large hash's field order can change), which
-# only costs a recomputation; different content never hashes the same. The cell keys are
-# derived from the index, not passed as KEYS: one Redis, no cluster (docs/infrastructure.md).
+# without moving its counters: SHA-1 over every cell name of the KPI in the index, its fields
+# and its gewijzigd. The same content may hash differently (a large hash's field order can
+# change), which only costs a recomputation; different content never hashes the same. The
+# cell keys are derived from the index, not passed as KEYS: one Redis, no cluster
+# (docs/infrastructure.md).
 VERSION_SCRIPT = """
 local names = redis.call('SMEMBERS', ARGV[1])
 table.sort(names)
@@ -24,6 +25,7 @@ for _, name in ipairs(names) do
   if string.sub(name, 1, string.len(ARGV[2])) == ARGV[2] then
     parts[#parts + 1] = name
     parts[#parts + 1] = table.concat(redis.call('HGETALL', ARGV[3] .. name), '\\0')
+    parts[#parts + 1] = redis.call('HGET', ARGV[4], name) or ''
   end
 end
 return redis.sha1hex(table.concat(parts, '\\1'))
@@ -100,7 +102,12 @@ class FigureStore:
                 return known[1]
             digest = str(
                 await self._version(
-                    args=[self._keys.cells_index, f"{kpi}|", self._keys.cell_prefix]
+                    args=[
+                        self._keys.cells_index,
+                        f"{kpi}|",
+                        self._keys.cell_prefix,
+                        self._keys.gewijzigd,
+                    ]
                 )
             )
             self._versions[kpi] = (time.monotonic(), digest)

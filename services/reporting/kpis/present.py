@@ -5,6 +5,10 @@ hidden for its complement or by secondary suppression is ``"x"`` (at least the t
 withheld figure is ``null``; beside it ``verborgen`` names each hidden field and why, so a
 machine never has to guess from the type. CSV leaves a hidden figure empty and names the
 hidden fields in its ``verborgen`` column (``n=primair;tijdig_pct=afgeleid``).
+
+``gewijzigd`` (when the cell's figure last changed, docs/kpis.md#gewijzigd) follows the figures;
+a controlled cell with any hidden count withholds it: absent, named ``afgeleid`` in
+``verborgen`` (the moment a hidden count changed is something learnt about it).
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from datetime import date
 
 from services.reporting.kpis.controlled import ControlledCell
 from shared.core.domain_config import GEMEENTE, DomainConfig
-from shared.core.kpi.definition import Figure, KpiDefinition
+from shared.core.kpi.definition import CellSource, Figure, KpiDefinition
 from shared.core.kpi.disclosure import AFGELEID, PRIMAIR, CellKey
+from shared.core.kpi.gewijzigd import GEWIJZIGD
 from shared.core.kpi.open_over_termijn import CLOCK
 from shared.core.kpi.periods import periode_bounds
 
@@ -50,6 +55,8 @@ def shown_cell(
             out[name] = value
         elif reason == PRIMAIR:
             out[name] = f"<{threshold}"
+        elif name == GEWIJZIGD:
+            continue  # withheld: absent, named in verborgen
         elif reason == AFGELEID:
             out[name] = None
         else:
@@ -68,7 +75,8 @@ def csv_columns(kpi: KpiDefinition) -> list[str]:
     head = ["wet", "wijk", CBS_CODE, "periode"]
     if CLOCK in kpi.figure_docs:
         head.append(CLOCK)
-    return [*head, *(f for f in kpi.figure_docs if f != CLOCK), VERBORGEN]
+    dated = [GEWIJZIGD] if kpi.source is CellSource.ZAKEN else []
+    return [*head, *(f for f in kpi.figure_docs if f != CLOCK), *dated, VERBORGEN]
 
 
 def csv_rows(cells: Iterable[Shown]) -> list[dict[str, object]]:

@@ -92,7 +92,12 @@ class Cell(BaseModel):
     """One cell; the figures after `periode` depend on the KPI (see the route). In a
     controlled cell a hidden count is `"<5"` (small) or `"x"` (at least 5: hidden
     for its complement or by secondary suppression), a withheld figure is `null`, and
-    `verborgen` names each of them with the reason (docs/domain.md#small-numbers)."""
+    `verborgen` names each of them with the reason (docs/domain.md#small-numbers).
+    After the figures, `gewijzigd` (string, RFC 3339 UTC with milliseconds,
+    `2026-03-02T08:15:00.123Z`): when the cell's figure last changed, the latest moment the
+    intake accepted an event that changed a zaak's count in it (docs/kpis.md#gewijzigd);
+    zaak KPIs only, absent where not known; in a controlled cell with a hidden count it is
+    absent and named `afgeleid` in `verborgen`."""
 
     model_config = ConfigDict(extra="allow")
 

@@ -96,8 +96,10 @@ def halfjaar_tekst(halfjaar: str) -> str:
     "the share is hidden). The figures are those of `GET /api/v1/kpi/{kpi}` for the "
     "caller's role, disclosure control included: a hidden figure keeps the API's value "
     '(`"<5"`, `"x"`, null; empty in CSV) and `verborgen` names it and why '
-    "(`n=primair;pct=afgeleid`); publiek reads closed half-years only (a running one is "
-    "`periode=lopend`). `format` (or `Accept`): `json` (default), `csv` (text/csv), `xlsx` "
+    "(`n=primair;pct=afgeleid`); `gewijzigd` is when the half-year's figure last changed "
+    "(as the API's cell; null where the API withholds it); publiek reads closed half-years "
+    "only (a running one is `periode=lopend`). `format` (or `Accept`): `json` (default), "
+    "`csv` (text/csv), `xlsx` "
     f"({XLSX}, a sheet of the same rows and a sheet Verantwoording) or `pdf` (an A4 page in "
     "Dutch printed by headless chromium on the server).",
     responses={

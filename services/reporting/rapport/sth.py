@@ -7,7 +7,9 @@ role, unchanged: a hidden figure keeps the API's value (``"<5"``, ``"x"``, null)
 reason in ``verborgen`` (docs/domain.md#small-numbers). A cell the answer does not have is a
 half-year without zaken (counts 0, no share); a half-year the answer left out
 (``weggelaten_perioden``: publiek reads closed periodes only) has no figures and says
-``lopend``.
+``lopend``. Beside the figures ``gewijzigd``: when the half-year's cell last changed, as the
+API gives it (docs/kpis.md#gewijzigd; empty where the API withholds it or has no cell), so an
+issued report keeps when each of its figures last changed.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ SECTIONS = (
     ),
 )
 COLUMNS = (
-    "kpi", "wijk", "cbs_code", "halfjaar", "n", "teller", "pct", "verborgen",
+    "kpi", "wijk", "cbs_code", "halfjaar", "n", "teller", "pct", "verborgen", "gewijzigd",
     "vorig_halfjaar", "vorig_pct", "vorig_verborgen", "norm", "norm_gehaald",
 )  # fmt: skip
 LOPEND = "lopend"
@@ -83,14 +85,21 @@ def _met(norm: Mapping[str, Any], value: float) -> bool:
     }[norm["comparison"]]  # fmt: skip
 
 
+def _cell(answer: Mapping[str, Any], wijk: str, periode: str) -> Mapping[str, Any]:
+    for cell in answer["cells"]:
+        if cell["wet"] == WET and cell["wijk"] == wijk and cell["periode"] == periode:
+            return cell  # type: ignore[no-any-return]
+    return {}
+
+
 def _figures(
     answer: Mapping[str, Any], wijk: str, periode: str, teller: str
 ) -> tuple[Any, Any, Any, dict[str, str]]:
     if periode in answer["weggelaten_perioden"]:
         return None, None, None, {"periode": LOPEND}
-    for cell in answer["cells"]:
-        if cell["wet"] == WET and cell["wijk"] == wijk and cell["periode"] == periode:
-            return cell["n"], cell[teller], cell["pct"], dict(cell.get("verborgen") or {})
+    cell = _cell(answer, wijk, periode)
+    if cell:
+        return cell["n"], cell[teller], cell["pct"], dict(cell.get("verborgen") or {})
     return 0, 0, None, {}
 
 
@@ -122,7 +131,9 @@ def rows(
             out.append({
                 "kpi": section.kpi, "wijk": wijk, "cbs_code": codes.get(wijk),
                 "halfjaar": halfjaar, "n": n, "teller": teller, "pct": pct,
-                "verborgen": hidden, "vorig_halfjaar": before, "vorig_pct": before_pct,
+                "verborgen": hidden,
+                "gewijzigd": _cell(answer, wijk, halfjaar).get("gewijzigd"),
+                "vorig_halfjaar": before, "vorig_pct": before_pct,
                 "vorig_verborgen": before_why,
                 "norm": norm_text(norm) if applies and norm is not None else "",
                 "norm_gehaald": met,
