@@ -106,14 +106,15 @@ async def test_a_store_lost_while_a_request_reads_it_gives_503_not_its_emptied_f
 ) -> None:
     async for app, http in _client(redis_url, topic_prefix):
         figures = app.state.reporting.store
-        read = figures.cell_names
+        read = figures.cell_names_at
 
-        async def lost_during_the_read(read: Any = read) -> set[str]:
+        async def lost_during_the_read(kpi: str, read: Any = read) -> tuple[str | None, set[str]]:
             for key in store.scan_iter(match=f"{topic_prefix}wp:*"):  # the FLUSHALL, here
                 store.delete(key)
-            return set(await read())
+            named, names = await read(kpi)
+            return named, set(names)
 
-        figures.cell_names = lost_during_the_read
+        figures.cell_names_at = lost_during_the_read
         answer = await http.get(
             KPI, params={"periode": "2026-03"}, headers={"X-API-Key": ANALIST_KEY}
         )
