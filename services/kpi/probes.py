@@ -32,18 +32,18 @@ ASK_S = 2.0
 """How long a readiness check may wait for Redis before it counts as not answering."""
 
 
-@app.page("/health")  # type: ignore[untyped-decorator]  # faust's decorators carry no types
+@app.page("/health")
 async def health(self: web.View, request: web.Request) -> web.Response:
     return self.json({"status": "ok"})
 
 
-@app.page("/ready")  # type: ignore[untyped-decorator]
+@app.page("/ready")
 async def ready(self: web.View, request: web.Request) -> web.Response:
     body = await readiness()
     return self.json(body, status=200 if body["ready"] else 503)
 
 
-@app.page("/metrics")  # type: ignore[untyped-decorator]
+@app.page("/metrics")
 async def prometheus(self: web.View, request: web.Request) -> web.Response:
     await offsets.refresh()
     body = generate_latest(metrics.REGISTRY)

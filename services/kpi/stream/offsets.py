@@ -2,7 +2,9 @@
 
 A faust sensor sees every record the agents acknowledge (``on_message_out``) and counts it;
 the group's committed offsets come through faust_seam.py; end offsets (and the log start, for
-a partition with neither) are asked of the broker when someone needs them: Prometheus
+a partition with neither) are asked of the broker, with a group-less consumer of this module's
+own (faust's consumer answers such questions only between two fetches, a second or more
+later), when someone needs them: Prometheus
 (``refresh``, services/kpi/probes.py) and the view healer (``view_progress``: a rebuilt view
 is marked complete once its partition has caught up with what the topic held when the loss
 was noticed; services/kpi/view/healer.py). Registered by importing this module.
@@ -16,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from faust.sensors import Sensor
 from faust.types import TP
 
@@ -26,6 +29,7 @@ from services.kpi.stream.progress import Partition, Positions, StallWatch
 from services.kpi.topics import events_topic, ticks_topic
 from services.kpi.vroegsignalen.agent import vroegsignalen_topic
 from shared.contract.view_keys import EVENTS, VROEGSIGNALEN
+from shared.platform.kafka_io import make_consumer
 
 log = logging.getLogger("wijkpuls.kpi.offsets")
 
@@ -54,6 +58,31 @@ class OffsetSensor(Sensor):
         return state
 
 
+class BrokerOffsets:
+    """End offsets and log starts, asked with a consumer of its own (no group, no fetches)."""
+
+    def __init__(self) -> None:
+        self._consumer: AIOKafkaConsumer | None = None
+
+    async def ask(self, question: str, partitions: Iterable[Partition]) -> dict[Partition, int]:
+        """``question``: ``end_offsets`` or ``beginning_offsets`` of aiokafka's consumer."""
+        tps = [TopicPartition(topic, partition) for topic, partition in partitions]
+        if not tps:
+            return {}
+        if self._consumer is None:
+            consumer = make_consumer(settings.kafka, group_id=None, enable_auto_commit=False)
+            await asyncio.wait_for(consumer.start(), ASK_S)
+            self._consumer = consumer
+        found = await asyncio.wait_for(getattr(self._consumer, question)(tps), ASK_S)
+        return {(tp.topic, tp.partition): offset for tp, offset in found.items()}
+
+    async def stop(self) -> None:
+        if self._consumer is not None:
+            await self._consumer.stop()
+            self._consumer = None
+
+
+broker = BrokerOffsets()
 positions = Positions()
 watch = StallWatch(settings.kpi.stall_after_s)
 app.sensors.add(OffsetSensor(positions))
@@ -67,18 +96,15 @@ def held() -> list[Partition]:
     )
 
 
-async def _ask(question: Callable[..., Any], partitions: Iterable[Partition]) -> dict[Any, int]:
-    tps = [TP(topic, partition) for topic, partition in partitions]
-    if not tps:
-        return {}
-    found = await asyncio.wait_for(question(*tps), ASK_S)
-    return {(tp[0], tp[1]): offset for tp, offset in found.items()}
+@app.on_before_shutdown.connect  # type: ignore[arg-type]  # mode types receivers as sync
+async def _stop_broker_offsets(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
+    await broker.stop()
 
 
 async def end_offsets(partitions: list[Partition]) -> dict[Partition, int]:
     """The end offsets now; the last known ones when the broker does not answer in time."""
     try:
-        _ends.update(await _ask(app.consumer.highwaters, partitions))
+        _ends.update(await broker.ask("end_offsets", partitions))
     except Exception as exc:  # the broker away: lag and stalls go on from what is known
         log.warning("end offsets unavailable", extra={"error": repr(exc)})
     return {p: _ends[p] for p in partitions if p in _ends}
@@ -89,7 +115,7 @@ async def positions_of(partitions: list[Partition]) -> dict[Partition, int]:
     committed = committed_offsets(app)
     found = {p: positions.position(p, committed.get(TP(*p))) for p in partitions}
     unknown = [p for p, at in found.items() if at is None]
-    starts = await _ask(app.consumer.earliest_offsets, unknown) if unknown else {}
+    starts = await broker.ask("beginning_offsets", unknown) if unknown else {}
     return {p: at if at is not None else starts.get(p, 0) for p, at in found.items()}
 
 
