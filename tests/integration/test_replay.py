@@ -43,6 +43,8 @@ from fixtures.replay_support import (
     settle,
     snapshot,
     snapshot_diff,
+    view_complete,
+    wait_until,
     worker,
     worker_env,
     wrong_zaken,
@@ -107,13 +109,18 @@ def test_reset_and_replay_give_the_same_view_and_the_reference_figures(
         assert snapshot(client, prefix) == first, "the dry run changed the view"
         done = reset(env, [data])
         assert snapshot(client, prefix) == {}, "the reset left part of the view"
+        assert not list(client.scan_iter(match=f"{prefix}wp:view:*")), "markers survived"
         assert client.get(mark) == b"1", "the reset deleted a webhook delivery mark"
         assert group_lag(kafka_settings).total == STREAM_EVENTS, "offsets survived"
         assert not list((data).glob("v*")), "local table state survived"
         lap("reset")
 
         with worker(env, data, tmp_path / "kpi-2.log"):
+            # Not complete (the reporting answers 503) until the replay has caught up.
+            assert group_lag(kafka_settings).total > 0, "the replay was over before the check"
+            assert not view_complete(client, kafka_settings), "half a replay marked complete"
             second = settle(kafka_settings, client, STREAM_EVENTS, settle_timeout(STREAM_EVENTS))
+            wait_until(lambda: view_complete(client, kafka_settings), 30, "the replay's markers")
         lap("replay")
         assert second == first, snapshot_diff(first, second)
     finally:

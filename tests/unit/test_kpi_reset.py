@@ -8,6 +8,7 @@ from services.kpi.operations import reset
 from services.kpi.settings import KpiSettings
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.figure_keys import FigureKeys
+from shared.contract.view_keys import ViewKeys
 from shared.contract.wachtend_keys import WachtendKeys
 from shared.platform.settings import KafkaSettings
 
@@ -52,6 +53,8 @@ def test_every_view_key_is_deleted_and_the_delivery_marks_are_kept():
         alerts.alerts_by_datum,
         WachtendKeys(prefix).zaak("WMO-2026-000001"),
         WachtendKeys(prefix).until,
+        ViewKeys(prefix).marker("events", 3),
+        ViewKeys(prefix).rebuilding("vroegsignalen", 0),
     ):
         assert len(_matches(key, view)) == 1, key
         assert not _matches(key, kept), key
@@ -63,8 +66,18 @@ def test_every_view_key_is_deleted_and_the_delivery_marks_are_kept():
     assert not _matches(FigureKeys("").contribution("Z"), view)
 
 
+def test_the_view_markers_go_first_so_the_reporting_says_rebuilding_before_any_figure_goes():
+    # Markers gone = "figures rebuilding" (503) until the replayed workers mark their
+    # partitions again, which they do only once caught up (services/kpi/view/healer.py).
+    first, *rest = reset.view_parts("test-1234-")
+    assert first.name == "view markers"
+    assert first.globs == ("test-1234-wp:view:*",)
+    assert not any(fnmatchcase("test-1234-wp:view:events:0", g) for p in rest for g in p.globs)
+
+
 def test_glob_characters_in_the_prefix_are_escaped():
-    [cells, *_] = reset.view_parts("a*[b]?-")
+    [markers, cells, *_] = reset.view_parts("a*[b]?-")
+    assert markers.globs == (r"a\*\[b\]\?-wp:view:*",)
     assert cells.globs == (r"a\*\[b\]\?-wp:cell:*",)
 
 

@@ -9,9 +9,12 @@ With every worker of the group stopped, this deletes
   topic, so the zaken table is rebuilt from the events, not restored from its changelog;
 - the local table state (``<data dir>/v<N>/``) of each ``--data-dir`` given: a RocksDB
   store left behind would outlive its changelog and keep the old state;
-- the Redis view of this prefix: the figure cells, their index and their ``gewijzigd``, the
-  per-zaak contributions, the termijnen documents and the open-until index, the wachtend
-  documents and their until-index, and the alert feed.
+- the Redis view of this prefix: first the view markers (shared/contract/view_keys.py), so
+  the reporting answers 503 "figures rebuilding" from then on and until the replayed workers
+  have written the view again and caught up with the events topic (services/kpi/view/
+  healer.py), never a half-deleted or half-replayed view; then the figure cells, their index
+  and their ``gewijzigd``, the per-zaak contributions, the termijnen documents and the
+  open-until index, the wachtend documents and their until-index, and the alert feed.
 
 It keeps the webhook dispatcher's delivery marks (``wp:webhook:*``): a replay publishes the
 same alerts again, with the same ids, and the marks are what keeps a receiver from hearing
@@ -89,6 +92,7 @@ def view_parts(prefix: str) -> list[ViewPart]:
     figures, alerts, wachtend = FigureKeys(prefix), AlertKeys(prefix), WachtendKeys(prefix)
     p = _glob_escape(prefix)
     return [
+        ViewPart("view markers", globs=(f"{p}wp:view:*",)),  # first: 503 from here on
         ViewPart("figure cells", (figures.cells_index, figures.gewijzigd), (f"{p}wp:cell:*",)),
         ViewPart("content sums", globs=(f"{p}wp:cells:sum:*",)),  # figure_keys.py
         ViewPart("contributions", globs=(f"{p}wp:contrib:*",)),
