@@ -1,4 +1,5 @@
-"""The faust KPI worker on the real broker and Redis: figures, duplicates, order, dead letters."""
+"""The faust KPI worker on the real broker and Redis: figures, duplicates, order, dead letters,
+and what its web port says about it (GET /health, /ready, /metrics; services/kpi/probes.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 import redis
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from fixtures.monitoring_rules import expressions, served_names, unserved
 from fixtures.service_procs import free_port, log_says, run_service
+from fixtures.worker_metrics import get, samples, scrape
 
 from shared.contract.dead_letter import REASON
 from shared.contract.events import new_event, to_structured_record
@@ -196,6 +199,7 @@ def test_worker_computes_doorlooptijd_whatever_the_arrival_order(
         gemeente = client.hgetall(keys.cell("doorlooptijd|wmo|gemeente|2026"))
         whole = expected_cells("gemeente")["doorlooptijd|wmo|gemeente|2026"]
         assert gemeente == {k.encode(): b"2" for k in whole}  # both wijken
+        check_probes(f"http://127.0.0.1:{env['WIJKPULS_KPI_WEB_PORT']}", topic, len(records))
         moved_exactly_the_changed_cells(kafka_settings, client, keys, topic)
 
     letters = asyncio.run(
@@ -205,3 +209,39 @@ def test_worker_computes_doorlooptijd_whatever_the_arrival_order(
     reason = dict(letters[0].headers)[REASON].decode()
     assert "not" in reason and "JSON" in reason.upper()
     client.delete(*client.keys(f"{kafka_settings.topic_prefix}wp:*"))
+
+
+def check_probes(web: str, topic: str, produced: int) -> None:
+    """The running worker's own account of the same run: healthy, ready, every events partition
+    with a lag that reaches 0, every record counted, the bad one as a dead letter; and every
+    worker metric the alert rules and the dashboard name is one it serves."""
+    assert get(f"{web}/health") == (200, {"status": "ok"})
+    deadline = time.monotonic() + 15
+    while True:
+        families = scrape(web)
+        lag = samples(families, "wijkpuls_kpi_consumer_lag", topic=topic)
+        status, ready = get(f"{web}/ready")
+        if (status == 200 and set(lag.values()) == {0}) or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert sorted(lag) == [(str(p),) for p in range(6)], lag  # every events partition held
+    assert set(lag.values()) == {0}, lag
+    assert (status, ready["checks"]) == (200, {"member": True, "redis": True, "view": True})
+    assert sorted(ready["partitions"][topic]) == list(range(6)) and ready["view_incomplete"] == {}
+    assert set(samples(families, "wijkpuls_kpi_stream_stalled").values()) == {0}
+    applied = samples(families, "wijkpuls_kpi_records_applied_total", topic=topic)
+    assert applied[()] >= produced, applied  # at least once
+    letters = samples(families, "wijkpuls_kpi_dead_letters_total", topic=topic)
+    assert letters == {("invalid-record",): 1.0}, letters  # the one that is not JSON
+    batches = samples(families, "wijkpuls_kpi_batch_duration_seconds_count")
+    assert batches[("process_events",)] >= 1, batches
+    assert samples(families, "wijkpuls_kpi_view_incomplete_partitions") == {
+        ("events",): 0.0,
+        ("vroegsignalen",): 0.0,
+    }
+    rebuilt = samples(families, "wijkpuls_kpi_view_rebuilds_total", outcome="written")
+    assert set(rebuilt) == {("events",), ("vroegsignalen",)}, rebuilt  # the new, empty store
+    known = served_names(families, {})
+    for where, expr in expressions():
+        missing = unserved(expr, known, "wijkpuls_kpi_")
+        assert not missing, f"{where}: {missing}"
