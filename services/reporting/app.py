@@ -76,7 +76,8 @@ def create_app(
     app.state.signin = signin.SignIn(settings)
     app.include_router(signin.router)
     app.middleware("http")(access_log)
-    kept_answers.install(app)  # outside the access log: a kept answer skips it, logs itself
+    # outside the access log: a kept answer skips it and writes its line itself
+    kept_answers.install(app, settings.reporting.kept_answers_window_s)
 
     @app.exception_handler(ProblemError)
     async def refused(_: Request, exc: ProblemError) -> JSONResponse:

@@ -86,6 +86,14 @@ class ReportingSettings(BaseSettings):
         "script over all its cells) before asking again: figures are at most this much older "
         "than the worker's writes; 0 asks on every request",
     )
+    kept_answers_window_s: float = Field(
+        0.0,
+        ge=0,
+        description="seconds one process reuses the check of a kept KPI answer (one MGET of "
+        "the KPI's content sum, the view markers and the test date; concurrent requests "
+        "share one anyway): a cell the worker changed or a lost store is seen at most this "
+        "much later; 0 checks for every request (services/reporting/kpis/kept_answers.py)",
+    )
     redis_pool_size: int = Field(
         32,
         ge=1,

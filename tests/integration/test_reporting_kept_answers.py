@@ -5,6 +5,7 @@ changes the next answer at once; the content sum the sink keeps is a function of
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import random
@@ -32,6 +33,7 @@ TODAY = date(2026, 4, 15)
 MARCH = date(2026, 3, 16)
 ANALIST_KEY = "kept-answers-analist-key-0123"
 URL = "/api/v1/kpi/doorlooptijd"
+WINDOW_S = 0.3
 
 
 def _besluiten(wijk: str, days: list[int], tijdig: int) -> Contribution:
@@ -66,14 +68,30 @@ async def sink(redis_url: str, topic_prefix: str) -> AsyncIterator[FigureSink]:
     await client.aclose()
 
 
+Client = tuple[httpx.AsyncClient, KeptAnswerMiddleware]
+
+
 @pytest.fixture
-async def client(
+async def client(redis_url: str, topic_prefix: str, restore_logging: None) -> AsyncIterator[Client]:
+    async for made in _client(redis_url, topic_prefix, window_s=0.0):
+        yield made
+
+
+@pytest.fixture
+async def windowed(
     redis_url: str, topic_prefix: str, restore_logging: None
-) -> AsyncIterator[tuple[httpx.AsyncClient, KeptAnswerMiddleware]]:
+) -> AsyncIterator[Client]:
+    async for made in _client(redis_url, topic_prefix, window_s=WINDOW_S):
+        yield made
+
+
+async def _client(redis_url: str, topic_prefix: str, window_s: float) -> AsyncIterator[Client]:
     settings = Settings(
         kafka=KafkaSettings(topic_prefix=topic_prefix),
         redis=RedisSettings(url=redis_url),
-        reporting=ReportingSettings(api_keys={ANALIST_KEY: "analist"}),
+        reporting=ReportingSettings(
+            api_keys={ANALIST_KEY: "analist"}, kept_answers_window_s=window_s
+        ),
     )
     app = create_app(settings, today=lambda: TODAY)
     async with app.router.lifespan_context(app):
@@ -95,7 +113,7 @@ def _cell(answer: httpx.Response, wijk: str) -> dict[str, Any]:
 
 
 async def test_a_kept_answer_changes_when_the_worker_changes_a_cell(
-    sink: FigureSink, client: tuple[httpx.AsyncClient, KeptAnswerMiddleware]
+    sink: FigureSink, client: Client
 ) -> None:
     http, kept = client
     await sink.replace("Z-kept-1", _besluiten("Brandevoort", [3, 8, 20, 41, 60, 70], 4))
@@ -124,6 +142,22 @@ async def test_a_kept_answer_changes_when_the_worker_changes_a_cell(
     await sink.replace("Z-kept-1", _besluiten("Brandevoort", [3, 8, 20, 41, 60, 70], 4))
     back = await http.get(URL, params={"periode": "2026-03"}, headers=analist)
     assert back.content == first.content
+
+
+async def test_with_a_window_a_changed_cell_is_served_once_the_window_passed(
+    sink: FigureSink, windowed: Client
+) -> None:
+    http, kept = windowed
+    await sink.replace("Z-kept-1", _besluiten("Brandevoort", [3, 8, 20, 41, 60, 70], 4))
+    burst = await asyncio.gather(*(http.get(URL) for _ in range(8)))
+    assert {a.status_code for a in burst} == {200} and len({a.content for a in burst}) == 1
+    assert _cell(await http.get(URL, params={"periode": "2026-03"}), "Brandevoort")["n"] == 6
+    await http.get(URL, params={"periode": "2026-03"})
+    assert kept.served >= 1
+    await sink.replace("Z-kept-1", _besluiten("Brandevoort", [3, 8, 20, 41, 60], 4))
+    await asyncio.sleep(WINDOW_S + 0.05)
+    changed = await http.get(URL, params={"periode": "2026-03"})
+    assert _cell(changed, "Brandevoort")["n"] == 5
 
 
 def _content_sums(client: redis.Redis, prefix: str) -> dict[str, int]:

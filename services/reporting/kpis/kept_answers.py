@@ -14,12 +14,15 @@ The next identical request is served those bytes when one MGET says that nothing
 on moved: the KPI's content sum (the worker's sink keeps it with the counters, so a cell the
 worker changed is never served from here: the sum moved), every view marker present (the
 503 'figures rebuilding' of services/reporting/health.py), and today's date (in test and
-development the date set in Redis). Without a content sum in Redis (cells written by
-something else than the sink) the walked version of the figures store is used while it is
-younger than its ttl, as the full read does. Anything else, or any doubt, goes the full way.
+development the date set in Redis). Concurrent requests share one MGET; with
+``WIJKPULS_REPORTING_KEPT_ANSWERS_WINDOW_S`` above 0 its result is also reused for that
+long, so a changed cell or a lost store may be seen that much later. Without a content sum
+in Redis (cells written by something else than the sink) the walked version of the figures
+store is used while it is younger than its ttl, as the full read does. Anything else, or
+any doubt, goes the full way.
 
-This skips FastAPI's routing, dependencies and the access log middleware (about two thirds
-of a cached answer's CPU, docs/performance.md), not what they are for: the answer is one
+This skips FastAPI's routing, dependencies and the access log middleware (about half of a
+cached answer's server CPU, docs/performance.md), not what they are for: the answer is one
 the full way gave for the same request and content, and the access log line is written here
 with the same fields (services/reporting/access.py). Callers with a session cookie or a
 bearer token always go the full way (their person decides the answer and is logged).
@@ -27,6 +30,7 @@ bearer token always go the full way (their person decides the answer and is logg
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -82,13 +86,51 @@ class KeptAnswers:
                 self._entries.popitem(last=False)
 
 
+Checked = tuple[str, date] | None
+
+
+class Checks:
+    """The MGET of ``_check`` for one KPI at a time: requests that arrive while it is under
+    way share its result instead of each sending their own, and a result is reused for
+    ``window_s`` after it was read (0: never; then every request's state was read after it
+    arrived, or while it waited for a read begun just before it)."""
+
+    def __init__(self, window_s: float) -> None:
+        self._window_s = window_s
+        self._read: dict[str, tuple[float, Checked]] = {}
+        self._reading: dict[str, asyncio.Future[Checked]] = {}
+
+    async def __call__(self, reporting: Reporting, kpi: str) -> Checked:
+        known = self._read.get(kpi)
+        if known is not None and time.monotonic() - known[0] < self._window_s:
+            return known[1]
+        under_way = self._reading.get(kpi)
+        if under_way is not None:
+            return await asyncio.shield(under_way)
+        reading: asyncio.Future[Checked] = asyncio.get_running_loop().create_future()
+        self._reading[kpi] = reading
+        try:
+            checked = await _check(reporting, kpi)
+        except BaseException as exc:
+            reading.set_exception(exc)
+            reading.exception()  # retrieved: no "never retrieved" warning without sharers
+            raise
+        else:
+            reading.set_result(checked)
+            self._read[kpi] = (time.monotonic(), checked)
+            return checked
+        finally:
+            del self._reading[kpi]
+
+
 class KeptAnswerMiddleware:
     """Plain ASGI, between the API rules (API-Version header), load shedding and metrics
     outside and the access log middleware inside (services/reporting/app.py)."""
 
-    def __init__(self, app: ASGIApp, size: int = 2048) -> None:
+    def __init__(self, app: ASGIApp, window_s: float = 0.0, size: int = 2048) -> None:
         self.app = app
         self.kept = KeptAnswers(size)
+        self.checks = Checks(window_s)
         self.served = 0
         """How many requests were served a kept answer (tests, a profile)."""
 
@@ -100,7 +142,7 @@ class KeptAnswerMiddleware:
         started = time.perf_counter()
         reporting, caller, key = request
         try:
-            checked = await _check(reporting, key[1])
+            checked = await self.checks(reporting, key[1])
         except RedisError:  # the full way answers it (503 'figures store unavailable')
             checked = None
         if checked is not None:
@@ -119,7 +161,7 @@ class KeptAnswerMiddleware:
         send: Send,
         reporting: Reporting,
         key: RequestKey,
-        checked: tuple[str, date] | None,
+        checked: Checked,
     ) -> None:
         status, headers, body, complete = 0, [], bytearray(), False
 
@@ -178,7 +220,7 @@ def _eligible(scope: Scope) -> tuple[Reporting, Caller, RequestKey] | None:
     return reporting, caller, (caller.role.value, kpi, scope["query_string"], accept)
 
 
-async def _check(reporting: Reporting, kpi: str) -> tuple[str, date] | None:
+async def _check(reporting: Reporting, kpi: str) -> Checked:
     """The KPI's content version and today, in one MGET with the view markers; None when
     the store is incomplete or no version is known without walking the cells."""
     store, views = reporting.store, reporting.views
@@ -210,6 +252,6 @@ async def _serve(scope: Scope, send: Send, kept: Kept, caller: Caller, started: 
     access_log_line(request, 200, time.perf_counter() - started)
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, window_s: float) -> None:
     """Call right after the access log middleware is added, so this one sits outside it."""
-    app.add_middleware(KeptAnswerMiddleware)
+    app.add_middleware(KeptAnswerMiddleware, window_s=window_s)
