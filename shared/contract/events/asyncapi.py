@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.contract.events.accepted import ACCEPTED_HEADER
 from shared.contract.events.binding import STRUCTURED_CONTENT_TYPE
 from shared.contract.events.catalog import CATALOG, CATALOG_VERSION, EventType
 from shared.contract.events.examples import example_event
@@ -78,6 +79,23 @@ def asyncapi_document() -> dict[str, Any]:
     }
 
 
+def _headers(topic: Topic) -> dict[str, Any]:
+    """The record headers: content-type always; on the events topic also the intake's
+    acceptance time (accepted.py), which a record of another producer may lack."""
+    properties: dict[str, Any] = {
+        "content-type": {"type": "string", "const": STRUCTURED_CONTENT_TYPE}
+    }
+    if topic is Topic.EVENTS:
+        properties[ACCEPTED_HEADER] = {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the intake accepted the event, RFC 3339 UTC with milliseconds "
+            "(2026-03-02T08:15:00.123Z); absent: the record's Kafka timestamp counts. Dates "
+            "each figure's gewijzigd (docs/kpis.md#gewijzigd).",
+        }
+    return {"type": "object", "properties": properties}
+
+
 def _message(spec: EventType, schema: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": spec.type,
@@ -85,10 +103,7 @@ def _message(spec: EventType, schema: dict[str, Any]) -> dict[str, Any]:
         "summary": spec.meaning,
         "description": spec.data.__doc__,
         "contentType": STRUCTURED_CONTENT_TYPE,
-        "headers": {
-            "type": "object",
-            "properties": {"content-type": {"type": "string", "const": STRUCTURED_CONTENT_TYPE}},
-        },
+        "headers": _headers(spec.topic),
         "payload": {"schemaFormat": SCHEMA_FORMAT, "schema": schema},
         "bindings": {
             "kafka": {
