@@ -48,6 +48,7 @@ const LABELS = {
   zaak_id: "Zaak", due: "Uiterste datum", days_over: "Dagen over termijn",
   sinds: "Sinds", grond: "Grond", dagen: "Dagen wachtend", datum: "Datum", type: "Soort",
   historisch: "Historisch", verborgen: "Verborgen", cbs_code: "CBS-code",
+  gewijzigd: "Laatst gewijzigd",
 };
 const WETTEN = { wmo: "Wmo", jeugdwet: "Jeugdwet", participatiewet: "Participatiewet",
   wgs: "Wgs", sth: "STH" };
@@ -140,6 +141,10 @@ function waarde(v, eenheid) {
 function tekst(veld, v) {
   if (veld === "wet") return WETTEN[v] || v;
   if (veld === "type") return ALERT_SOORTEN[v] || v;
+  // gewijzigd: when the figure last changed (RFC 3339 UTC), shown in Dutch local time
+  if (veld === "gewijzigd" && typeof v === "string") {
+    return new Date(v).toLocaleString("nl-NL", { timeZone: "Europe/Amsterdam" });
+  }
   // verborgen: which fields are hidden and why ({"n": "primair"}), read out, never "[object]"
   if (veld === "verborgen" && v && typeof v === "object") {
     return Object.entries(v).map(([k, reden]) => `${LABELS[k] || k}: ${reden}`).join(", ") || "—";
