@@ -361,3 +361,19 @@ def test_the_alert_id_is_the_same_when_kept():
         assert alert_id("Z-1", "wmo-besluit", AlertKind.WAARSCHUWING) == str(
             uuid.uuid5(ALERT_NAMESPACE, "Z-1|wmo-besluit|waarschuwing")
         )
+
+
+@given(st.text(max_size=60))
+def test_uuid5_text_is_the_uuid5_of_the_contract(name):
+    """The id without the UUID object: the same text as uuid.uuid5 for any name."""
+    import uuid
+
+    from shared.core.alerts.kinds import ALERT_NAMESPACE, uuid5_text
+
+    try:
+        expected = str(uuid.uuid5(ALERT_NAMESPACE, name))
+    except UnicodeEncodeError:  # a lone surrogate: both refuse it
+        with pytest.raises(UnicodeEncodeError):
+            uuid5_text(name)
+    else:
+        assert uuid5_text(name) == expected

@@ -129,3 +129,38 @@ def test_add_werkdagen_counts_exactly_n_werkdagen_after_the_day(day, n):
     assert CAL.is_werkdag(end)
     between = [day + timedelta(k) for k in range(1, (end - day).days + 1)]
     assert sum(CAL.is_werkdag(d) for d in between) == n
+
+
+def _stepwise_reason(cal: AtwCalendar, day: date) -> str | None:
+    """Why no werkdag, computed per call from the year's feestdagen (the tables' reference)."""
+    return cal.feestdagen(day.year).get(day) or {5: "zaterdag", 6: "zondag"}.get(day.weekday())
+
+
+def _stepwise_add(cal: AtwCalendar, day: date, n: int) -> date:
+    while n > 0:
+        day += timedelta(days=1)
+        if _stepwise_reason(cal, day) is None:
+            n -= 1
+    return day
+
+
+@given(days, st.integers(min_value=0, max_value=800))
+def test_day_tables_answer_as_the_day_by_day_computation(day, n):
+    assert CAL.is_feestdag(day) == CAL.feestdagen(day.year).get(day)
+    assert CAL.non_werkdag_reason(day) == _stepwise_reason(CAL, day)
+    assert CAL.is_werkdag(day) == (_stepwise_reason(CAL, day) is None)
+    assert CAL.add_werkdagen(day, n) == _stepwise_add(CAL, day, n)
+    shifted = day
+    while _stepwise_reason(CAL, shifted) is not None:
+        shifted += timedelta(days=1)
+    assert CAL.next_werkdag_on_or_after(day) == shifted
+
+
+def test_day_tables_built_in_any_year_order_cross_year_ends():
+    # A fresh calendar asked about a later year first, then across the end of an earlier one.
+    cal = AtwCalendar(CONFIG.gelijkgestelde_dagen)
+    assert cal.add_werkdagen(date(2028, 12, 29), 1) == date(2029, 1, 2)  # Nieuwjaarsdag skipped
+    assert cal.add_werkdagen(date(2026, 12, 18), 10) == date(2027, 1, 5)
+    assert cal.add_werkdagen(date(2026, 12, 31), 260) == _stepwise_add(cal, date(2026, 12, 31), 260)
+    assert cal.next_werkdag_on_or_after(date(2027, 12, 25)) == date(2027, 12, 27)
+    assert cal.shift_explained(date(2027, 12, 31))[0] == date(2027, 12, 31)

@@ -5,6 +5,11 @@ the Atw list: it has 5 mei only in lustrum years (5 mei is in its OPTIONAL categ
 year) and it names Eerste Paas- and Pinksterdag, which the Atw does not list (they are Sundays
 anyway). So the Atw days are picked from both categories by name, and a library change that
 drops or renames one of them fails loudly instead of silently moving deadlines.
+
+Every question is a table look-up (docs/performance.md, "KPI worker: issue 14"): the first
+question about a year builds, for each of its days, the feestdag name, why it is no werkdag
+and how many werkdagen of the year fall on or before it, and the year's werkdagen in order;
+``add_werkdagen`` then indexes that list instead of stepping day by day.
 """
 
 from __future__ import annotations
@@ -45,6 +50,11 @@ class AtwCalendar:
         for day in gelijkgestelde_dagen:
             self._gelijkgesteld[day.year].add(day)
         self._years: dict[int, dict[date, str]] = {}
+        self._days: dict[date, _Day] = {}
+        """Every day of each year asked about: (feestdag name, why no werkdag, werkdagen of
+        its year on or before it); None for a feestdag or reason that does not apply."""
+        self._werkdagen: dict[int, list[date]] = {}
+        """The werkdagen of each year asked about, in order."""
 
     def feestdagen(self, year: int) -> Mapping[date, str]:
         """Every day of ``year`` a term may not end on besides weekends, with its name."""
@@ -74,34 +84,65 @@ class AtwCalendar:
             days.setdefault(day, GELIJKGESTELDE_DAG)
         return days
 
+    def _day(self, day: date) -> _Day:
+        found = self._days.get(day)
+        if found is None:
+            self._build_days(day.year)
+            found = self._days[day]
+        return found
+
+    def _build_days(self, year: int) -> None:
+        feestdagen = self.feestdagen(year)
+        werkdagen: list[date] = []
+        day, end = date(year, 1, 1), date(year, 12, 31)
+        while True:
+            feest = feestdagen.get(day)
+            reason = feest or _WEEKEND.get(day.weekday())
+            if reason is None:
+                werkdagen.append(day)
+            self._days[day] = (feest, reason, len(werkdagen))
+            if day == end:
+                break
+            day += _ONE_DAY
+        self._werkdagen[year] = werkdagen
+
     def is_feestdag(self, day: date) -> str | None:
         """The name of the Atw feestdag or gelijkgestelde dag on ``day``, else None."""
-        return self.feestdagen(day.year).get(day)
+        return self._day(day)[0]
 
     def is_werkdag(self, day: date) -> bool:
-        return day.weekday() < 5 and self.is_feestdag(day) is None
+        return self._day(day)[1] is None
 
     def non_werkdag_reason(self, day: date) -> str | None:
         """Why ``day`` is no werkdag (feestdag name first, then weekday), None for a werkdag."""
-        return self.is_feestdag(day) or _WEEKEND.get(day.weekday())
+        return self._day(day)[1]
 
     def shift_explained(self, day: date) -> tuple[date, list[tuple[date, str]]]:
         """Atw art. 1: the first werkdag on or after ``day``, and each day skipped with why."""
         skipped: list[tuple[date, str]] = []
-        while (reason := self.non_werkdag_reason(day)) is not None:
+        while (reason := self._day(day)[1]) is not None:
             skipped.append((day, reason))
             day += _ONE_DAY
         return day, skipped
 
     def next_werkdag_on_or_after(self, day: date) -> date:
-        return self.shift_explained(day)[0]
+        return day if self._day(day)[1] is None else self.add_werkdagen(day, 1)
 
     def add_werkdagen(self, day: date, n: int) -> date:
         """The n-th werkdag after ``day``; ``day`` itself never counts (0 gives ``day``)."""
         if n < 0:
             raise ValueError(f"cannot count back {n} werkdagen")
-        while n > 0:
-            day += _ONE_DAY
-            if self.is_werkdag(day):
-                n -= 1
-        return day
+        if n == 0:
+            return day
+        year = day.year
+        before = self._day(day)[2]  # werkdagen of the year on or before ``day``
+        while True:
+            werkdagen = self._werkdagen[year]
+            if before + n <= len(werkdagen):
+                return werkdagen[before + n - 1]
+            n -= len(werkdagen) - before
+            year, before = year + 1, 0
+            self._day(date(year, 1, 1))  # builds the next year
+
+
+_Day = tuple[str | None, str | None, int]
