@@ -22,7 +22,7 @@ export WIJKPULS_SIGNALS_OIDC_ISSUER=${WIJKPULS_SIGNALS_OIDC_ISSUER-$WIJKPULS_OID
 # its start on a fresh Redis: start does not wait for that, it checks the process serves.
 SERVICES=(
   "intake|services.intake|http://127.0.0.1:$INTAKE_PORT/ready"
-  "kpi|services.kpi worker -l info|http://127.0.0.1:$KPI_WEB_PORT/"
+  "kpi|services.kpi worker -l info|http://127.0.0.1:$KPI_WEB_PORT/health"
   "reporting|services.reporting|http://127.0.0.1:$REPORTING_PORT/health"
   "signals|services.signals|http://127.0.0.1:$SIGNALS_PORT/ready"
   "webhooks|services.webhooks|http://127.0.0.1:${WIJKPULS_WEBHOOK_HEALTH_PORT:-8003}/health"

@@ -2,7 +2,7 @@
 
 Counters and histograms are bumped where the work happens (the agents' batches, the dead
 letter, the Redis retries, the view rebuilds); the lag and stall gauges are read from the
-partitions' standing when Prometheus asks (``standings``, filled by services/kpi/probes.py).
+partitions' standing when Prometheus asks (``standings``, filled by offsets.py's refresh).
 No faust and no Redis here, so the unit tests read the same registry
 (tests/unit/test_monitoring.py). docs/operations.md says what each one means.
 """

@@ -71,7 +71,11 @@ class BrokerOffsets:
             return {}
         if self._consumer is None:
             consumer = make_consumer(settings.kafka, group_id=None, enable_auto_commit=False)
-            await asyncio.wait_for(consumer.start(), ASK_S)
+            try:
+                await asyncio.wait_for(consumer.start(), ASK_S)
+            except BaseException:
+                await consumer.stop()  # its connections, half opened
+                raise
             self._consumer = consumer
         found = await asyncio.wait_for(getattr(self._consumer, question)(tps), ASK_S)
         return {(tp.topic, tp.partition): offset for tp, offset in found.items()}
@@ -111,12 +115,21 @@ async def end_offsets(partitions: list[Partition]) -> dict[Partition, int]:
 
 
 async def positions_of(partitions: list[Partition]) -> dict[Partition, int]:
-    """The worker's position per partition; the log start where it has none yet."""
+    """The worker's position per partition; the log start where it has none yet (left out
+    while the broker cannot say)."""
     committed = committed_offsets(app)
     found = {p: positions.position(p, committed.get(TP(*p))) for p in partitions}
     unknown = [p for p, at in found.items() if at is None]
-    starts = await broker.ask("beginning_offsets", unknown) if unknown else {}
-    return {p: at if at is not None else starts.get(p, 0) for p, at in found.items()}
+    try:
+        starts = await broker.ask("beginning_offsets", unknown) if unknown else {}
+    except Exception as exc:  # the broker away: those partitions have no position yet
+        log.warning("log start offsets unavailable", extra={"error": repr(exc)})
+        starts = {}
+    return {
+        p: at if at is not None else starts[p]
+        for p, at in found.items()
+        if p in starts or at is not None
+    }
 
 
 async def refresh() -> None:
@@ -126,7 +139,8 @@ async def refresh() -> None:
     at = await positions_of(mine)
     now = time.monotonic()
     watch.keep(mine)
-    metrics.standings.standings = [watch.standing(p, ends[p], at[p], now) for p in ends]
+    known = [p for p in mine if p in ends and p in at]
+    metrics.standings.standings = [watch.standing(p, ends[p], at[p], now) for p in known]
 
 
 class ViewProgress:
@@ -145,7 +159,7 @@ class ViewProgress:
     async def reached(self, kind: str, targets: Mapping[int, int]) -> set[int]:
         topic = self._topics[kind]
         at = await positions_of([(topic, p) for p in sorted(targets)])
-        return {p for p, target in targets.items() if at[(topic, p)] >= target}
+        return {p for p, target in targets.items() if at.get((topic, p), -1) >= target}
 
 
 view_progress = ViewProgress(
