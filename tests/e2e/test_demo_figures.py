@@ -60,6 +60,7 @@ def served(reporting_url: str, kpi: str) -> tuple[date, dict]:
     body = answer.json()
     for c in body["cells"]:
         c.pop("cbs_code")  # beside the wijk name; the reference has the figures only
+        c.pop("gewijzigd", None)  # when the cell last changed (docs/kpis.md#gewijzigd)
     cells = {(c.pop("wet"), c.pop("wijk"), c.pop("periode")): c for c in body["cells"]}
     return date.fromisoformat(body["peildatum"]), cells
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -47,8 +48,10 @@ def test_posted_besluiten_appear_as_doorlooptijd(
                 postcode="5704 AB",
             )
         )
+    sent = datetime.now(UTC) - timedelta(seconds=1)
     with httpx.Client(base_url=intake_url, headers=INTAKE_AUTH) as intake:
         answer = intake.post("/api/v1/events", json=events, headers=BATCH)
+    answered = datetime.now(UTC) + timedelta(seconds=1)
     assert answer.status_code == 202, answer.text
 
     query = {"periode": "2026-H1", "wet": "jeugdwet", "wijk": "Stiphout"}
@@ -63,6 +66,9 @@ def test_posted_besluiten_appear_as_doorlooptijd(
                 break
             time.sleep(0.5)
         assert cells and (cells[0]["n"], cells[0]["n_tijdig"]) == (5, 4), cells
+        # when the intake accepted the batch (docs/kpis.md#gewijzigd)
+        changed = datetime.fromisoformat(cells[0]["gewijzigd"])
+        assert sent <= changed <= answered, (sent, changed, answered)
         publiek = reporting.get("/api/v1/kpi/doorlooptijd", params=query).json()["cells"]
     # docs/domain.md#small-numbers (2026-H1 has ended: publiek sees it). n_tijdig 4 is "<5"
     # and its share is withheld. The months (1, 3 and 1 besluiten) are "<5"; April's one late
@@ -86,6 +92,7 @@ def test_posted_besluiten_appear_as_doorlooptijd(
                 "tijdig_pct": "afgeleid",
                 "median": "afgeleid",
                 "p90": "afgeleid",
+                "gewijzigd": "afgeleid",  # withheld on a hidden cell: absent above
             },
         }
     ]
