@@ -96,8 +96,7 @@ class ViewHealer:
         for kind, rebuild in self._rebuilds.items():
             if self._busy():
                 break
-            mine = set(self._assigned().get(kind, ()))
-            lost = mine - await self._marks.present(kind, mine) if mine else set()
+            lost = await self._lost(kind)
             for key in [k for k in self._waiting if k[0] == kind and k[1] not in lost]:
                 del self._waiting[key]  # moved away, or marked by its new owner
             waiting = {p for k, p in self._waiting if k == kind}
@@ -113,11 +112,13 @@ class ViewHealer:
         """Per kind, the partitions held here without a marker (being rebuilt or catching up)."""
         found: dict[str, list[int]] = {}
         for kind in self._rebuilds:
-            mine = set(self._assigned().get(kind, ()))
-            lost = mine - await self._marks.present(kind, mine) if mine else set()
-            if lost:
+            if lost := await self._lost(kind):
                 found[kind] = sorted(lost)
         return found
+
+    async def _lost(self, kind: str) -> set[int]:
+        mine = set(self._assigned().get(kind, ()))
+        return mine - await self._marks.present(kind, mine) if mine else set()
 
     async def _rebuild(self, kind: str, lost: set[int], rebuild: Rebuild) -> Rebuilt:
         rebuild_id = self._new_id()
