@@ -235,6 +235,11 @@ def test_the_webhook_dispatcher_health_listens_where_it_is_probed() -> None:
     settings = _literals(_generator(_kustomization(BASE), "wijkpuls-settings"))
     port = int(settings["WIJKPULS_WEBHOOK_HEALTH_PORT"])
     assert {p["name"]: p["containerPort"] for p in container["ports"]} == {"health": port}
+    (policy,) = [
+        p for p in _of_kind("NetworkPolicy").values() if p["metadata"]["name"] == "webhooks"
+    ]
+    (prometheus,) = policy["spec"]["ingress"]  # GET /metrics of the deliveries, nothing else
+    assert prometheus["ports"] == [{"protocol": "TCP", "port": port}]
 
 
 def test_the_signals_vault_is_a_volume_of_one_replaced_pod() -> None:
