@@ -13,6 +13,7 @@ from typing import Any
 
 from services.kpi.app import app
 from services.kpi.settings import get_settings
+from services.kpi.stream.faust_seam import committed_offsets
 from services.kpi.stream.gaps import GAP_TICK
 from services.kpi.topics import events_topic, ticks_topic
 from services.kpi.wiring import (
@@ -46,7 +47,7 @@ async def _tick() -> None:
     if not tps:
         return
     ends = await app.consumer.highwaters(*tps)
-    committed: Any = getattr(app.consumer, "_committed_offset", {})
+    committed = committed_offsets(app)
     wake: list[int] = []
     gaps: dict[int, int] = {}
     async with lock:
