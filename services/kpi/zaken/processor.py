@@ -171,7 +171,8 @@ class ZaakProcessor:
         alerting = (state.alerting or AlertState(day)).seen_on(day)
         now = self.schedule.clock(partition) or day
         await self._evaluate(zaak_id, state, history, alerting, partition, now, gewijzigd)
-        self._remember(zaak_id, after)
+        if history is not state.history:  # a changed zaak is staged: its value is kept as is
+            self._remember(zaak_id, after)
         # The replaces are idempotent, so they run even when nothing changed: that heals a
         # crash between the changelog write and the Redis write.
         await self.figures.replace(zaak_id, FiguresOfZaak(history, gewijzigd, after))
