@@ -377,3 +377,23 @@ def test_uuid5_text_is_the_uuid5_of_the_contract(name):
             uuid5_text(name)
     else:
         assert uuid5_text(name) == expected
+
+
+def test_view_digest_kept_for_the_same_tuple_is_the_digest_of_its_entries():
+    """The digest kept for the last tuple is the one a fresh computation gives, for the same
+    object, an equal copy, a list and any order of the entries."""
+    import hashlib
+    import json
+
+    state = AlertState(MELDING)
+    found = evaluate(zaak(), CONFIG.clocks, CAL, zaak_id="Z", first_seen=DUE + 9 * ONE,
+                     now=DUE + 9 * ONE)  # fmt: skip
+    alerts = found.historisch
+    assert alerts and isinstance(alerts, tuple)
+    entries = sorted(json.dumps([a.event_type, a.data()], sort_keys=True) for a in alerts)
+    expected = hashlib.sha256("\n".join(entries).encode()).hexdigest()[:16]
+    assert view_digest(alerts) == expected
+    assert view_digest(alerts) == expected  # kept
+    assert view_digest(tuple(alerts)) == view_digest(list(reversed(alerts))) == expected
+    assert view_digest(alerts[:1]) != expected or len(alerts) == 1
+    assert state.after([], None, alerts).view == expected

@@ -200,13 +200,13 @@ def evaluate(
             else:
                 new.append(alert)
                 pushed.add(alert.alert_id)
-    later = [
+    later = [  # the id only for a day still to come: most are past (pure, so same list)
         day
         for result in results
         for kind in AlertKind
-        if alert_id(zaak_id, result.clock_id, kind) not in pushed
-        and (day := fires_on(result, kind)) is not None
+        if (day := fires_on(result, kind)) is not None
         and day > now
+        and alert_id(zaak_id, result.clock_id, kind) not in pushed
     ]
     later += [f.datum for f in history.facts if f.datum > now]
     if any(_moves_daily_near_a_day(r, zaak_id, pushed, now) for r in results):

@@ -72,8 +72,22 @@ class AlertState:
 
 
 def view_digest(alerts: Sequence[DueAlert]) -> str | None:
-    """A short digest of a historisch view's entries; None for an empty view."""
+    """A short digest of a historisch view's entries; None for an empty view.
+
+    The worker asks twice for one evaluation's view (to compare, then to keep), so the last
+    answer is kept for the same (immutable) tuple of alerts."""
     if not alerts:
         return None
-    entries = sorted(json.dumps([a.event_type, a.data()], sort_keys=True) for a in alerts)
-    return hashlib.sha256("\n".join(entries).encode()).hexdigest()[:16]
+    if _LAST and _LAST[0][0] is alerts:
+        return _LAST[0][1]
+    entries = sorted(_ENCODER.encode([a.event_type, a.data()]) for a in alerts)
+    digest = hashlib.sha256("\n".join(entries).encode()).hexdigest()[:16]
+    if isinstance(alerts, tuple):  # immutable: the same object has the same digest
+        _LAST[:] = [(alerts, digest)]
+    return digest
+
+
+_ENCODER = json.JSONEncoder(sort_keys=True)
+"""What ``json.dumps(..., sort_keys=True)`` builds on every call."""
+_LAST: list[tuple[tuple[DueAlert, ...], str]] = []
+"""The last tuple of alerts digested (held, so its id is not reused) and its digest."""
