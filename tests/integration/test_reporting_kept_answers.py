@@ -125,18 +125,26 @@ async def test_a_kept_answer_changes_when_the_worker_changes_a_cell(
     assert again.content == first.content
     assert again.headers["api-version"] == first.headers["api-version"]
     assert _cell(first, "Brandevoort")["n"] == 6
+    as_csv = await http.get(
+        URL, params={"periode": "2026-03"}, headers={**analist, "Accept": "text/csv"}
+    )
+    assert as_csv.headers["content-type"].startswith("text/csv") and kept.served == 1
+    csv_again = await http.get(
+        URL, params={"periode": "2026-03"}, headers={**analist, "Accept": "text/csv, */*"}
+    )
+    assert kept.served == 2 and csv_again.content == as_csv.content, "any Accept asking CSV"
     publiek = await http.get(URL, params={"periode": "2026-03"})
-    assert kept.served == 1, "another role is not served the analist's answer"
+    assert kept.served == 2, "another role is not served the analist's answer"
     assert _cell(publiek, "Brandevoort")["n"] == 6 and publiek.content != first.content
 
     # The worker moves one besluit of Z-kept-1 out: the next read shows it, not the kept one.
     await sink.replace("Z-kept-1", _besluiten("Brandevoort", [3, 8, 20, 41, 60], 4))
     changed = await http.get(URL, params={"periode": "2026-03"}, headers=analist)
-    assert kept.served == 1, "a changed content sum is never served from the kept answers"
+    assert kept.served == 2, "a changed content sum is never served from the kept answers"
     assert _cell(changed, "Brandevoort")["n"] == 5
     assert _cell(changed, "gemeente")["n"] == 10
     kept_again = await http.get(URL, params={"periode": "2026-03"}, headers=analist)
-    assert kept.served == 2 and kept_again.content == changed.content
+    assert kept.served == 3 and kept_again.content == changed.content
 
     # Back to the first content: the same sum, and the same answer as then.
     await sink.replace("Z-kept-1", _besluiten("Brandevoort", [3, 8, 20, 41, 60, 70], 4))

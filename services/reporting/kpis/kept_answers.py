@@ -6,9 +6,10 @@ key) is first answered the full way (routes.py: validation, the role, disclosure
 the answer cache). What it sent (status 200, headers, body) is kept here under everything
 the request said that decides the answer: the role (``sees_small_numbers`` and the closed
 periodes of publiek depend on it alone for a caller without a person, services/reporting/
-scopes.py), the KPI, the query string as sent and the ``Accept`` header; beside it the KPI's
-content version the answer was made from (``request.state.kpi_version``) and the day it
-was made on (the default peildatum, publiek's closed periodes).
+scopes.py), the KPI, the query string as sent and whether ``Accept`` asks CSV; beside it
+the KPI's content version the answer was made from (``request.state.kpi_version``) and the
+day it was made on (the default peildatum, publiek's closed periodes). At most 2,048
+answers and 64 MiB of them per process, the oldest going first.
 
 The next identical request is served those bytes when one MGET says that nothing they depend
 on moved: the KPI's content sum (the worker's sink keeps it with the counters, so a cell the
@@ -48,13 +49,14 @@ from services.reporting.access import _log as access_log_line
 from services.reporting.wiring import Reporting
 from shared.core.kpi.definition import CellSource
 from shared.core.kpi.registry import SERVED
+from shared.platform.api_rules import CSV
 
 PREFIX = "/api/v1/kpi/"
 ROUTE = SimpleNamespace(path="/api/v1/kpi/{kpi}")  # the template the access log names
 COUNTED = (CellSource.ZAKEN, CellSource.VROEGSIGNAALZAKEN)
 PERSONAL = (b"authorization", b"cookie")
 
-RequestKey = tuple[str, str, bytes, bytes]
+RequestKey = tuple[str, str, bytes, bool]
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,11 @@ class Kept:
 
 
 class KeptAnswers:
-    """The last ``size`` answers by request; the oldest goes first."""
+    """The answers kept last, at most ``size`` of them and ``max_bytes`` of bodies together;
+    the oldest goes first."""
 
-    def __init__(self, size: int = 2048) -> None:
-        self._size = size
+    def __init__(self, size: int = 2048, max_bytes: int = 64 * 2**20) -> None:
+        self._size, self._max_bytes, self._bytes = size, max_bytes, 0
         self._entries: OrderedDict[RequestKey, Kept] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -80,10 +83,16 @@ class KeptAnswers:
 
     def put(self, key: RequestKey, kept: Kept) -> None:
         with self._lock:
+            replaced = self._entries.pop(key, None)
+            if replaced is not None:
+                self._bytes -= len(replaced.body)
             self._entries[key] = kept
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
+            self._bytes += len(kept.body)
+            while self._entries and (
+                len(self._entries) > self._size or self._bytes > self._max_bytes
+            ):
+                _, gone = self._entries.popitem(last=False)
+                self._bytes -= len(gone.body)
 
 
 Checked = tuple[str, date] | None
@@ -206,18 +215,23 @@ def _eligible(scope: Scope) -> tuple[Reporting, Caller, RequestKey] | None:
     reporting = getattr(getattr(app, "state", None), "reporting", None)
     if not isinstance(reporting, Reporting):
         return None
-    api_key, accept = b"", b""
+    api_key: bytes | None = None
+    accept: bytes | None = None
     for name, value in scope["headers"]:
         if name in PERSONAL:
             return None
-        if name == b"x-api-key":
+        if name == b"x-api-key" and api_key is None:  # the first, as Starlette reads them
             api_key = value
-        elif name == b"accept":
+        elif name == b"accept" and accept is None:
             accept = value
-    caller = reporting.api_keys.caller(api_key.decode("latin-1") or None)
+    caller = reporting.api_keys.caller((api_key or b"").decode("latin-1") or None)
     if caller is None or caller.person is not None:  # an unknown key: the full way's 401
         return None
-    return reporting, caller, (caller.role.value, kpi, scope["query_string"], accept)
+    # Accept only says CSV or not (api_rules.wants_csv): keyed as that, so varied Accept
+    # headers cannot fill the kept answers with copies of one answer
+    parts = (accept or b"").decode("latin-1").split(",")
+    csv = any(part.split(";")[0].strip() == CSV for part in parts)
+    return reporting, caller, (caller.role.value, kpi, scope["query_string"], csv)
 
 
 async def _check(reporting: Reporting, kpi: str) -> Checked:
