@@ -29,6 +29,8 @@ from demo import DemoOptions, DemoStream
 from demo.timing import add_months
 from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.figures_sink import FigureSink
+from services.kpi.zaken.termijnen_sink import TermijnSink
+from shared.contract.alert_keys import AlertKeys
 from shared.contract.events import accept_at_edge
 from shared.contract.figure_keys import FigureKeys
 from shared.core.domain import AtwCalendar, ZaakHistory
@@ -44,9 +46,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_demo_figures(redis_url: str, prefix: str, months: int, scale: float) -> int:
+def write_demo_figures(
+    redis_url: str, prefix: str, months: int, scale: float, *, termijnen: bool = False
+) -> int:
     """The figures of ``python -m demo --months <months>`` (seed 7, up to today) under
-    ``prefix``, as the worker's sink writes them; returns the number of events."""
+    ``prefix``, as the worker's sink writes them (``termijnen``: also each zaak's clock
+    facts, as its termijnen sink does, for open over termijn); returns the number of events."""
     domain = get_domain_config()
     today = amsterdam_today()
     start = add_months(today.replace(day=1), -(months - 1))
@@ -65,21 +70,33 @@ def write_demo_figures(redis_url: str, prefix: str, months: int, scale: float) -
     async def write() -> None:
         async with aioredis.Redis.from_url(redis_url, decode_responses=True) as r:
             sink = FigureSink(r, FigureKeys(prefix))
+            clocks = TermijnSink(r, AlertKeys(prefix), domain, calendar) if termijnen else None
             for zaak_id, history in histories.items():
                 contribution = zaak_contribution(history, domain, calendar, zaak_id=zaak_id)
                 await sink.replace(zaak_id, contribution)
+                if clocks is not None:
+                    await clocks.replace(zaak_id, history)
 
     asyncio.run(write())
     return events
 
 
 @contextmanager
-def reporting_on_demo(months: int, scale: float, workers: int) -> Iterator[str]:
-    """Yield the URL of a reporting API over the demo's figures; clean up afterwards."""
+def reporting_on_demo(
+    months: int,
+    scale: float,
+    workers: int,
+    *,
+    termijnen: bool = False,
+    env: dict[str, str] | None = None,
+) -> Iterator[str]:
+    """Yield the URL of a reporting API over the demo's figures (``termijnen``: and the
+    clock facts, so open over termijn has cells; ``env``: more settings for the API, such as
+    its API keys); clean up afterwards."""
     redis_url = RedisSettings().url
     prefix = f"bench-reporting-{os.urandom(4).hex()}-"
     started = time.monotonic()
-    events = write_demo_figures(redis_url, prefix, months, scale)
+    events = write_demo_figures(redis_url, prefix, months, scale, termijnen=termijnen)
     with redis.Redis.from_url(redis_url) as r:
         cells = r.scard(FigureKeys(prefix).cells_index)
     log(f"demo {months} months x{scale:g}: {events} events, {cells} cells in "
@@ -89,6 +106,7 @@ def reporting_on_demo(months: int, scale: float, workers: int) -> Iterator[str]:
         **os.environ,
         "WIJKPULS_KAFKA_TOPIC_PREFIX": prefix,
         "WIJKPULS_REPORTING_VIEW_MARKERS_REQUIRED": "false",  # no workers wrote view markers
+        **(env or {}),
     }
     out = Path(ROOT / "var" / "log")
     out.mkdir(parents=True, exist_ok=True)
