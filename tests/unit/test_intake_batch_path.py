@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import random
+import time
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -30,6 +31,7 @@ from shared.contract.events import (
     full_type,
     to_structured_record,
 )
+from shared.contract.events.accepted import ACCEPTED_HEADER, accepted_ms
 from shared.contract.events.edge import _stored_data
 from shared.contract.events.examples import example_event
 from shared.contract.events.models import (
@@ -157,16 +159,24 @@ async def test_the_publisher_batches_per_partition_in_order_on_sends_partition()
     producer = FakeProducer()
     publisher = Publisher(producer, "events", 5)
     sent = records(100)
+    before = int(time.time() * 1000)
     await publisher.publish_records(sent)
+    after = int(time.time() * 1000)
     partitioner = DefaultPartitioner()
     every = sorted(producer.partitions)
     by_partition: dict[int, list[bytes]] = {}
+    stamps = set()
     for partition, batch in producer.sent:
         assert 1 <= len(batch.records) <= producer.capacity
         for key, value, headers in batch.records:
             assert partitioner(key, every, every) == partition  # what send() would choose
-            assert headers == [("content-type", b"x")]
+            # the record's own headers, then the acceptance time (docs/kpis.md#gewijzigd)
+            assert headers[0] == ("content-type", b"x") and headers[1][0] == ACCEPTED_HEADER
+            assert len(headers) == 2
+            stamps.add(accepted_ms(headers, None))
             by_partition.setdefault(partition, []).append(value)
+    (stamp,) = stamps  # one moment for the call
+    assert stamp is not None and before - 1 <= stamp <= after
     expected: dict[int, list[bytes]] = {}
     for record in sent:
         expected.setdefault(partitioner(record.key, every, every), []).append(record.value)
