@@ -12,8 +12,9 @@ not part of the view. The reporting API on the private Redis is asked all the wh
 KPI and list answer is the figures or a 503 problem ("figures rebuilding", or "figures
 unavailable" while Redis is down), never a 200 without figures. The worker notices the lost
 markers and rebuilds its view from its tables without a replay; the final view is
-byte-identical to the clean worker's, and the served figures equal the independent
-reference.
+byte-identical to the clean worker's (``wp:gewijzigd`` included: the vroegsignalen carry
+the same acceptance stamps in both topics, so their cells' times agree too), and the served
+figures equal the independent reference.
 
 Size: ``WIJKPULS_TEST_FLUSH_EVENTS`` (default 3,000 events).
 """
@@ -26,7 +27,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,7 @@ from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.reporting.app import create_app
 from services.reporting.settings import ReportingSettings, Settings
 from shared.contract.alert_keys import AlertKeys
+from shared.contract.events.accepted import ACCEPTED_HEADER, accepted_header
 from shared.contract.topics import Topic, topic_name
 from shared.contract.view_keys import ViewKeys
 from shared.platform.kafka_admin import delete_topics_with_prefix, ensure_topics
@@ -78,12 +80,38 @@ def vroegsignalen_topic(kafka: KafkaSettings) -> str:
     return topic_name(Topic.VROEGSIGNALEN, kafka)
 
 
-async def produce_vroegsignalen(bootstrap: str, topic: str) -> None:
-    """Two months of generated vroegsignalen, in their topic's layout."""
+def vroegsignaal_records() -> list[Any]:
+    """Two months of generated vroegsignalen, in their topic's layout, each stamped as the
+    signals service stamps it at a moment that is the same in every run (its event time plus
+    its place in the stream, in ms): both topics give the same ``gewijzigd``."""
     options = VroegsignaalOptions(start=date(2025, 1, 1), months=2, seed=11)
     events = catalog_events(plan_vroegsignalering(options, get_domain_config()))
     partitions = KafkaSettings().vroegsignalen_partitions
-    await produce_records(bootstrap, topic, [as_vroegsignaal_record(e, partitions) for e in events])
+    records = []
+    for n, event in enumerate(events):
+        key, value, headers, partition = as_vroegsignaal_record(event, partitions)
+        stamp = accepted_header(event.time.astimezone(UTC) + timedelta(milliseconds=n))
+        records.append((key, value, [*headers, stamp], partition))
+    return records
+
+
+async def produce_vroegsignalen(bootstrap: str, topic: str) -> None:
+    await produce_records(bootstrap, topic, vroegsignaal_records())
+
+
+def checked_vroegsignalen_gewijzigd(found: dict[str, Any]) -> int:
+    """Every vroegsignalen cell has a ``gewijzigd``, each one of the records' stamps; how many."""
+    _, pairs = found.get("wp:gewijzigd", ("hash", []))
+    kpis = ("bereik-vroegsignalering", "vroegsignalen")
+    times = {k.decode(): v.decode() for k, v in pairs if k.decode().split("|")[0] in kpis}
+    _, members = found["wp:cells"]
+    cells = {c.decode() for c in members if c.decode().split("|")[0] in kpis}
+    assert cells, "no vroegsignalen cell in the view"
+    assert not cells - set(times), f"cells without gewijzigd: {sorted(cells - set(times))[:5]}"
+    stamps = {v.decode() for _, _, h, _ in vroegsignaal_records() for n, v in h
+              if n == ACCEPTED_HEADER}  # fmt: skip
+    assert set(times.values()) <= stamps, sorted(set(times.values()) - stamps)[:5]
+    return len(times)
 
 
 def complete(client: redis.Redis, kafka: KafkaSettings) -> bool:
@@ -142,6 +170,7 @@ def test_a_lost_figures_store_is_rebuilt_by_the_worker_alone(
                 assert complete(private, fault), "the rebuilt view is not marked complete"
             assert fault_view == clean_view, snapshot_diff(clean_view, fault_view)
             figures["gewijzigd"] = checked_gewijzigd(clean_view, stream)
+            figures["gewijzigd_vroegsignalen"] = checked_vroegsignalen_gewijzigd(clean_view)
             served = served_figures(store.url, fault.topic_prefix, TODAY)
             expected = reference_figures(stream.events, TODAY)
             assert served == expected, figures_diff(served, expected)

@@ -4,12 +4,16 @@ The demo deliveries go through the signals pipeline, a KPI worker computes the f
 retention job then freezes the due zaken's figures, tombstones their events and empties the
 vault of them. The topic as a consumer reads it holds no value of theirs any more, the
 worker's table changelog no household state of theirs, and every figure is what it was, also
-after ``python -m services.kpi.operations.reset`` and a replay from the topic.
+after the loss of the figures store (rebuilt from the worker's table, where the retired zaken
+have only their frozen entries) and after ``python -m services.kpi.operations.reset`` and a
+replay from the topic. So is every cell's ``gewijzigd`` (docs/kpis.md#gewijzigd): the signals
+service stamps its records with their acceptance time, and freezing changes no figure.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -38,16 +42,41 @@ pytestmark = pytest.mark.integration
 OPTIONS = VroegsignaalOptions(start=date(2026, 1, 1), months=3, inhabitants=15_000, seed=5)
 PEILDATA = (date(2026, 3, 31), date(2027, 2, 10))
 PAST = ("wgs", "gemeente", "2026-01")  # a month all of whose zaken stay or go together
+KPIS = ("bereik-vroegsignalering", "vroegsignalen")
 
 
 def _view(client: redis.Redis, keys: FigureKeys) -> dict[str, Any]:
-    """The figures as served on each peildatum, and the raw cells behind them."""
+    """The figures as served on each peildatum, the raw cells behind them and their
+    ``gewijzigd``."""
     cells = {
         raw.decode(): client.hgetall(keys.cell(raw.decode()))
         for raw in client.smembers(keys.cells_index)
-        if raw.decode().split("|")[0] in ("bereik-vroegsignalering", "vroegsignalen")
+        if raw.decode().split("|")[0] in KPIS
     }
-    return {"cells": cells, **{p.isoformat(): published(client, keys, p) for p in PEILDATA}}
+    changed = {
+        k.decode(): v.decode()
+        for k, v in client.hgetall(keys.gewijzigd).items()
+        if k.decode().split("|")[0] in KPIS
+    }
+    return {
+        "cells": cells,
+        "gewijzigd": changed,
+        **{p.isoformat(): published(client, keys, p) for p in PEILDATA},
+    }
+
+
+def _rebuilt(client: redis.Redis, prefix: str, want: dict[str, Any], timeout_s: float) -> Any:
+    """Loses the figures store (every key of the prefix, the view markers too) and waits
+    until the worker's rebuild from its tables gives ``want`` again; the last view seen."""
+    found = client.keys(f"{prefix}wp:*")
+    if found:
+        client.delete(*found)
+    deadline = time.monotonic() + timeout_s
+    view = _view(client, FigureKeys(prefix))
+    while view != want and time.monotonic() < deadline:
+        time.sleep(0.5)
+        view = _view(client, FigureKeys(prefix))
+    return view
 
 
 async def test_retention_removes_the_events_and_keeps_every_figure_also_after_a_replay(
@@ -74,11 +103,19 @@ async def test_retention_removes_the_events_and_keeps_every_figure_also_after_a_
             before = await asyncio.to_thread(settled)
             past = before[PEILDATA[1].isoformat()]["bereik-vroegsignalering"][PAST]
             assert past["zaken"] > 20, past
+            # every counted cell is dated, by a stamp of the signals service (RFC 3339, ms)
+            assert set(before["cells"]) <= set(before["gewijzigd"])
+            assert all(len(t) == 24 and t.endswith("Z") for t in before["gewijzigd"].values())
 
             run = await apply_retention(edge.core, edge.publisher, date(2027, 2, 10))
             assert run.zaken and run.households and run.records > len(run.zaken)
             after = await asyncio.to_thread(settled)
-        assert after == before
+            assert after == before
+            # the retired zaken are only frozen entries in the table now: a lost figures store
+            # comes back with the same figures and the same gewijzigd
+            prefix = kafka_settings.topic_prefix
+            rebuilt = await asyncio.to_thread(_rebuilt, client, prefix, before, 60)
+            assert rebuilt == before
 
         # What a consumer of the topic sees now: no value of a retired zaak, its frozen figures.
         latest = latest_by_key(await read_topic(bootstrap, topic))

@@ -1,6 +1,7 @@
 """The KPI worker's vroegsignalen agent on the real broker and Redis: a demo stream delivered
 with redeliveries and out of order gives the reference's figures; a bad record is dead-lettered
-and the agent goes on."""
+and the agent goes on. Records without the ``wijkpuls_geaccepteerd`` stamp date the cells'
+``gewijzigd`` by their Kafka timestamp (docs/kpis.md#gewijzigd)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from demo.vroegsignaal_output import catalog_events
 from demo.vroegsignalen import VroegsignaalOptions, plan_vroegsignalering
 from services.reporting.kpis import AVAILABLE
 from shared.contract.figure_keys import FigureKeys
+from shared.core.kpi.gewijzigd import parse_rfc3339_ms
 from shared.platform.settings import KafkaSettings, get_domain_config
 
 pytestmark = pytest.mark.integration
@@ -75,7 +77,9 @@ def test_worker_gives_the_reference_figures_for_a_messy_vroegsignalen_stream(
     args = ["-m", "services.kpi", "worker", "-l", "info"]
     try:
         with run_service(args, env, tmp_path / "kpi.log", log_says("Worker ready"), timeout_s=90):
+            sent_from = int(time.time() * 1000)
             asyncio.run(produce(kafka_settings.bootstrap_servers, topic, records))
+            sent_until = int(time.time() * 1000) + 1
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
                 if all(published(client, keys, p) == expected[p] for p in PEILDATA):
@@ -83,6 +87,13 @@ def test_worker_gives_the_reference_figures_for_a_messy_vroegsignalen_stream(
                 time.sleep(1)
             for peildatum in PEILDATA:
                 assert published(client, keys, peildatum) == expected[peildatum], peildatum
+        # every cell of these KPIs is dated, by the Kafka timestamp of a record sent here
+        cells = {c.decode() for c in client.smembers(keys.cells_index)}
+        ours = {c for c in cells if c.split("|")[0] in REFERENCES}
+        changed = {k.decode(): v.decode() for k, v in client.hgetall(keys.gewijzigd).items()}
+        assert ours and not ours - set(changed), sorted(ours - set(changed))[:5]
+        times = [parse_rfc3339_ms(changed[c]) for c in ours]
+        assert sent_from <= min(times) and max(times) <= sent_until, (sent_from, sent_until)
         gemeente = expected[PEILDATA[1]]["bereik-vroegsignalering"][("wgs", "gemeente", "2025")]
         assert gemeente["zaken"] > 400 and gemeente["n_geaccepteerd"] > 20
 

@@ -28,20 +28,28 @@ from shared.contract.vroegsignaal_records import (
     record_owner,
 )
 from shared.core.kpi.contribution import Contribution
+from shared.core.kpi.gewijzigd import ChangeTimes, cell_times
 from shared.platform.settings import get_domain_config
 
 
 class Figures:
+    """The figures store as the replace script keeps it: each zaak's contribution and, per
+    cell, the latest change time handed in (``wp:gewijzigd``)."""
+
     def __init__(self) -> None:
         self.by_zaak: dict[str, dict[tuple[str, str], int]] = {}
+        self.gewijzigd: dict[str, int] = {}
 
-    async def replace(self, zaak_id: str, contribution: Contribution) -> bool:
+    async def replace(
+        self, zaak_id: str, contribution: Contribution, gewijzigd: ChangeTimes | None = None
+    ) -> bool:
         self.by_zaak[zaak_id] = dict(contribution)
+        self.gewijzigd = cell_times([self.gewijzigd, gewijzigd or {}])
         return True
 
-    async def replace_all(self, items: Sequence[tuple[str, Contribution]]) -> None:
-        for zaak_id, contribution in items:
-            await self.replace(zaak_id, contribution)
+    async def replace_all(self, items: Sequence[tuple[str, Contribution, ChangeTimes]]) -> None:
+        for zaak_id, contribution, gewijzigd in items:
+            await self.replace(zaak_id, contribution, gewijzigd)
 
 
 def _events() -> list[CloudEvent]:

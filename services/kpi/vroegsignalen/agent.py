@@ -69,7 +69,9 @@ async def process_vroegsignalen(stream: faust.StreamT[bytes]) -> AsyncIterator[N
         message = event.message
         async with lock, applying("process_vroegsignalen"):
             try:
-                await processor.apply(message.key, message.value, record_headers(message))
+                await processor.apply(
+                    message.key, message.value, record_headers(message), message.timestamp
+                )
             except UndecodableRecord as exc:
                 await _dead_letter(message, str(exc))
             except Exception as exc:  # a bug on one record must not stop the processor

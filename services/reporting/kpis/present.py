@@ -75,7 +75,7 @@ def csv_columns(kpi: KpiDefinition) -> list[str]:
     head = ["wet", "wijk", CBS_CODE, "periode"]
     if CLOCK in kpi.figure_docs:
         head.append(CLOCK)
-    dated = [GEWIJZIGD] if kpi.source is CellSource.ZAKEN else []
+    dated = [GEWIJZIGD] if kpi.source is not CellSource.TERMIJNEN else []
     return [*head, *(f for f in kpi.figure_docs if f != CLOCK), *dated, VERBORGEN]
 
 

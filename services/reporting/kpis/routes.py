@@ -95,9 +95,10 @@ class Cell(BaseModel):
     `verborgen` names each of them with the reason (docs/domain.md#small-numbers).
     After the figures, `gewijzigd` (string, RFC 3339 UTC with milliseconds,
     `2026-03-02T08:15:00.123Z`): when the cell's figure last changed, the latest moment the
-    intake accepted an event that changed a zaak's count in it (docs/kpis.md#gewijzigd);
-    zaak KPIs only, absent where not known; in a controlled cell with a hidden count it is
-    absent and named `afgeleid` in `verborgen`."""
+    intake (or, for the vroegsignalen KPIs, the signals service) accepted a record that
+    changed a zaak's count in it (docs/kpis.md#gewijzigd); every KPI but open over termijn
+    (computed per request), absent where not known; in a controlled cell with a hidden count
+    it is absent and named `afgeleid` in `verborgen`."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -176,15 +177,17 @@ class KpiAnswer(BaseModel):
             "description": "The cells as JSON; with `Accept: text/csv` or `?format=csv` the "
             "same cells as CSV (RFC 4180, UTF-8, a header row): one row per cell, a hidden "
             "figure empty and the `verborgen` column naming each hidden figure and why "
-            "(`n=primair;tijdig_pct=afgeleid`; empty when all is shown).",
+            "(`n=primair;tijdig_pct=afgeleid`; empty when all is shown). Before `verborgen` a "
+            "`gewijzigd` column (every KPI but open over termijn): when the cell's figure last "
+            "changed, empty where withheld or not known.",
             "headers": {"API-Version": {"schema": {"type": "string"}, "description": "API semver"}},
             "content": {
                 CSV: {
                     "schema": {"type": "string"},
                     "example": "wet,wijk,cbs_code,periode,n,n_tijdig,tijdig_pct,median,p90,"
-                    "verborgen\r\nwmo,Dierdonk,WK079406,2026-03,,,,,,"
+                    "gewijzigd,verborgen\r\nwmo,Dierdonk,WK079406,2026-03,,,,,,,"
                     "n=primair;n_tijdig=primair;tijdig_pct=afgeleid;median=afgeleid;"
-                    "p90=afgeleid\r\n",
+                    "p90=afgeleid;gewijzigd=afgeleid\r\n",
                 }
             },
         },

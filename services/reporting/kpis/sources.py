@@ -6,9 +6,9 @@ computes the cells' figures, so a cached controlled table is reused while nothin
 computed from changed (services/reporting/kpis/controlled.py).
 
 Counters (zaken, vroegsignaalzaken) are read from Redis and turned into figures with the KPI's
-pure function, with the cell's ``gewijzigd`` beside them where the worker keeps one (zaken
-only, docs/kpis.md#gewijzigd); open over termijn is computed per request from the termijnen
-documents (services/reporting/termijnen/cells.py).
+pure function, with the cell's ``gewijzigd`` beside them where the worker keeps one (zaken and
+vroegsignaalzaken, docs/kpis.md#gewijzigd); open over termijn is computed per request from
+the termijnen documents (services/reporting/termijnen/cells.py).
 """
 
 from __future__ import annotations

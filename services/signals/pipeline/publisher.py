@@ -3,6 +3,12 @@
 Events get their per-record key and the household's partition; the retention job adds the
 frozen contributions and the tombstones. Every call returns only once the broker has
 acknowledged all its records (the producer runs with acks=all).
+
+Every record carries the ``wijkpuls_geaccepteerd`` header (shared/contract/events/accepted.py),
+one moment per call: when the service handed the accepted delivery's signals, the recorded
+contactpoging or resultaat (or the retention job's records) to Kafka. The KPI worker dates
+the vroegsignalen cells' ``gewijzigd`` by it (docs/kpis.md#gewijzigd), as it does the case
+events' by the intake's.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaProducer
 
 from shared.contract.events import CloudEvent, to_structured_record
+from shared.contract.events.accepted import accepted_header
 from shared.contract.vroegsignaal_records import (
     FrozenContribution,
     frozen_key,
@@ -48,13 +55,14 @@ class VroegsignaalPublisher:
     async def publish(self, events: Sequence[CloudEvent]) -> None:
         """Send in order (a household's records stay in order in its partition), await acks."""
         partitions = await self._partitions()
+        stamp = accepted_header()
         pending = []
         for event in events:
             record, address = to_structured_record(event), event_address(event)
             pending.append(
                 await self._send(
                     address.key, record.value, household_partition(address.huishouden, partitions),
-                    list(record.headers),
+                    [*record.headers, stamp],
                 )
             )  # fmt: skip
         await self._acked(pending)
@@ -62,10 +70,11 @@ class VroegsignaalPublisher:
     async def freeze(self, frozen: Sequence[tuple[str, FrozenContribution]]) -> None:
         """Each (huishouden, frozen contribution): written to the household's partition."""
         partitions = await self._partitions()
+        stamp = accepted_header()
         pending = [
             await self._send(
                 frozen_key(f.vroegsignaalzaak_id), frozen_value(f),
-                household_partition(huishouden, partitions), [],
+                household_partition(huishouden, partitions), [stamp],
             )
             for huishouden, f in frozen
         ]  # fmt: skip
@@ -73,8 +82,9 @@ class VroegsignaalPublisher:
 
     async def tombstone(self, addresses: Sequence[RecordAddress]) -> None:
         partitions = await self._partitions()
+        stamp = accepted_header()
         pending = [
-            await self._send(a.key, None, household_partition(a.huishouden, partitions), [])
+            await self._send(a.key, None, household_partition(a.huishouden, partitions), [stamp])
             for a in addresses
         ]
         await self._acked(pending)
