@@ -106,12 +106,17 @@ def _scored(members: ZSetRangeResponse) -> list[tuple[bytes, float]]:
 
 
 async def dump_redis(client: aioredis.Redis, prefix: str, path: Path) -> int:
-    """Every key of the prefix with its value, sorted: two runs must give the same file."""
+    """Every key of the prefix with its value, sorted: two runs must give the same file.
+
+    A view marker (``wp:view:*``, shared/contract/view_keys.py) holds the id of the rebuild that
+    set it, new in every run: it is dumped as present, not by its value."""
     rows = []
     async for key in client.scan_iter(match=f"{prefix}wp:*", count=10_000):
         kind = _bytes(await client.type(key)).decode()
-        if kind == "string":
-            value: object = _bytes(await client.get(key)).decode()
+        if key.decode().startswith(f"{prefix}wp:view:"):
+            value: object = "present"
+        elif kind == "string":
+            value = _bytes(await client.get(key)).decode()
         elif kind == "hash":
             value = sorted(
                 (_bytes(k).decode(), _bytes(v).decode())
