@@ -21,6 +21,7 @@ consumer group of its own, so tests never see each other's records or offsets.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -257,3 +258,13 @@ def kafka_topics(kafka_settings: KafkaSettings) -> Iterator[list[TopicSpec]]:
     ensure_topics(kafka_settings, domain)
     yield topic_specs(kafka_settings, domain)
     delete_topics_with_prefix(kafka_settings, kafka_settings.topic_prefix)
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """An app factory configures the root logger (JSON lines); put it back for the next test."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

@@ -62,15 +62,6 @@ def prefix(redis_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-@pytest.fixture
 async def client(
     redis_url: str, prefix: str, issuer: str, restore_logging: None
 ) -> AsyncIterator[httpx.AsyncClient]:

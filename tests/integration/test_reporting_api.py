@@ -70,15 +70,6 @@ def _settings(redis_url: str, topic_prefix: str) -> Settings:
     )
 
 
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
 async def _client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, today=lambda: TODAY)
     async with app.router.lifespan_context(app):

@@ -64,15 +64,6 @@ def prefix(redis_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
-
-
-@pytest.fixture
 async def app(redis_url: str, prefix: str, restore_logging: None) -> AsyncIterator[Any]:
     settings = Settings(
         kafka=KafkaSettings(topic_prefix=prefix),

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
@@ -48,15 +47,6 @@ def _besluiten(wijk: str, days: list[int], tijdig: int) -> Contribution:
             field = dated_field(day_field(day), MARCH)
             out[(cell, field)] = out.get((cell, field), 0) + 1
     return out
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

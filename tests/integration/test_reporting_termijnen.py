@@ -4,8 +4,7 @@ KPI worker's own sinks (services/kpi/zaken/termijnen_sink.py, alert_publisher.py
 from __future__ import annotations
 
 import hashlib
-import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -85,15 +84,6 @@ async def written(redis_url: str, topic_prefix: str) -> AsyncIterator[AlertKeys]
     for key in sync.scan_iter(match=f"{topic_prefix}wp:*"):
         sync.delete(key)
     sync.close()
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def settings(redis_url: str, topic_prefix: str, env: Environment) -> Settings:

@@ -3,8 +3,7 @@ small-number threshold and today, which the dashboard needs before it asks for f
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 
 import httpx
@@ -29,15 +28,6 @@ def settings(redis_url: str, topic_prefix: str) -> Settings:
         redis=RedisSettings(url=redis_url),
         reporting=ReportingSettings(api_keys={ANALIST_KEY: "analist"}),
     )
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

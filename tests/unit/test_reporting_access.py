@@ -2,10 +2,8 @@
 
 import hashlib
 import json
-import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import pytest
 from pydantic import ValidationError
@@ -16,16 +14,6 @@ from services.reporting.settings import ReportingRole, ReportingSettings, Settin
 from shared.platform.settings import AppSettings, Environment
 
 KEY = "analist-key-0123456789"
-
-
-@pytest.fixture
-def restore_logging() -> Iterator[None]:
-    """create_app configures the root logger; put it back for the tests after this one."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def test_no_key_is_publiek_a_known_key_its_role_an_unknown_key_nothing():
