@@ -63,7 +63,12 @@ def opgepakt_state(
 def opgepakt_changes_on(
     history: ZaakHistory, domain: DomainConfig, calendar: AtwCalendar
 ) -> list[date]:
-    """The day the norm day has passed: an open hulpvraag starts to count as not within."""
+    """The day the norm day has passed: an open hulpvraag starts to count as not within.
+    Only an STH hulpvraag has one (its state is empty otherwise, so no day could change it):
+    the norm clock is not computed for the other wetten's zaken."""
+    aangemeld = history.current("zaak.aangemeld")
+    if aangemeld is None or aangemeld.wet is not Wet.STH:
+        return []
     due = norm_day(history, domain, calendar)
     return [] if due is None else [due + timedelta(days=1)]
 
