@@ -21,7 +21,6 @@ consumer group of its own, so tests never see each other's records or offsets.
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
 import subprocess
@@ -33,6 +32,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
+from fixtures.root_logging import kept_root_logging
 from hypothesis import settings
 
 from shared.contract.topics import TopicSpec, topic_specs
@@ -263,8 +263,5 @@ def kafka_topics(kafka_settings: KafkaSettings) -> Iterator[list[TopicSpec]]:
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
     """An app factory configures the root logger (JSON lines); put it back for the next test."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    with kept_root_logging():
+        yield

@@ -27,8 +27,9 @@ from pathlib import Path
 import httpx
 import pytest
 from fixtures.service_procs import free_port, http_ok, run_service
+from fixtures.topic_records import topic_records
 from fixtures.webhook_receiver import Serving, serving
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaProducer
 
 from services.kpi.operations.dead_letters import main as dead_letters
 from services.webhooks.dispatcher import WEBHOOK_HEADER
@@ -80,19 +81,8 @@ def metric(text: str, name: str, **labels: str) -> float:
 
 def dead_lettered(kafka: KafkaSettings) -> list[tuple[str, dict[str, bytes]]]:
     """(alert id, headers) of every record on the dead-letter topic."""
-    topic = topic_name(Topic.DLQ, kafka)
-    consumer = KafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, enable_auto_commit=False)
-    try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
-        consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
-        ends, found = consumer.end_offsets(tps), []
-        while any(consumer.position(tp) < ends[tp] for tp in tps):
-            for batch in consumer.poll(timeout_ms=5000).values():
-                found.extend(batch)
-        return [(json.loads(r.value)["id"], dict(r.headers)) for r in found]
-    finally:
-        consumer.close()
+    records = topic_records(kafka.bootstrap_servers, topic_name(Topic.DLQ, kafka))
+    return [(json.loads(r.value)["id"], dict(r.headers)) for r in records]
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from fixtures.topic_records import topic_records
+from kafka import KafkaProducer
 
 from services.kpi.operations.dead_letters import main
 from shared.contract.dead_letter import dead_letter_headers
@@ -14,21 +15,6 @@ from shared.contract.topics import Topic, TopicSpec, topic_name
 from shared.platform.settings import KafkaSettings
 
 pytestmark = pytest.mark.integration
-
-
-def _topic_records(kafka: KafkaSettings, topic: str) -> list:
-    consumer = KafkaConsumer(bootstrap_servers=kafka.bootstrap_servers, enable_auto_commit=False)
-    try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic))]
-        consumer.assign(tps)
-        consumer.seek_to_beginning(*tps)
-        ends, found = consumer.end_offsets(tps), []
-        while any(consumer.position(tp) < ends[tp] for tp in tps):
-            for batch in consumer.poll(timeout_ms=5000).values():
-                found.extend(batch)
-        return found
-    finally:
-        consumer.close()
 
 
 def test_counts_show_and_resend(
@@ -74,7 +60,7 @@ def test_counts_show_and_resend(
 
     assert main(["resend", "--json", "--origin-topic", events, "--reason", "data.wet"]) == 0
     assert json.loads(capsys.readouterr().out) == [{"resent": 1}]
-    (back,) = _topic_records(kafka_settings, events)
+    (back,) = topic_records(kafka_settings.bootstrap_servers, events)
     assert (back.key, back.value) == (b"Z-1", body)
     assert [(k, v) for k, v in back.headers] == [("ce_specversion", b"1.0")]
     with pytest.raises(SystemExit):  # argparse names the option and the bad part

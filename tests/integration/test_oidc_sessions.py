@@ -11,11 +11,11 @@ import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from fixtures.oidc_provider import PASSWORD, ROOT, SCRIPT, ensure_provider
+from fixtures.oidc_provider import ROOT, SCRIPT, ensure_provider, provider_login
 
 from services.reporting.app import create_app
 from services.reporting.settings import OidcSettings, Settings
@@ -58,23 +58,6 @@ def _jar(**cookies: str | None) -> dict[str, str]:
     return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items() if v)}
 
 
-def _provider_login(authorize: str, login: str) -> str:
-    """The browser's part at the provider: the login form; returns the callback URL."""
-    with httpx.Client(timeout=20) as browser:
-        url, answer = authorize, browser.get(authorize)
-        while answer.is_redirect:
-            url = urljoin(url, answer.headers["location"])
-            answer = browser.get(url)
-        action = answer.text.split('action="', 1)[1].split('"', 1)[0]
-        answer = browser.post(urljoin(url, action), data={"login": login, "password": PASSWORD})
-        while answer.is_redirect:
-            url = urljoin(url, answer.headers["location"])
-            if url.startswith(f"{BASE}/auth/callback"):
-                return url
-            answer = browser.get(url)
-    raise AssertionError(f"no redirect to the callback: {answer.status_code}")
-
-
 async def _sign_in(client: httpx.AsyncClient, login: str, terug: str = "/monitor/trends") -> str:
     """The whole flow; the session cookie's value."""
     start = await client.get("/auth/aanmelden", params={"terug": terug})
@@ -82,7 +65,7 @@ async def _sign_in(client: httpx.AsyncClient, login: str, terug: str = "/monitor
     query = parse_qs(urlsplit(start.headers["location"]).query)
     assert query["code_challenge_method"] == ["S256"] and query["prompt"] == ["login"]
     state_cookie = _cookie(start, "wijkpuls_aanmelding")
-    callback = _provider_login(start.headers["location"], login)
+    callback = provider_login(start.headers["location"], login, BASE)
     done = await client.get(callback, headers=_jar(wijkpuls_aanmelding=state_cookie))
     assert done.status_code == 303, done.text
     assert done.headers["location"] == (
@@ -141,7 +124,7 @@ async def test_a_session_reads_with_the_role_until_it_ends(app: Any, client: htt
 
 async def test_a_callback_without_this_browsers_state_is_refused(client: httpx.AsyncClient):
     start = await client.get("/auth/aanmelden")
-    callback = _provider_login(start.headers["location"], "beleid")
+    callback = provider_login(start.headers["location"], "beleid", BASE)
     refused = await client.get(callback, headers=_jar(wijkpuls_aanmelding="een-andere-state"))
     assert refused.status_code == 400
     assert refused.headers["content-type"] == "application/problem+json"

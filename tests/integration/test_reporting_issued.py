@@ -6,20 +6,19 @@ of the closed half-year shows as a change against the issued report, which stays
 from __future__ import annotations
 
 import asyncio
-import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
-from urllib.parse import urljoin
 
 import httpx
 import pytest
 import redis
 import redis.asyncio as aioredis
 from fixtures.demo_figures import demo_figures
-from fixtures.oidc_provider import PASSWORD, ensure_provider
+from fixtures.oidc_provider import ensure_provider, provider_login
+from fixtures.root_logging import kept_root_logging
 
 from demo import DemoOptions
 from services.kpi.zaken.facts import zaak_fact
@@ -80,17 +79,12 @@ async def reporting(
         ),
         oidc=OidcSettings(issuer=issuer),
     )
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    app = create_app(settings, today=lambda: TODAY)
-    try:
+    with kept_root_logging():
+        app = create_app(settings, today=lambda: TODAY)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
                 yield client
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
 
 
 async def late_sth_zaak(redis_url: str, prefix: str) -> None:
@@ -175,30 +169,13 @@ async def test_an_issued_report_survives_a_restart_and_shows_what_changed_since(
     assert all(c["kpi"] == "sth-opgepakt" for c in later["wijzigingen"])
 
 
-def provider_login(authorize: str, login: str) -> str:
-    """The browser's part at the identity provider: its login form; the callback URL."""
-    with httpx.Client(timeout=20) as browser:
-        url, answer = authorize, browser.get(authorize)
-        while answer.is_redirect:
-            url = urljoin(url, answer.headers["location"])
-            answer = browser.get(url)
-        action = answer.text.split('action="', 1)[1].split('"', 1)[0]
-        answer = browser.post(urljoin(url, action), data={"login": login, "password": PASSWORD})
-        while answer.is_redirect:
-            url = urljoin(url, answer.headers["location"])
-            if url.startswith(f"{BASE}/auth/callback"):
-                return url
-            answer = browser.get(url)
-    raise AssertionError(f"no redirect to the callback: {answer.status_code}")
-
-
 async def test_a_signed_in_page_issues_only_from_this_site(
     redis_url: str, kafka: KafkaSettings
 ) -> None:
     async with reporting(redis_url, kafka, ensure_provider()) as client:
         start = await client.get("/auth/aanmelden", params={"terug": "/monitor/rapport"})
         state = start.cookies["wijkpuls_aanmelding"]
-        callback = provider_login(start.headers["location"], "beleid")
+        callback = provider_login(start.headers["location"], "beleid", BASE)
         done = await client.get(callback, headers={"Cookie": f"wijkpuls_aanmelding={state}"})
         assert done.status_code == 303
         session = {"Cookie": f"wijkpuls_sessie={done.cookies['wijkpuls_sessie']}"}

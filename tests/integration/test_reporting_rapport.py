@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures.demo_figures import demo_figures
+from fixtures.root_logging import kept_root_logging
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -47,17 +47,12 @@ async def client(redis_url: str, prefix: str) -> AsyncIterator[httpx.AsyncClient
         redis=RedisSettings(url=redis_url),
         reporting=ReportingSettings(api_keys={BELEID["X-API-Key"]: "beleid"}),
     )
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    app = create_app(settings, today=lambda: TODAY)
-    try:
+    with kept_root_logging():
+        app = create_app(settings, today=lambda: TODAY)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://r") as c:
                 yield c
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
 
 
 async def api_cells(client: httpx.AsyncClient, kpi: str, periode: str, **kw: Any) -> dict:

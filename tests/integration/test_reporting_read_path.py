@@ -4,11 +4,11 @@ connection instead of failing, and every answer is the same figures (services/re
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import date
 
 import httpx
 import pytest
+from fixtures.root_logging import kept_root_logging
 from redis import asyncio as aioredis
 
 from services.reporting.app import create_app
@@ -30,10 +30,8 @@ async def test_a_burst_on_one_pooled_connection_is_answered_not_refused(
         reporting=ReportingSettings(api_keys={ANALIST: "analist"}, redis_pool_size=1,
                                     redis_pool_wait_s=10, max_in_flight=500),
     )  # fmt: skip
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    app = create_app(settings, today=lambda: date(2026, 6, 30))
-    try:
+    with kept_root_logging():
+        app = create_app(settings, today=lambda: date(2026, 6, 30))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://r") as http:
@@ -42,9 +40,6 @@ async def test_a_burst_on_one_pooled_connection_is_answered_not_refused(
                     for kpi in ("doorlooptijd", "wachttijd", "sth-opgepakt") * 20
                 ]
                 answers = await asyncio.gather(*burst)
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
     assert [a.status_code for a in answers] == [200] * 60
     assert len({a.text for a in answers[::3]}) == 1, "every doorlooptijd answer is the same"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -15,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from fixtures.demo_figures import demo_figures
+from fixtures.root_logging import kept_root_logging
 
 from demo import DemoOptions
 from services.reporting.app import create_app
@@ -44,17 +44,12 @@ async def client(redis_url: str, prefix: str) -> AsyncIterator[httpx.AsyncClient
             api_keys={BELEID["X-API-Key"]: "beleid", ANALIST["X-API-Key"]: "analist"}
         ),
     )
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    app = create_app(settings, today=lambda: TODAY)
-    try:
+    with kept_root_logging():
+        app = create_app(settings, today=lambda: TODAY)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://r") as c:
                 yield c
-    finally:
-        root.handlers[:] = handlers
-        root.setLevel(level)
 
 
 async def answer(client: httpx.AsyncClient, url: str, headers: dict, **query: Any) -> Any:
