@@ -39,7 +39,11 @@ N, BINNEN = "n", "binnen"
 
 
 def norm_day(history: ZaakHistory, domain: DomainConfig, calendar: AtwCalendar) -> date | None:
-    """The last day a first contact is within the norm; None without a hulpvraag or clock."""
+    """The last day a first contact is within the norm; None without an STH hulpvraag or
+    clock (a zaak of another wet has no norm day: its clock is not computed)."""
+    aangemeld = history.current("zaak.aangemeld")
+    if aangemeld is None or aangemeld.wet is not Wet.STH:
+        return None
     clock = next((c for c in domain.clocks_for(Wet.STH) if c.id == NORM_CLOCK), None)
     result = compute_clock(clock, history, calendar) if clock is not None else None
     return result.due if result is not None else None
@@ -63,12 +67,7 @@ def opgepakt_state(
 def opgepakt_changes_on(
     history: ZaakHistory, domain: DomainConfig, calendar: AtwCalendar
 ) -> list[date]:
-    """The day the norm day has passed: an open hulpvraag starts to count as not within.
-    Only an STH hulpvraag has one (its state is empty otherwise, so no day could change it):
-    the norm clock is not computed for the other wetten's zaken."""
-    aangemeld = history.current("zaak.aangemeld")
-    if aangemeld is None or aangemeld.wet is not Wet.STH:
-        return []
+    """The day the norm day has passed: an open hulpvraag starts to count as not within."""
     due = norm_day(history, domain, calendar)
     return [] if due is None else [due + timedelta(days=1)]
 
