@@ -162,15 +162,16 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
         data_dirs.append(data_dir)
         env = worker_env(kafka, data_dir, args.web_port + n, args.store)
         env["WIJKPULS_KPI_APP_ID"] = app_id
-        command = [sys.executable, "-m", "services.kpi", "worker", "-l", args.loglevel]
+        python = args.python
+        command = [python, "-m", "services.kpi", "worker", "-l", args.loglevel]
         if args.profile:
             command = [
-                sys.executable, "-m", "pyinstrument", "-r", "session", "-o", args.profile,
+                python, "-m", "pyinstrument", "-r", "session", "-o", args.profile,
                 "-m", "services.kpi", "worker", "-l", args.loglevel,
             ]  # fmt: skip
         if args.cpu_profile:
             command = [
-                sys.executable, "-m", "benchmarks.cpu_profile", args.cpu_profile,
+                python, "-m", "benchmarks.cpu_profile", args.cpu_profile,
                 "-m", "services.kpi", "worker", "-l", args.loglevel,
             ]  # fmt: skip
         log(f"starting worker {n + 1}/{args.workers} (group {kafka.topic_prefix}{app_id}, "
@@ -365,6 +366,11 @@ def main(argv: list[str] | None = None) -> int:
     add("--json", metavar="FILE", help="also write the figures as JSON here")
     add("--dump", metavar="FILE", help="after lag 0, dump the prefix's Redis keys here (sorted)")
     add("--root", default=str(ROOT), help="source tree to run the worker from (default: this one)")
+    add(
+        "--python",
+        default=sys.executable,
+        help="the interpreter the worker runs on (another venv: compare installed packages)",
+    )
     add("--bootstrap", default=None)
     add("--redis", default=None)
     args = parser.parse_args(argv)

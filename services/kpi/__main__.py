@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 import time
 
-from services.kpi import probes  # noqa: F401  (GET /health, /ready, /metrics)
-from services.kpi.app import app, settings
-from services.kpi.topics import ticks_topic
-from services.kpi.view import rebuild  # noqa: F401  (the view check's timer)
-from services.kpi.vroegsignalen import agent as vroegsignalen_agent  # noqa: F401  (agent, tables)
-from services.kpi.zaken import agent, timers  # noqa: F401  (agents, tables, timer)
-from shared.contract.topics import DAY_MS, TopicSpec
-from shared.platform.kafka_admin import admin_client, describe_topics, ensure_specs
+from services.kpi.event_loop import choose_event_loop
+
+choose_event_loop()  # before the imports below: faust reads it while it is imported
+
+from services.kpi import probes  # noqa: E402, F401  (GET /health, /ready, /metrics)
+from services.kpi.app import app, settings  # noqa: E402
+from services.kpi.topics import ticks_topic  # noqa: E402
+from services.kpi.view import rebuild  # noqa: E402, F401  (the view check's timer)
+from services.kpi.vroegsignalen import agent as vroegsignalen_agent  # noqa: E402, F401  (agent, tables)
+from services.kpi.zaken import agent, timers  # noqa: E402, F401  (agents, tables, timer)
+from shared.contract.topics import DAY_MS, TopicSpec  # noqa: E402
+from shared.platform.kafka_admin import admin_client, describe_topics, ensure_specs  # noqa: E402
 
 KEPT = -1
 """retention.ms of a changelog: compaction keeps each key's last value, age removes nothing."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings
@@ -27,6 +28,12 @@ class KpiSettings(BaseSettings):
         le=65535,
         description="the worker's web port: GET /health, /ready and /metrics "
         "(docs/operations.md), besides faust's own pages",
+    )
+    event_loop: Literal["uvloop", "aio"] = Field(
+        "uvloop",
+        description="the worker's asyncio event loop: uvloop (libuv; the worker spends a "
+        "large share of its CPU in the loop's scheduling, docs/performance.md) or aio "
+        "(CPython's own loop)",
     )
     stall_after_s: float = Field(
         60.0,
