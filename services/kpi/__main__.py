@@ -9,12 +9,8 @@ from services.kpi.event_loop import choose_event_loop
 
 choose_event_loop()  # before the imports below: faust reads it while it is imported
 
-from services.kpi import probes  # noqa: E402, F401  (GET /health, /ready, /metrics)
-from services.kpi.app import app, settings  # noqa: E402
-from services.kpi.topics import ticks_topic  # noqa: E402
-from services.kpi.view import rebuild  # noqa: E402, F401  (the view check's timer)
-from services.kpi.vroegsignalen import agent as vroegsignalen_agent  # noqa: E402, F401  (agent, tables)
-from services.kpi.zaken import agent, timers  # noqa: E402, F401  (agents, tables, timer)
+from services.kpi.settings import get_settings  # noqa: E402
+from services.kpi.wiring import Worker, build_worker  # noqa: E402
 from shared.contract.topics import DAY_MS, TopicSpec  # noqa: E402
 from shared.platform.kafka_admin import admin_client, describe_topics, ensure_specs  # noqa: E402
 
@@ -23,11 +19,12 @@ KEPT = -1
 READY_WAIT_S = 30.0
 
 
-def worker_topic_specs() -> list[TopicSpec]:
+def worker_topic_specs(worker: Worker) -> list[TopicSpec]:
     """The topics of the worker's own that faust would otherwise create as it starts: the
     alert ticks and each table's changelog (compacted, as many partitions as its source)."""
-    specs = [TopicSpec(ticks_topic.get_topic_name(), settings.kafka.events_partitions, DAY_MS)]
-    for table in app.tables.values():
+    ticks = worker.topics.ticks.get_topic_name()
+    specs = [TopicSpec(ticks, worker.settings.kafka.events_partitions, DAY_MS)]
+    for table in worker.app.tables.values():
         if table.partitions is None:  # faust would then take the app's default
             raise RuntimeError(f"table {table.name} must name its partitions (co-partitioned)")
         name = table.changelog_topic.get_topic_name()
@@ -35,7 +32,7 @@ def worker_topic_specs() -> list[TopicSpec]:
     return specs
 
 
-def ensure_worker_topics() -> None:
+def ensure_worker_topics(worker: Worker) -> None:
     """Create the worker's own topics before faust subscribes, and wait until the broker
     describes every partition.
 
@@ -45,9 +42,10 @@ def ensure_worker_topics() -> None:
     PartitionsMismatch ("has 6 partitions, but the changelog ... has 0") and the agent crashes
     and restarts in a loop until the next metadata refresh, minutes later (seen in CI).
     """
-    specs = worker_topic_specs()
-    with admin_client(settings.kafka) as admin:
-        ensure_specs(admin, specs, settings.kafka.replication_factor)
+    specs = worker_topic_specs(worker)
+    kafka = worker.settings.kafka
+    with admin_client(kafka) as admin:
+        ensure_specs(admin, specs, kafka.replication_factor)
         deadline = time.monotonic() + READY_WAIT_S
         while True:
             found = describe_topics(admin, [s.name for s in specs])
@@ -59,9 +57,10 @@ def ensure_worker_topics() -> None:
 
 
 def main() -> None:
+    worker = build_worker(get_settings())
     if "worker" in sys.argv[1:]:
-        ensure_worker_topics()
-    app.main()
+        ensure_worker_topics(worker)
+    worker.app.main()
 
 
 if __name__ == "__main__":

@@ -11,53 +11,58 @@
   (services/kpi/stream/metrics.py); lag and stalls are measured at each scrape.
 
 Served on every interface (faust's ``web_bind``), port ``WIJKPULS_KPI_WEB_PORT``, without a
-key: keep it off public ingress. Registered by importing this module (__main__.py).
+key: keep it off public ingress. ``register`` puts the pages on a worker's app
+(services/kpi/wiring.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faust import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from services.kpi.app import app
-from services.kpi.stream import metrics, offsets
-from services.kpi.view.rebuild import healer
-from services.kpi.wiring import redis
+from services.kpi.stream import metrics
+
+if TYPE_CHECKING:
+    from services.kpi.wiring import Worker
 
 ASK_S = 2.0
 """How long a readiness check may wait for Redis before it counts as not answering."""
 
 
-@app.page("/health")
-async def health(self: web.View, request: web.Request) -> web.Response:
-    return self.json({"status": "ok"})
+def register(worker: Worker) -> None:
+    """``/health``, ``/ready`` and ``/metrics`` on the worker's web server, in this order."""
+    app = worker.app
+
+    async def health(self: web.View, request: web.Request) -> web.Response:
+        return self.json({"status": "ok"})
+
+    async def ready(self: web.View, request: web.Request) -> web.Response:
+        body = await readiness(worker)
+        return self.json(body, status=200 if body["ready"] else 503)
+
+    async def prometheus(self: web.View, request: web.Request) -> web.Response:
+        await worker.offsets.refresh()
+        body = generate_latest(metrics.REGISTRY)
+        return self.bytes(body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app.page("/health")(health)
+    app.page("/ready")(ready)
+    app.page("/metrics")(prometheus)
 
 
-@app.page("/ready")
-async def ready(self: web.View, request: web.Request) -> web.Response:
-    body = await readiness()
-    return self.json(body, status=200 if body["ready"] else 503)
-
-
-@app.page("/metrics")
-async def prometheus(self: web.View, request: web.Request) -> web.Response:
-    await offsets.refresh()
-    body = generate_latest(metrics.REGISTRY)
-    return self.bytes(body, headers={"Content-Type": CONTENT_TYPE_LATEST})
-
-
-async def readiness() -> dict[str, Any]:
+async def readiness(worker: Worker) -> dict[str, Any]:
+    app = worker.app
     # A rebalance ends only once the active partitions' tables are restored (faust).
     member = bool(app.rebalancing_count > 0 and not app.rebalancing)
-    redis_ok = await _answers(redis.ping()) is True
-    incomplete = await _answers(healer.incomplete()) if redis_ok else None
+    redis_ok = await _answers(worker.redis.ping()) is True
+    incomplete = await _answers(worker.healer.incomplete()) if redis_ok else None
     checks = {"member": member, "redis": redis_ok, "view": member and incomplete == {}}
     held: dict[str, list[int]] = {}
-    for topic, partition in offsets.held():
+    for topic, partition in worker.offsets.held():
         held.setdefault(topic, []).append(partition)
     return {
         "ready": all(checks.values()),

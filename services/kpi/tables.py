@@ -1,25 +1,56 @@
-"""Per-zaak state and per-partition applied offsets, backed by compacted changelogs.
+"""The worker's tables, backed by compacted changelogs named after the app id.
 
-The table is co-partitioned with the events topic (same key, same partition count), so a
-zaak's state lives with the worker that owns its partition. Values: ``ZaakState.to_table()``.
+Each table is co-partitioned with its source topic (same key, same partition count), so an
+entry lives with the worker that owns its partition:
+
+- ``zaken``: per-zaak state, values ``ZaakState.to_table()``; source: the events topic;
+- ``applied-offsets``: per events partition, the offset after the last record applied;
+- ``vroegsignaalzaken``: per [huishouden, vroegsignaalzaak_id]; source: the vroegsignalen
+  topic (services/kpi/vroegsignalen/processor.py).
+
+The names are in the changelog topics of deployed workers (and in operations/reset.py).
 """
 
 from __future__ import annotations
 
-from services.kpi.app import app, settings
+from dataclasses import dataclass
+from typing import Any
 
-zaken = app.Table(
-    "zaken",
-    default=None,
-    partitions=settings.kafka.events_partitions,
-    key_type=str,
-    help="ZaakHistory.to_dict() plus the alerting state, per zaak_id",
-)
+import faust
+from faust.types import TableT
 
-applied_offsets = app.Table(
-    "applied-offsets",
-    default=None,
-    partitions=settings.kafka.events_partitions,
-    key_type=str,
-    help="events partition -> the offset after the last record applied (gaps.py)",
-)
+from services.kpi.settings import Settings
+
+
+@dataclass(frozen=True)
+class WorkerTables:
+    zaken: TableT[str, Any]
+    applied_offsets: TableT[str, Any]
+    vroegsignaalzaken: TableT[str, Any]
+
+
+def make_tables(app: faust.App, settings: Settings) -> WorkerTables:
+    # faust keeps its tables in the order they are made (so do the changelog topics that
+    # __main__.py creates); this is the order deployed workers have always had.
+    vroegsignaalzaken = app.Table(
+        "vroegsignaalzaken",
+        default=None,
+        partitions=settings.kafka.vroegsignalen_partitions,
+        key_type=str,
+        help="VroegsignaalzaakHistory.to_dict(), per [huishouden, vroegsignaalzaak_id]",
+    )
+    zaken = app.Table(
+        "zaken",
+        default=None,
+        partitions=settings.kafka.events_partitions,
+        key_type=str,
+        help="ZaakHistory.to_dict() plus the alerting state, per zaak_id",
+    )
+    applied_offsets = app.Table(
+        "applied-offsets",
+        default=None,
+        partitions=settings.kafka.events_partitions,
+        key_type=str,
+        help="events partition -> the offset after the last record applied (gaps.py)",
+    )
+    return WorkerTables(zaken, applied_offsets, vroegsignaalzaken)

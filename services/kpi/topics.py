@@ -9,34 +9,47 @@ partitions of the same number.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import faust
 
-from services.kpi.app import app, settings
+from services.kpi.settings import Settings
 from shared.contract.topics import Topic, topic_name
 
 
-def _raw_topic(name: str, **options: Any) -> faust.TopicT:
-    """Raw bytes: the workers decode records themselves so a bad one can be dead-lettered as
-    sent, and write records already encoded in the contract's format."""
-    return app.topic(
-        name,
-        key_type=bytes,
-        value_type=bytes,
-        key_serializer="raw",
-        value_serializer="raw",
-        **options,
+@dataclass(frozen=True)
+class WorkerTopics:
+    events: faust.TopicT
+    dlq: faust.TopicT
+    alerts: faust.TopicT
+    ticks: faust.TopicT
+    vroegsignalen: faust.TopicT
+
+
+def make_topics(app: faust.App, settings: Settings) -> WorkerTopics:
+    def raw_topic(name: str, **options: Any) -> faust.TopicT:
+        """Raw bytes: the workers decode records themselves so a bad one can be dead-lettered
+        as sent, and write records already encoded in the contract's format."""
+        return app.topic(
+            name,
+            key_type=bytes,
+            value_type=bytes,
+            key_serializer="raw",
+            value_serializer="raw",
+            **options,
+        )
+
+    return WorkerTopics(
+        events=raw_topic(topic_name(Topic.EVENTS, settings.kafka)),
+        dlq=raw_topic(topic_name(Topic.DLQ, settings.kafka)),
+        alerts=raw_topic(topic_name(Topic.ALERTS, settings.kafka)),
+        ticks=raw_topic(
+            f"{app.conf.id}-alert-ticks",
+            internal=True,
+            partitions=settings.kafka.events_partitions,
+            retention=timedelta(days=1),
+        ),
+        vroegsignalen=raw_topic(topic_name(Topic.VROEGSIGNALEN, settings.kafka)),
     )
-
-
-events_topic = _raw_topic(topic_name(Topic.EVENTS, settings.kafka))
-dlq_topic = _raw_topic(topic_name(Topic.DLQ, settings.kafka))
-alerts_topic = _raw_topic(topic_name(Topic.ALERTS, settings.kafka))
-ticks_topic = _raw_topic(
-    f"{app.conf.id}-alert-ticks",
-    internal=True,
-    partitions=settings.kafka.events_partitions,
-    retention=timedelta(days=1),
-)

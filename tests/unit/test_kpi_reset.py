@@ -14,17 +14,17 @@ from shared.platform.settings import KafkaSettings
 
 
 def test_the_group_and_state_topics_are_the_faust_apps():
-    from services.kpi import tables  # noqa: F401  (every table of the worker)
-    from services.kpi.app import app
-    from services.kpi.topics import ticks_topic
-    from services.kpi.vroegsignalen import agent  # noqa: F401
+    from services.kpi.settings import Settings
+    from services.kpi.wiring import build_worker
 
+    worker = build_worker(Settings())  # every table of the worker; nothing connects
+    app = worker.app
     group = reset.group_id(KafkaSettings(), KpiSettings())
     assert group == app.conf.id
     assert sorted(app.tables) == sorted(reset.TABLES)
     assert reset.state_topics(group) == [
         *(app.tables[name].changelog_topic.get_topic_name() for name in reset.TABLES),
-        ticks_topic.get_topic_name(),
+        worker.topics.ticks.get_topic_name(),
         app._leader_assignor._leader_topic_name,
     ]
 

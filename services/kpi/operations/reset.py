@@ -52,8 +52,7 @@ from shared.platform.kafka_admin import admin_client
 from shared.platform.settings import KafkaSettings, RedisSettings
 
 TABLES = ("zaken", "applied-offsets", "vroegsignaalzaken")
-"""The names of the worker's tables (services/kpi/tables.py, vroegsignalen.py); a unit test
-keeps them equal."""
+"""The names of the worker's tables (services/kpi/tables.py); a unit test keeps them equal."""
 
 TICKS_SUFFIX = "alert-ticks"  # services/kpi/topics.py
 LEADER_SUFFIX = "__assignor-__leader"  # faust's LeaderAssignor

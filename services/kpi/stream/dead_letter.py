@@ -10,30 +10,43 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from services.kpi.app import app
+import faust
+
 from services.kpi.stream.metrics import dead_lettered
-from services.kpi.topics import dlq_topic
 from shared.contract.dead_letter import dead_letter_headers
 
 log = logging.getLogger("wijkpuls.kpi.dlq")
 
 
-async def dead_letter(
-    *,
-    key: bytes | None,
-    value: bytes | None,
-    headers: Sequence[tuple[str, bytes]],
-    reason: str,
-    topic: str,
-    partition: int,
-    offset: int,
-) -> None:
-    with_reason = dead_letter_headers(
-        headers, reason, topic=topic, partition=partition, offset=offset, consumer=app.conf.id
-    )
-    await dlq_topic.send(key=key, value=value, headers=with_reason)
-    dead_lettered(topic, reason)
-    log.warning(
-        "dead-lettered",
-        extra={"reason": reason, "offset": offset, "partition": partition, "topic": topic},
-    )
+class DeadLetters:
+    """The worker's dead-letter topic; ``consumer`` (the app id) is named in each record."""
+
+    def __init__(self, topic: faust.TopicT, consumer: str) -> None:
+        self._topic = topic
+        self._consumer = consumer
+
+    async def send(
+        self,
+        *,
+        key: bytes | None,
+        value: bytes | None,
+        headers: Sequence[tuple[str, bytes]],
+        reason: str,
+        topic: str,
+        partition: int,
+        offset: int,
+    ) -> None:
+        with_reason = dead_letter_headers(
+            headers,
+            reason,
+            topic=topic,
+            partition=partition,
+            offset=offset,
+            consumer=self._consumer,
+        )
+        await self._topic.send(key=key, value=value, headers=with_reason)
+        dead_lettered(topic, reason)
+        log.warning(
+            "dead-lettered",
+            extra={"reason": reason, "offset": offset, "partition": partition, "topic": topic},
+        )
