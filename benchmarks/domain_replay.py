@@ -158,7 +158,7 @@ async def replay(records: list[EventsRecord], args: argparse.Namespace) -> None:
             gc_time[0] += time.process_time() - gc_time[1]
 
     gc.callbacks.append(gc_timer)
-    if args.gc_freeze:  # what the worker does after its start (services/kpi/gc_tuning.py)
+    if args.gc_freeze:  # what the worker does after its start (services/kpi/process_tuning.py)
         gc.freeze()
         gc.set_threshold(*args.gc_freeze)
     chunk, profile = args.chunk, None

@@ -52,7 +52,7 @@ def test_the_worker_module_runs_on_uvloop() -> None:
         "print(type(asyncio.get_event_loop_policy()).__module__)"
     )
     env = {"PATH": "/usr/bin:/bin", "WIJKPULS_KPI_EVENT_LOOP": "uvloop"}
-    done = subprocess.run(  # noqa: S603 - this interpreter, our own module
+    done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120
     )
     assert done.returncode == 0, done.stderr
