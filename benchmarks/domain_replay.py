@@ -135,7 +135,7 @@ async def replay(records: list[EventsRecord], args: argparse.Namespace) -> None:
         schedule=AlertSchedule(),
         publisher=publisher,
         figures=views.staged(ZaakFigures(FigureSink(redis, FigureKeys("x.")), domain, calendar)),
-        termijnen=views.staged(TermijnSink(redis, AlertKeys("x."), domain, calendar)),
+        termijnen=views.staged(TermijnSink(redis, AlertKeys("x."), domain)),
         wachtend=views.staged(WachtendSink(redis, WachtendKeys("x."))),
         alert_window_days=7,
     )

@@ -70,7 +70,7 @@ def write_demo_figures(
     async def write() -> None:
         async with aioredis.Redis.from_url(redis_url, decode_responses=True) as r:
             sink = FigureSink(r, FigureKeys(prefix))
-            clocks = TermijnSink(r, AlertKeys(prefix), domain, calendar) if termijnen else None
+            clocks = TermijnSink(r, AlertKeys(prefix), domain) if termijnen else None
             for zaak_id, history in histories.items():
                 contribution = zaak_contribution(history, domain, calendar, zaak_id=zaak_id)
                 await sink.replace(zaak_id, contribution)

@@ -143,7 +143,7 @@ def build_worker(settings: Settings) -> Worker:
         schedule=schedule,
         publisher=publisher,
         figures=views.staged(ZaakFigures(FigureSink(redis, FigureKeys(prefix)), domain, calendar)),
-        termijnen=views.staged(TermijnSink(redis, alert_keys, domain, calendar)),
+        termijnen=views.staged(TermijnSink(redis, alert_keys, domain)),
         wachtend=views.staged(WachtendSink(redis, WachtendKeys(prefix))),
         alert_window_days=settings.kpi.alert_window_days,
     )

@@ -74,7 +74,7 @@ ZAKEN = {
 async def written(redis_url: str, topic_prefix: str) -> AsyncIterator[AlertKeys]:
     keys = AlertKeys(topic_prefix)
     client = Redis.from_url(redis_url)
-    sink = TermijnSink(client, keys, DOMAIN, CAL)
+    sink = TermijnSink(client, keys, DOMAIN)
     for zaak, facts in ZAKEN.items():
         await sink.replace(zaak, ZaakHistory.of(facts))
         await sink.replace(zaak, ZaakHistory.of(facts))  # idempotent
@@ -364,7 +364,7 @@ async def test_open_over_termijn_is_paged_stably_under_writes(
     # A zaak added and one removed between the pages: the others come exactly once.
     first = (await client.get("/api/v1/open-over-termijn?limit=1", headers=ANALIST)).json()
     connection = Redis.from_url(redis_url)
-    sink = TermijnSink(connection, written, DOMAIN, CAL)
+    sink = TermijnSink(connection, written, DOMAIN)
     await sink.replace("E", ZaakHistory.of([aangemeld("2026-01-02", "wmo", "Warande")]))
     await sink.replace("D", ZaakHistory.of([*ZAKEN["D"], fact("zaak.afgesloten", "2026-04-01",
                                                              3, verwezen=False)]))  # fmt: skip

@@ -24,7 +24,7 @@ from services.kpi.zaken.facts import zaak_fact
 from services.kpi.zaken.termijnen_sink import termijnen_document
 from shared.contract.alert_keys import OPEN, split_member
 from shared.contract.events import CloudEvent
-from shared.core.domain import AtwCalendar, ZaakHistory, compute_clocks
+from shared.core.domain import AtwCalendar, ZaakHistory, clock_ends, compute_clocks
 from shared.core.domain_config import ONBEKEND, load_domain_config
 from shared.core.kpi import open_over_termijn as open_over_termijn_kpi
 from shared.platform.settings import DEFAULT_DOMAIN_CONFIG
@@ -70,7 +70,7 @@ def module_open_over_termijn(
     """As the reporting API computes it, from the documents and the index the worker writes."""
     documents, candidates = {}, []
     for zaak_id, history in histories(events).items():
-        text = termijnen_document(zaak_id, history, DOMAIN, CAL)
+        text = termijnen_document(zaak_id, history, DOMAIN)
         if not text:
             continue
         document = json.loads(text)
@@ -119,3 +119,13 @@ def test_the_kpis_read_only_the_own_stopping_event(events: list[CloudEvent]) -> 
             if r.end is not None and r.stopped is None:
                 assert r.ended_by in ("zaak.afgesloten", "zaak.besloten")
                 assert r.steps[-1].kind == "einde" and r.ended_by in r.steps[-1].reason
+
+
+@given(zaken_events())
+def test_the_index_ends_are_the_clocks_ends(events: list[CloudEvent]) -> None:
+    """The termijnen document's index takes each clock's end from ``clock_ends``, which skips
+    the term and its texts: the same clocks, in the same order, with the same ends as
+    ``compute_clocks`` without a peildatum."""
+    for history in histories(events).values():
+        full = [(r.clock_id, r.end) for r in compute_clocks(DOMAIN.clocks, history, CAL)]
+        assert clock_ends(DOMAIN.clocks, history) == full

@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from services.kpi.stream.redis_retry import retrying
 from services.kpi.zaken.views import ScriptCall
 from shared.contract.alert_keys import OPEN, AlertKeys, clock_member
-from shared.core.domain import AtwCalendar, ZaakHistory, compute_clocks
+from shared.core.domain import ZaakHistory, clock_ends
 from shared.core.domain_config import ONBEKEND, DomainConfig
 
 _PRIVATE = ("huishouden", "toewijzingnummer")
@@ -39,17 +39,15 @@ return 1
 """
 
 
-def termijnen_document(
-    zaak_id: str, history: ZaakHistory, domain: DomainConfig, calendar: AtwCalendar
-) -> str:
+def termijnen_document(zaak_id: str, history: ZaakHistory, domain: DomainConfig) -> str:
     """Canonical JSON of the zaak's clock facts and index entries; '' when it has none."""
     facts = [_clock_fact(f.to_dict()) for f in history.facts if f.event_type.startswith("zaak.")]
     if not facts:
         return ""
     aangemeld = history.current("zaak.aangemeld")
-    results = compute_clocks(domain.clocks, history, calendar)
     index = [
-        [clock_member(r.clock_id, zaak_id), r.end.toordinal() if r.end else OPEN] for r in results
+        [clock_member(clock_id, zaak_id), end.toordinal() if end else OPEN]
+        for clock_id, end in clock_ends(domain.clocks, history)
     ]
     document = {
         "zaak_id": zaak_id,
@@ -66,17 +64,14 @@ def _clock_fact(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 class TermijnSink:
-    def __init__(
-        self, redis: Redis, keys: AlertKeys, domain: DomainConfig, calendar: AtwCalendar
-    ) -> None:
+    def __init__(self, redis: Redis, keys: AlertKeys, domain: DomainConfig) -> None:
         self._keys = keys
         self._domain = domain
-        self._calendar = calendar
         self._replace = redis.register_script(_REPLACE)
 
     def call(self, zaak_id: str, history: ZaakHistory) -> ScriptCall:
         """The script call that stores the zaak's document as its history says (views.py)."""
-        document = termijnen_document(zaak_id, history, self._domain, self._calendar)
+        document = termijnen_document(zaak_id, history, self._domain)
         return ScriptCall(
             self._replace, [self._keys.zaak(zaak_id), self._keys.open_until], [document]
         )

@@ -5,7 +5,7 @@ with the same code, so a replay, an alert and a dashboard figure can never disag
 """
 
 from shared.core.domain.calendar import AtwCalendar
-from shared.core.domain.clock import compute_clock, compute_clocks
+from shared.core.domain.clock import clock_ends, compute_clock, compute_clocks
 from shared.core.domain.clock_result import ClockResult, Step, StepKind
 from shared.core.domain.fact import SINGLE_VALUED, Fact
 from shared.core.domain.history import ZaakHistory
@@ -18,6 +18,7 @@ __all__ = [
     "Step",
     "StepKind",
     "ZaakHistory",
+    "clock_ends",
     "compute_clock",
     "compute_clocks",
 ]

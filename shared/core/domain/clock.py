@@ -67,9 +67,7 @@ def _compute_clock(
 ) -> ClockResult | None:
     if peildatum is not None:
         history = history.as_of(peildatum)
-    start_fact = history.current(clock.start)
-    if start_fact is None and clock.start_fallback is not None:
-        start_fact = history.current(clock.start_fallback)
+    start_fact = _start_fact(clock, history)
     if start_fact is None:
         return None
     start = start_fact.datum
@@ -83,7 +81,7 @@ def _compute_clock(
 
     stop_fact = history.current(clock.stop)
     stopped = stop_fact.datum if stop_fact is not None else None
-    end_fact = stop_fact if stop_fact is not None else _substitute_end(clock, history, start)
+    end_fact = _end_fact(clock, history, start, stop_fact)
     end = end_fact.datum if end_fact is not None else None
     counted, suspended_now = 0, False
     if clock.is_besluit_clock:
@@ -143,6 +141,39 @@ def compute_clocks(
     wet = (history if peildatum is None else history.as_of(peildatum)).wet
     results = (compute_clock(c, history, calendar, peildatum) for c in clocks if c.wet is wet)
     return [r for r in results if r is not None]
+
+
+def clock_ends(
+    clocks: Iterable[ClockConfig], history: ZaakHistory
+) -> list[tuple[str, date | None]]:
+    """(clock id, ``end``) of every clock ``compute_clocks`` gives without a peildatum, in
+    its order: what the open-until index needs, without the term, its moves and the texts
+    that explain them (the end of a clock does not depend on its due date)."""
+    wet = history.wet
+    ends: list[tuple[str, date | None]] = []
+    for clock in clocks:
+        if clock.wet is not wet:
+            continue
+        start_fact = _start_fact(clock, history)
+        if start_fact is None:
+            continue
+        end_fact = _end_fact(clock, history, start_fact.datum, history.current(clock.stop))
+        ends.append((clock.id, None if end_fact is None else end_fact.datum))
+    return ends
+
+
+def _start_fact(clock: ClockConfig, history: ZaakHistory) -> Fact | None:
+    start_fact = history.current(clock.start)
+    if start_fact is None and clock.start_fallback is not None:
+        start_fact = history.current(clock.start_fallback)
+    return start_fact
+
+
+def _end_fact(
+    clock: ClockConfig, history: ZaakHistory, start: date, stop_fact: Fact | None
+) -> Fact | None:
+    """The clock's own stopping event, else the event that ended it without one."""
+    return stop_fact if stop_fact is not None else _substitute_end(clock, history, start)
 
 
 def _term_end(start: date, term: Term, calendar: AtwCalendar) -> date:
