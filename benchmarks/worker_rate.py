@@ -30,6 +30,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -109,31 +110,57 @@ async def dump_redis(client: aioredis.Redis, prefix: str, path: Path) -> int:
     """Every key of the prefix with its value, sorted: two runs must give the same file.
 
     A view marker (``wp:view:*``, shared/contract/view_keys.py) holds the id of the rebuild that
-    set it, new in every run: it is dumped as present, not by its value."""
+    set it, new in every run: it is dumped as present, not by its value. Keys are read in
+    pipelined chunks (a national year has millions of keys)."""
+    keys = [key async for key in client.scan_iter(match=f"{prefix}wp:*", count=10_000)]
     rows = []
-    async for key in client.scan_iter(match=f"{prefix}wp:*", count=10_000):
-        kind = _bytes(await client.type(key)).decode()
-        if key.decode().startswith(f"{prefix}wp:view:"):
-            value: object = "present"
-        elif kind == "string":
-            value = _bytes(await client.get(key)).decode()
-        elif kind == "hash":
-            value = sorted(
-                (_bytes(k).decode(), _bytes(v).decode())
-                for k, v in (await client.hgetall(key)).items()
-            )
-        elif kind == "set":
-            value = sorted(_bytes(m).decode() for m in await client.smembers(key))
-        elif kind == "zset":
-            members = await client.zrange(key, 0, -1, withscores=True)
-            value = sorted((m.decode(), score) for m, score in _scored(members))
-        else:
-            value = kind
-        rows.append(json.dumps([key.decode(), value]))
+    for n in range(0, len(keys), DUMP_CHUNK):
+        chunk = keys[n : n + DUMP_CHUNK]
+        pipe = client.pipeline(transaction=False)
+        for key in chunk:
+            pipe.type(key)
+        kinds = [_bytes(kind).decode() for kind in await pipe.execute()]
+        pipe = client.pipeline(transaction=False)
+        for key, kind in zip(chunk, kinds, strict=True):
+            _queue_read(pipe, key, kind)
+        values = iter(await pipe.execute())
+        for key, kind in zip(chunk, kinds, strict=True):
+            name = key.decode()
+            value = _dumped(kind, next(values) if kind in _READS else None)
+            if name.startswith(f"{prefix}wp:view:"):
+                value = "present"
+            rows.append(json.dumps([name, value]))
     rows.sort()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(rows) + "\n")  # noqa: ASYNC240 - once, after the measurement
     return len(rows)
+
+
+DUMP_CHUNK = 2_000
+_READS = ("string", "hash", "set", "zset")
+
+
+def _queue_read(pipe: Any, key: bytes, kind: str) -> None:
+    if kind == "string":
+        pipe.get(key)
+    elif kind == "hash":
+        pipe.hgetall(key)
+    elif kind == "set":
+        pipe.smembers(key)
+    elif kind == "zset":
+        pipe.zrange(key, 0, -1, withscores=True)
+
+
+def _dumped(kind: str, reply: Any) -> object:
+    if kind == "string":
+        return _bytes(reply).decode()
+    if kind == "hash":
+        return sorted((_bytes(k).decode(), _bytes(v).decode()) for k, v in reply.items())
+    if kind == "set":
+        return sorted(_bytes(m).decode() for m in reply)
+    if kind == "zset":
+        return sorted((m.decode(), score) for m, score in _scored(reply))
+    return kind
 
 
 async def measure(args: argparse.Namespace) -> dict[str, object]:
@@ -149,7 +176,10 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
     total = sum(ends.values())
     result["events"] = total
     firsts = await first_zaken(kafka, list(ends))
-    client = aioredis.Redis.from_url(args.redis or RedisSettings().url)
+    # A dump reads whole keys at once (the open-until index of a national year holds millions
+    # of members), and a worker's pipelines can keep Redis busy for seconds: not the
+    # client's default 5 s read timeout.
+    client = aioredis.Redis.from_url(args.redis or RedisSettings().url, socket_timeout=600)
     removed = await clear_redis(client, args.prefix)
     log(f"{total:,} events on {topic}; removed {removed:,} Redis keys of the prefix")
 
@@ -254,6 +284,7 @@ async def measure(args: argparse.Namespace) -> dict[str, object]:
         if cpu and processed:
             result["national_year_min_core"] = round(NATIONAL_YEAR * cpu / processed / 60, 1)
         result.update(growth(samples, processed, args.window))
+        report(result, args)
         if args.settle and not exited():
             log(f"lag 0; the worker runs {args.settle:g} s more (alert ticks) before it stops")
             await asyncio.sleep(args.settle)
@@ -376,6 +407,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.makedirs(Path(args.log).parent, exist_ok=True)
     result = asyncio.run(measure(args))
+    write_json(result, args)
+    return 0
+
+
+def report(result: dict[str, object], args: argparse.Namespace) -> None:
+    """Print the figures and write them (--json): at lag 0, before the --stable wait and the
+    dump, so a failure after the measurement loses none of it."""
     if "raw_rate" in result:
         print(f"raw aiokafka consume: {result['raw_rate']:,} events/s "
               f"({result['raw_events']:,} events in {result['raw_s']} s)")  # fmt: skip
@@ -398,10 +436,14 @@ def main(argv: list[str] | None = None) -> int:
     rss, peak = result["rss_mib"], result["rss_peak_mib"]
     print(f"worker RSS at the end: {rss:,} MiB, peak {peak:,} MiB "
           f"({result['worker_events']:,} events; at 1M open zaken goal <= 1 GiB)")  # fmt: skip
+    sys.stdout.flush()
+    write_json(result, args)
+
+
+def write_json(result: dict[str, object], args: argparse.Namespace) -> None:
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(result, indent=1))
-    return 0
 
 
 if __name__ == "__main__":
