@@ -16,5 +16,4 @@ from services.kpi.settings import get_settings
 def choose_event_loop() -> str:
     """Tell faust the configured loop (``WIJKPULS_KPI_EVENT_LOOP``); returns it. A loop named
     on the command line (``-L``) or in ``FAUST_LOOP`` already wins, as faust documents."""
-    chosen = os.environ.setdefault("FAUST_LOOP", get_settings().kpi.event_loop)
-    return chosen
+    return os.environ.setdefault("FAUST_LOOP", get_settings().kpi.event_loop)

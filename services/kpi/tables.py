@@ -32,25 +32,28 @@ class WorkerTables:
 def make_tables(app: faust.App, settings: Settings) -> WorkerTables:
     # faust keeps its tables in the order they are made (so do the changelog topics that
     # __main__.py creates); this is the order deployed workers have always had.
-    vroegsignaalzaken = app.Table(
+    events = settings.kafka.events_partitions
+    vroegsignaalzaken = _table(
+        app,
         "vroegsignaalzaken",
-        default=None,
-        partitions=settings.kafka.vroegsignalen_partitions,
-        key_type=str,
-        help="VroegsignaalzaakHistory.to_dict(), per [huishouden, vroegsignaalzaak_id]",
+        settings.kafka.vroegsignalen_partitions,
+        "VroegsignaalzaakHistory.to_dict(), per [huishouden, vroegsignaalzaak_id]",
     )
-    zaken = app.Table(
-        "zaken",
-        default=None,
-        partitions=settings.kafka.events_partitions,
-        key_type=str,
-        help="ZaakHistory.to_dict() plus the alerting state, per zaak_id",
+    zaken = _table(
+        app, "zaken", events, "ZaakHistory.to_dict() plus the alerting state, per zaak_id"
     )
-    applied_offsets = app.Table(
+    applied_offsets = _table(
+        app,
         "applied-offsets",
-        default=None,
-        partitions=settings.kafka.events_partitions,
-        key_type=str,
-        help="events partition -> the offset after the last record applied (gaps.py)",
+        events,
+        "events partition -> the offset after the last record applied (gaps.py)",
     )
     return WorkerTables(zaken, applied_offsets, vroegsignaalzaken)
+
+
+def _table(app: faust.App, name: str, partitions: int, help: str) -> TableT[str, Any]:
+    """A table keyed by text, None for a missing key, co-partitioned with its source topic."""
+    table: TableT[str, Any] = app.Table(
+        name, default=None, partitions=partitions, key_type=str, help=help
+    )
+    return table
