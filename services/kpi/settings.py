@@ -41,7 +41,8 @@ class KpiSettings(BaseSettings):
         le=86400,
         description="a partition the worker holds counts as stalled (the metric "
         "wijkpuls_kpi_stream_stalled) when it has records to process and its position has "
-        "not moved for this many seconds",
+        "not moved for this many seconds; one whose committed offset has not moved either "
+        "is fetched again from that offset (wijkpuls_kpi_partitions_refetched_total)",
     )
     alert_tick_s: float = Field(
         30.0,

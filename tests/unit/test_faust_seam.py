@@ -57,3 +57,12 @@ def test_an_event_made_current_is_faust_s_current_event_until_restored() -> None
         make_current(event)
         assert faust.streams.current_event() is event
     assert faust.streams.current_event() is before
+
+
+def test_the_consumer_state_read_for_a_stuck_partition_is_where_the_seam_reads_it() -> None:
+    init = inspect.getsource(Consumer.__init__)
+    for attribute in ("_acked", "_gap", "_read_offset"):
+        assert f"self.{attribute} = " in init, attribute
+    assert "self._paused_partitions = set()" in inspect.getsource(Consumer._reset_state)
+    assert list(inspect.signature(Consumer.seek).parameters) == ["self", "partition", "offset"]
+    assert inspect.iscoroutinefunction(Consumer.seek)

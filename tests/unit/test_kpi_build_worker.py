@@ -39,8 +39,10 @@ TOPICS = {
     "ticks": "t.kpi-a-alert-ticks",
     "vroegsignalen": "t.wijkpuls.vroegsignalen",
 }
-TASKS = ["_quiet_root_logger", "_tune_gc", "view_check", "alert_clock"]  # faust starts them so
+TASKS = ["_unstick_tick", "_quiet_root_logger", "_tune_gc", "view_check", "alert_clock"]
+"""faust starts them in this order."""
 TIMERS = {  # the name faust logs a timer under, and its interval (the settings' defaults)
+    "_unstick_tick": ("services.kpi.stream.offsets.unstick", 15.0),
     "view_check": ("services.kpi.view.rebuild.view_check", 1.0),
     "alert_clock": ("services.kpi.zaken.timers.alert_clock", 30.0),
 }

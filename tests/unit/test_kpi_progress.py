@@ -6,7 +6,7 @@ from __future__ import annotations
 from prometheus_client import generate_latest
 
 from services.kpi.stream import metrics
-from services.kpi.stream.progress import Positions, StallWatch
+from services.kpi.stream.progress import Positions, StallWatch, StuckCommits
 
 EVENTS_0 = ("wijkpuls.events", 0)
 
@@ -75,3 +75,29 @@ def test_dead_letter_reasons_become_two_kinds_whatever_the_sender_wrote() -> Non
     metrics.dead_lettered("t", "header ce_zelfbedacht appears more than once")
     metrics.dead_lettered("t", "processing error: KeyError")
     assert (count("invalid-record"), count("processing-error")) == (invalid + 2, failed + 1)
+
+
+def test_a_commit_is_stuck_when_it_and_the_position_stand_still_behind_the_end() -> None:
+    stuck = StuckCommits(stuck_after_s=60)
+    assert not stuck.stuck(EVENTS_0, end=100, committed=40, position=40, now=0)
+    assert not stuck.stuck(EVENTS_0, end=100, committed=40, position=40, now=59)
+    assert stuck.stuck(EVENTS_0, end=100, committed=40, position=40, now=60)
+    # acted on: as long again before it counts once more
+    assert not stuck.stuck(EVENTS_0, end=100, committed=40, position=40, now=119)
+    assert stuck.stuck(EVENTS_0, end=100, committed=40, position=40, now=120)
+
+
+def test_a_moving_position_or_commit_or_a_caught_up_partition_is_not_stuck() -> None:
+    stuck = StuckCommits(stuck_after_s=60)
+    stuck.stuck(EVENTS_0, end=100, committed=40, position=40, now=0)
+    assert not stuck.stuck(EVENTS_0, end=100, committed=40, position=70, now=61)  # acks go on
+    assert not stuck.stuck(EVENTS_0, end=100, committed=70, position=70, now=100)  # commits too
+    assert not stuck.stuck(EVENTS_0, end=70, committed=70, position=70, now=500)  # caught up
+    # committed behind while everything was acked (a head gap): stuck as well
+    stuck.stuck(EVENTS_0, end=100, committed=70, position=100, now=600)
+    assert stuck.stuck(EVENTS_0, end=100, committed=70, position=100, now=660)
+    # nothing committed yet counts from the log start
+    assert not stuck.stuck(EVENTS_0, end=5, committed=None, position=None, now=700)
+    assert stuck.stuck(EVENTS_0, end=5, committed=None, position=None, now=760)
+    stuck.keep([])  # a rebalance: the watch starts again
+    assert not stuck.stuck(EVENTS_0, end=5, committed=None, position=None, now=800)

@@ -1,11 +1,12 @@
 """Every use of faust-streaming's private or untyped surface, in one small module.
 
-The worker needs four things faust does not offer publicly: a stream whose records are acked
+The worker needs five things faust does not offer publicly: a stream whose records are acked
 by the worker itself (``noack``), telling the consumer about offsets it will never see so its
 commit moves on (``Consumer._add_gap``), making an event the current one of a task so
-table writes go to that event's partition (``faust.streams._current_event``), and the
+table writes go to that event's partition (``faust.streams._current_event``), the
 group's committed offset of each partition the worker holds (``Consumer._committed_offset``,
-for its lag: services/kpi/stream/offsets.py). They are
+for its lag: services/kpi/stream/offsets.py), and, for the log line of a stuck partition,
+what the consumer holds about it (``consumer_state``). They are
 pinned to the faust-streaming version in uv.lock; tests/unit/test_faust_seam.py fails loudly
 in this one place when an upgrade changes them.
 """
@@ -42,6 +43,29 @@ def committed_offsets(app: faust.App) -> Mapping[TP, int | None]:
     was assigned, moved at each commit (None: nothing committed yet, or 0)."""
     committed: Mapping[TP, int | None] = app.consumer._committed_offset  # type: ignore[attr-defined]
     return committed
+
+
+async def seek(app: faust.App, topic: str, partition: int, offset: int) -> None:
+    """Fetch the partition again from ``offset`` (faust's own read offset moves with it)."""
+    await app.consumer.seek(TP(topic, partition), offset)
+
+
+def consumer_state(app: faust.App, topic: str, partition: int) -> dict[str, Any]:
+    """What faust's consumer holds about one partition, for a log line when it is stuck: the
+    last offset it read, whether it is paused, its acked offsets not yet committed and the
+    offsets it was told it will never see (the gaps)."""
+    consumer = app.consumer
+    tp = TP(topic, partition)
+    acked = sorted(consumer._acked.get(tp, ()))  # type: ignore[attr-defined]
+    gaps = consumer._gap.get(tp)  # type: ignore[attr-defined]
+    return {
+        "read_offset": consumer._read_offset.get(tp),  # type: ignore[attr-defined]
+        "paused": tp in consumer._paused_partitions,  # type: ignore[attr-defined]
+        "acked": len(acked),
+        "acked_first": acked[0] if acked else None,
+        "acked_last": acked[-1] if acked else None,
+        "gaps": sorted((i.begin, i.end) for i in gaps)[:5] if gaps else [],
+    }
 
 
 def record_headers(message: faust.types.Message) -> list[tuple[str, bytes]]:

@@ -56,6 +56,13 @@ DEAD_LETTERS = Counter(
 REDIS_RETRIES = Counter(
     "redis_retries", "Redis writes tried again because Redis did not answer", **_metric
 )
+REFETCHES = Counter(
+    "partitions_refetched",
+    "Partitions sought back to their committed offset because neither the commit nor the "
+    "position moved for WIJKPULS_KPI_STALL_AFTER_S with records behind it (offsets.py)",
+    ["topic"],
+    **_metric,
+)
 REBUILDS = Counter(
     "view_rebuilds",
     "Rebuilds of the view of this worker's partitions after the figures store lost them "

@@ -25,8 +25,8 @@ from faust.sensors import Sensor
 from faust.types import TP
 
 from services.kpi.stream import metrics
-from services.kpi.stream.faust_seam import committed_offsets
-from services.kpi.stream.progress import Partition, Positions, StallWatch
+from services.kpi.stream.faust_seam import committed_offsets, consumer_state, seek
+from services.kpi.stream.progress import Partition, Positions, StallWatch, StuckCommits
 from shared.platform.kafka_io import make_consumer
 from shared.platform.settings import KafkaSettings
 
@@ -97,11 +97,17 @@ class WorkerOffsets:
         self.broker = BrokerOffsets(kafka)
         self.positions = Positions()
         self.watch = StallWatch(stall_after_s)
+        self.stuck = StuckCommits(stall_after_s)
+        self.unstick_every_s = min(max(stall_after_s / 4, 1.0), 15.0)
         self._ends: dict[Partition, int] = {}  # the last end offsets the broker gave
 
     def register(self) -> None:
-        """The sensor that counts acknowledged records, and the broker consumer's stop."""
+        """The sensor that counts acknowledged records, the timer that seeks stuck partitions
+        back (``unstick``), and the broker consumer's stop."""
         self._app.sensors.add(OffsetSensor(self.positions))
+        self._app.timer(interval=self.unstick_every_s, name=f"{__name__}.unstick")(
+            self._unstick_tick
+        )
         # mode types signal receivers as sync functions; faust awaits this one.
         self._app.on_before_shutdown.connect(self._stop_broker_offsets)  # type: ignore[arg-type]
 
@@ -109,6 +115,61 @@ class WorkerOffsets:
         self, sender: Any, *args: Any, signal: Any, **kwargs: Any
     ) -> None:
         await self.broker.stop()
+
+    async def _unstick_tick(self) -> None:
+        try:
+            await self.unstick()
+        except Exception:  # the next tick tries again; a timer that raises would stop the worker
+            log.exception("unstick check failed")
+
+    async def unstick(self) -> list[Partition]:
+        """Seek every held partition whose commit is stuck (progress.StuckCommits) back to its
+        committed offset (the log start when none), and log what faust held about it; the
+        partitions sought.
+
+        Seen once in the scale-out test after a SIGKILL: the survivor held two partitions with
+        ~1,470 records behind their committed offsets and faust delivered none of them for
+        minutes. Seeking again only sends records round again: the agents pass over those
+        already applied (gaps.py) and ack them, so the commit moves on.
+        """
+        if self._app.rebalancing:
+            self.stuck.keep([])
+            return []
+        mine = self.held()
+        self.stuck.keep(mine)
+        ends = await self.end_offsets(mine)
+        committed = committed_offsets(self._app)
+        now = time.monotonic()
+        stuck: list[tuple[Partition, int | None]] = []
+        for p in mine:
+            done = committed.get(TP(*p))
+            at = self.positions.position(p, done)
+            if p in ends and self.stuck.stuck(p, ends[p], done, at, now):
+                stuck.append((p, done))
+        sought: list[Partition] = []
+        for (topic, partition), done in stuck:
+            start = done
+            if start is None:
+                start = (await self.broker.ask("beginning_offsets", [(topic, partition)]))[
+                    (topic, partition)
+                ]
+            if self._app.rebalancing or (topic, partition) not in self.held():
+                break  # the assignment changes: it seeks to the committed offsets itself
+            log.warning(
+                "partition stuck: fetched again from its committed offset",
+                extra={
+                    "topic": topic,
+                    "partition": partition,
+                    "committed": done,
+                    "end": ends[(topic, partition)],
+                    "acknowledged": self.positions.position((topic, partition), None),
+                    "faust": consumer_state(self._app, topic, partition),
+                },
+            )
+            await seek(self._app, topic, partition, start)
+            metrics.REFETCHES.labels(topic).inc()
+            sought.append((topic, partition))
+        return sought
 
     def held(self) -> list[Partition]:
         """The partitions of the events, vroegsignalen and ticks topics this worker processes."""

@@ -8,6 +8,12 @@ the position. A partition is stalled when it has had records to process for
 ``stall_after_s`` with its position standing still; it is judged each time the standings
 are asked for (every Prometheus scrape), so a stall shows within one scrape interval more.
 
+``StuckCommits`` judges the other half: a partition whose committed offset is behind its end
+while neither that offset nor the position has moved for ``stall_after_s``. faust then
+either delivers nothing more of it or cannot commit past offsets it will never ack again;
+the worker seeks the partition back to its committed offset (offsets.py), which only sends
+records round again (at-least-once: applied ones are passed over).
+
 Pure: no faust, no clock of its own (``now`` comes in), so tests drive it directly.
 """
 
@@ -70,3 +76,47 @@ class StallWatch:
         wanted = set(held)
         for partition in [p for p in self._watches if p not in wanted]:
             del self._watches[partition]
+
+
+@dataclass
+class _Standstill:
+    committed: int | None
+    position: int | None
+    since: float
+
+
+class StuckCommits:
+    """Per partition: since when its committed offset and position have both stood still
+    while the committed offset is behind the end."""
+
+    def __init__(self, stuck_after_s: float) -> None:
+        self._stuck_after_s = stuck_after_s
+        self._seen: dict[Partition, _Standstill] = {}
+
+    def stuck(
+        self,
+        partition: Partition,
+        end: int,
+        committed: int | None,
+        position: int | None,
+        now: float,
+    ) -> bool:
+        """True once per ``stuck_after_s`` of standstill: the caller acts, and the partition
+        gets as long again to move before it counts as stuck once more."""
+        seen = self._seen.get(partition)
+        if (committed or 0) >= end:
+            self._seen.pop(partition, None)
+            return False
+        if seen is None or (seen.committed, seen.position) != (committed, position):
+            self._seen[partition] = _Standstill(committed, position, now)
+            return False
+        if now - seen.since < self._stuck_after_s:
+            return False
+        seen.since = now
+        return True
+
+    def keep(self, held: Iterable[Partition]) -> None:
+        """Forget the partitions no longer held, and all after a rebalance (``keep([])``)."""
+        wanted = set(held)
+        for partition in [p for p in self._seen if p not in wanted]:
+            del self._seen[partition]
