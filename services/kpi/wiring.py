@@ -25,6 +25,7 @@ from redis.asyncio import Redis
 from services.kpi import probes, process_tuning
 from services.kpi.app import make_app
 from services.kpi.settings import Settings
+from services.kpi.stream.changelog import ChangelogWriter
 from services.kpi.stream.dead_letter import DeadLetters
 from services.kpi.stream.gaps import AppliedOffsets, RangeReader
 from services.kpi.stream.offsets import WorkerOffsets
@@ -122,6 +123,7 @@ def build_worker(settings: Settings) -> Worker:
     staged_marks = StagedTable(tables.applied_offsets)
     views = ViewBatch(redis)
     applied = AppliedOffsets(staged_marks)
+    changelog = ChangelogWriter(settings.kafka, f"{app.conf.id}-changelog")
 
     async def send_alert(record: KafkaRecord) -> None:
         delivery = await topics.alerts.send(
@@ -171,6 +173,7 @@ def build_worker(settings: Settings) -> Worker:
             zaken=staged_zaken,
             marks=staged_marks,
             views=views,
+            changelog=changelog,
             applied=applied,
             schedule=schedule,
             processed=processed,

@@ -14,15 +14,18 @@ from shared.platform.kafka_security import aiokafka_security
 from shared.platform.settings import KafkaSettings
 
 
-def make_producer(kafka: KafkaSettings, client_id: str) -> AIOKafkaProducer:
+def make_producer(kafka: KafkaSettings, client_id: str, **options: Any) -> AIOKafkaProducer:
+    """An idempotent aiokafka producer (acks from every in-sync replica) of the configured
+    broker, with its TLS and SASL settings; ``options`` override the defaults."""
+    defaults: dict[str, Any] = {"linger_ms": 5}
     return AIOKafkaProducer(
         bootstrap_servers=kafka.bootstrap_servers,
         client_id=client_id,
         acks="all",
         enable_idempotence=True,
         request_timeout_ms=kafka.request_timeout_ms,
-        linger_ms=5,
         **aiokafka_security(kafka),
+        **{**defaults, **options},
     )
 
 

@@ -50,7 +50,7 @@ def test_an_error_of_the_stream_reaches_the_agent() -> None:
         asyncio.run(_collect(Failing(), 10, 0.01))
 
 
-def test_staged_table_reads_its_own_writes_and_writes_them_only_when_told() -> None:
+def test_staged_table_reads_its_own_writes_and_hands_them_over_only_when_taken() -> None:
     table: dict[str, Any] = {"a": 1, "b": 2}
     staged = StagedTable(table)
     staged["b"] = 20
@@ -58,8 +58,8 @@ def test_staged_table_reads_its_own_writes_and_writes_them_only_when_told() -> N
     assert staged.get("b") == 20 and staged["c"] == 30 and staged.get("x") is None
     assert dict(staged.items()) == {"a": 1, "b": 20, "c": 30}
     assert table == {"a": 1, "b": 2}  # nothing written yet
-    staged.write()
-    assert table == {"a": 1, "b": 20, "c": 30} and staged.staged() == 0
+    assert staged.take() == [(table, "b", 20, None), (table, "c", 30, None)]
+    assert staged.staged() == 0 and staged.take() == []
 
 
 def test_a_discarded_stage_never_reaches_the_table() -> None:
@@ -67,8 +67,7 @@ def test_a_discarded_stage_never_reaches_the_table() -> None:
     staged = StagedTable(table)
     staged["a"] = 2
     staged.discard()
-    staged.write()
-    assert table == {"a": 1} and staged.get("a") == 1
+    assert staged.take() == [] and staged.get("a") == 1
 
 
 def test_the_combined_script_runs_each_view_script_as_it_is() -> None:

@@ -172,7 +172,7 @@ def test_tasks_timers_pages_and_hooks_are_registered_as_before(worker: Worker) -
         return sorted(f.__name__ for found in per_sender for f in found)
 
     assert receivers(app.on_partitions_assigned) == ["_rebuild_schedule"]
-    assert receivers(app.on_before_shutdown) == ["_stop_broker_offsets", "_stop_reader"]
+    assert receivers(app.on_before_shutdown) == ["_stop_broker_offsets", "_stop_clients"]
 
 
 def test_two_workers_are_independent(worker: Worker) -> None:

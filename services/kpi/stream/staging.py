@@ -4,7 +4,8 @@
 kept (the last one per key) with the faust event they were made under, so the table's
 changelog partition is the record's. ``WorkerBatch.commit`` then writes, in this order:
 
-1. the zaken table (one RocksDB put and one changelog record per zaak, not per record),
+1. the zaken table (one RocksDB put per zaak, not per record, and one changelog batch per
+   partition, on the broker before the next step: changelog.py),
 2. the Redis views of every zaak the batch touched, in one pipeline (views.py),
 3. the applied-offset marks (gaps.py: a mark never claims more than the state holds),
 
@@ -23,7 +24,8 @@ import faust
 from faust.streams import current_event
 from faust.types import EventT
 
-from services.kpi.stream.faust_seam import current_event_restored, make_current
+from services.kpi.stream.changelog import ChangelogWriter, Entry
+from services.kpi.stream.faust_seam import make_current
 from services.kpi.stream.gaps import AppliedOffsets, EventsRecord
 from services.kpi.zaken.schedule import AlertSchedule
 from services.kpi.zaken.views import ViewBatch
@@ -84,13 +86,12 @@ class StagedTable(MutableMapping[str, Any]):
     def discard(self) -> None:
         self._staged.clear()
 
-    def write(self) -> None:
-        """Every staged value to the table, each under the event it was made under."""
-        with current_event_restored():
-            for key, (value, event) in self._staged.items():
-                make_current(event)
-                self._table[key] = value
+    def take(self) -> list[Entry]:
+        """The staged entries, each with the event it was made under, for the changelog
+        writer; the stage is empty after."""
+        entries = [(self._table, key, value, event) for key, (value, event) in self._staged.items()]
         self._staged.clear()
+        return entries
 
 
 class WorkerBatch:
@@ -103,6 +104,7 @@ class WorkerBatch:
         zaken: StagedTable,
         marks: StagedTable,
         views: ViewBatch,
+        changelog: ChangelogWriter,
         applied: AppliedOffsets,
         schedule: AlertSchedule,
         processed: dict[int, int],
@@ -111,6 +113,7 @@ class WorkerBatch:
         self.zaken = zaken
         self.marks = marks
         self.views = views
+        self._changelog = changelog
         self._applied = applied
         self._schedule = schedule
         self._processed = processed
@@ -148,16 +151,21 @@ class WorkerBatch:
         if not self.accepts(events):
             self.discard()
             return None
-        self.zaken.write()  # no await from the check to here: no rebalance in between
+        # The stores are written before the first await: no rebalance in between.
+        await self._changelog.write(self.zaken.take())
         failed = await self.views.flush()
         if not self.accepts(events):
             # Table and views are in (idempotent); the marks are not: records are applied again.
             self.discard()
             return None
-        self.marks.write()
+        await self._changelog.write(self.marks.take())
         self._processed.update(self._done)
         self._done.clear()
         return failed
+
+    async def stop(self) -> None:
+        """At shutdown: the changelog writer's producer."""
+        await self._changelog.stop()
 
     def done(self) -> None:
         """The batch is handled (committed or dropped): its record bookkeeping is cleared."""

@@ -23,7 +23,8 @@ log = logging.getLogger("wijkpuls.kpi.clock")
 
 def register(worker: Worker) -> None:
     """The alert clock every ``WIJKPULS_KPI_ALERT_TICK_S``; on each assignment the schedule
-    and the applied-offset cache are forgotten; at shutdown the skipped-records reader stops."""
+    and the applied-offset cache are forgotten; at shutdown the skipped-records reader and
+    the changelog writer stop."""
     app = worker.app
 
     async def alert_clock() -> None:
@@ -40,8 +41,9 @@ def register(worker: Worker) -> None:
             extra={"partitions": sorted(worker.assigned_partitions())},
         )
 
-    async def _stop_reader(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
+    async def _stop_clients(sender: Any, *args: Any, signal: Any, **kwargs: Any) -> None:
         await worker.skipped_reader.stop()
+        await worker.batch.stop()
 
     # Named as before (faust's timer logs): a closure's qualname would add register.<locals>.
     app.timer(interval=worker.settings.kpi.alert_tick_s, name=f"{__name__}.alert_clock")(
@@ -49,7 +51,7 @@ def register(worker: Worker) -> None:
     )
     # mode types signal receivers as sync functions; faust awaits these.
     app.on_partitions_assigned.connect(_rebuild_schedule)  # type: ignore[arg-type]
-    app.on_before_shutdown.connect(_stop_reader)  # type: ignore[arg-type]
+    app.on_before_shutdown.connect(_stop_clients)  # type: ignore[arg-type]
 
 
 async def _tick(worker: Worker) -> None:
