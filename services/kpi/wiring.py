@@ -38,7 +38,7 @@ from services.kpi.vroegsignalen import agent as vroegsignalen_agent
 from services.kpi.vroegsignalen.agent import Vroegsignalen
 from services.kpi.zaken import agent as zaken_agent
 from services.kpi.zaken import timers
-from services.kpi.zaken.alert_publisher import AlertPublisher
+from services.kpi.zaken.alert_publisher import AlertPublisher, BatchedPublisher
 from services.kpi.zaken.figures_sink import FigureSink, ZaakFigures
 from services.kpi.zaken.processor import ZaakProcessor
 from services.kpi.zaken.schedule import AlertSchedule
@@ -143,7 +143,7 @@ def build_worker(settings: Settings) -> Worker:
         domain=domain,
         calendar=calendar,
         schedule=schedule,
-        publisher=publisher,
+        publisher=BatchedPublisher(publisher, views),
         figures=views.staged(ZaakFigures(FigureSink(redis, FigureKeys(prefix)), domain, calendar)),
         termijnen=views.staged(TermijnSink(redis, alert_keys, domain)),
         wachtend=views.staged(WachtendSink(redis, WachtendKeys(prefix))),

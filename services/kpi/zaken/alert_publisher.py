@@ -12,6 +12,8 @@ Historisch alerts are a view (docs/domain.md#alerts): ``replace_historisch`` mak
 exactly the zaak's current historisch alerts, writing changed entries and removing the
 historisch entries of the zaak's other alert ids. A pushed entry is never replaced or removed
 by the view, and a pushed alert replaces a historisch entry with the same id (it became news).
+The worker stages the views in its batch (``BatchedPublisher``): one pipeline per batch
+instead of a round trip per evaluation.
 
 The feed (shared/contract/alert_keys.py) keeps the first version of a pushed alert and drops
 alerts older than the alerts retention of the domain configuration.
@@ -28,6 +30,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from services.kpi.stream.redis_retry import retrying
+from services.kpi.zaken.views import ScriptCall, ViewBatch
 from shared.contract.alert_keys import AlertKeys
 from shared.contract.events import KafkaRecord, new_event, to_structured_record
 from shared.core.alerts import DueAlert
@@ -144,6 +147,12 @@ class AlertPublisher:
         ``candidates`` are the zaak's possible alert ids; the historisch entries of those not
         in ``alerts`` are removed. Alerts older than the retention are left out.
         """
+        await retrying(self.historisch_call(zaak_id, candidates, alerts, today).run)
+
+    def historisch_call(
+        self, zaak_id: str, candidates: Sequence[str], alerts: Sequence[DueAlert], today: date
+    ) -> ScriptCall:
+        """The script call of ``replace_historisch``, for a pipeline (views.py)."""
         oldest = self._oldest(today)
         kept = [a for a in alerts if a.datum.toordinal() >= oldest]
         ids = sorted({*candidates, *(a.alert_id for a in kept)})
@@ -153,4 +162,39 @@ class AlertPublisher:
                 raise ValueError(f"alert {alert.alert_id} is not a historisch alert of {zaak_id}")
             args += [alert.alert_id, feed_entry(alert), alert.datum.toordinal()]
         keys = [self._keys.alerts, self._keys.alerts_by_datum]
-        await retrying(partial(self._replace_view, keys=keys, args=args))
+        return ScriptCall(self._replace_view, keys, args)
+
+
+HistorischView = tuple[Sequence[str], Sequence[DueAlert], date]
+"""A zaak's historisch view as ``replace_historisch`` takes it: candidates, alerts, today."""
+
+
+class _HistorischSink:
+    def __init__(self, publisher: AlertPublisher) -> None:
+        self._publisher = publisher
+
+    def call(self, zaak_id: str, view: HistorischView) -> ScriptCall:
+        return self._publisher.historisch_call(zaak_id, *view)
+
+
+class BatchedPublisher:
+    """The publisher as the worker's processor uses it: pushed alerts go out at once (the
+    topic, then the feed); a zaak's historisch view is staged with its figures, termijnen and
+    wachtend views and written in the batch's pipeline (views.py), the last one per zaak.
+
+    The order against the pushed alerts of the same batch does not matter: a pushed entry
+    replaces a historisch one, and the view never touches a pushed entry.
+    """
+
+    def __init__(self, publisher: AlertPublisher, views: ViewBatch) -> None:
+        self._publisher = publisher
+        self._historisch = views.staged(_HistorischSink(publisher))
+
+    async def publish(self, alerts: Sequence[DueAlert], today: date) -> None:
+        await self._publisher.publish(alerts, today)
+
+    async def replace_historisch(
+        self, zaak_id: str, candidates: Sequence[str], alerts: Sequence[DueAlert], today: date
+    ) -> None:
+        view: HistorischView = (tuple(candidates), tuple(alerts), today)
+        await self._historisch.replace(zaak_id, view)
