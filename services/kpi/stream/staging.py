@@ -151,7 +151,8 @@ class WorkerBatch:
         if not self.accepts(events):
             self.discard()
             return None
-        # The stores are written before the first await: no rebalance in between.
+        # The stores are written before the writer's first await (once its producer runs):
+        # no rebalance in between.
         await self._changelog.write(self.zaken.take())
         failed = await self.views.flush()
         if not self.accepts(events):
