@@ -18,7 +18,6 @@ what came after it.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -31,8 +30,6 @@ from faust.types import TP, EventT, StoreT
 from services.kpi.stream.faust_seam import current_event_restored, make_current
 from shared.platform.kafka_io import make_producer
 from shared.platform.settings import KafkaSettings
-
-log = logging.getLogger("wijkpuls.kpi.changelog")
 
 Entry = tuple[MutableMapping[Any, Any], Any, Any, "EventT[Any] | None"]
 """(a faust table, key, value, the faust event it was made under)"""
